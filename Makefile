@@ -1,0 +1,47 @@
+# Two commands: `make run` serves the app, `make test` runs the suite. Both set up first.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell scripts/find-python)
+INSTALLED := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+
+.PHONY: setup run test bench lint messages translations clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	@touch $@
+
+translations: $(INSTALLED)
+	@scripts/ensure-debian-packages msgfmt gettext
+	$(MANAGE) compilemessages --ignore=.venv --verbosity=0
+
+setup: $(INSTALLED) translations
+	$(MANAGE) migrate --noinput --verbosity=0
+	$(MANAGE) load_instrument
+	$(MANAGE) collectstatic --noinput --verbosity=0
+
+run: setup
+	@echo "Ruta Digital: http://127.0.0.1:8000/es/ (Spanish), http://127.0.0.1:8000/en/ (English)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(INSTALLED) translations
+	@scripts/ensure-debian-packages chromium chromium
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m scripts.bench
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Refreshes locale/es after strings change; translate the new entries, then commit.
+messages: $(INSTALLED)
+	$(MANAGE) makemessages --locale=es --ignore=.venv --ignore=var --no-obsolete
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,189 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .currencies import CURRENCIES, currency_for_country
+from .instrument import Dimension, Instrument, Item, clean_answers, localized
+from .models import Firm
+
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    """The firm profile of DESIGN 2.4; the same rules for the web, `diagnose` and imports."""
+
+    women_led = yes_no_field(_("Is the business led by a woman?"))
+    has_physical_storefront = yes_no_field(
+        _("Do you have a shop or premises where customers come in?")
+    )
+    formally_registered = yes_no_field(
+        _("Is the business formally registered?"),
+        _("For example with the tax authority (SAT, AFIP/ARCA, DIAN, SUNAT…)."),
+    )
+    exports = yes_no_field(_("Do you sell to customers in other countries?"))
+    currency = forms.ChoiceField(
+        label=_("Currency of your sales"),
+        choices=[("", _("Choose a currency"))] + CURRENCIES,
+        required=False,
+        help_text=_("If you leave it empty, we use your country's currency."),
+    )
+
+    class Meta:
+        model = Firm
+        fields = [
+            "name",
+            "contact_email",
+            "country",
+            "region",
+            "municipality",
+            "settlement",
+            "town_population",
+            "sector",
+            "employees",
+            "annual_turnover",
+            "currency",
+            "years_trading",
+            "women_led",
+            "has_physical_storefront",
+            "formally_registered",
+            "exports",
+        ]
+        labels = {
+            "name": _("Name of your business"),
+            "contact_email": _("E-mail (optional)"),
+            "country": _("Country"),
+            "region": _("State or province"),
+            "municipality": _("Municipality or city (optional)"),
+            "settlement": _("Where is your business?"),
+            "town_population": _("How many people live in your town? (optional)"),
+            "sector": _("What does your business mainly do?"),
+            "employees": _("How many people work in the business, including you?"),
+            "annual_turnover": _("Roughly, how much do you sell in a year? (optional)"),
+            "years_trading": _("How many years has the business been trading? (optional)"),
+        }
+        help_texts = {
+            "contact_email": _("Only to send you the link to continue and your results."),
+            "town_population": _("An estimate is fine. Some grants are only for small towns."),
+            "employees": _("Count yourself, family members who help, and staff."),
+            "annual_turnover": _("An estimate is fine. Write only the number, for example 250000."),
+            "years_trading": _("Write 0 if you started less than a year ago."),
+        }
+        widgets = {
+            "settlement": forms.RadioSelect,
+            "sector": forms.RadioSelect,
+            "town_population": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "employees": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "annual_turnover": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "years_trading": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radios need no empty choice: not choosing is how one leaves them blank.
+        for name in ("settlement", "sector"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        if self.instance.pk:
+            for name in ("women_led", "has_physical_storefront", "formally_registered", "exports"):
+                value = getattr(self.instance, name)
+                self.initial[name] = None if value is None else ("true" if value else "false")
+
+    def clean(self):
+        cleaned = super().clean()
+        turnover: Decimal | None = cleaned.get("annual_turnover")
+        if turnover is not None and not cleaned.get("currency"):
+            currency = currency_for_country(str(cleaned.get("country") or ""))
+            if currency:
+                cleaned["currency"] = currency
+            else:
+                self.add_error("currency", _("Choose the currency of your sales."))
+        return cleaned
+
+
+class StepForm(forms.Form):
+    """The items of one block of the instrument, checked by the instrument's own rules."""
+
+    def __init__(self, *args, instrument: Instrument, dimension: Dimension, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.dimension = dimension
+        self.language = language
+        self.items: list[Item] = [item for area in dimension.areas for item in area.items]
+        for item in self.items:
+            self.fields[item.code] = self._field_for(item)
+
+    def _field_for(self, item: Item) -> forms.Field:
+        label = localized(item.prompt, self.language)
+        help_text = localized(item.help, self.language)
+        choices = [(option.code, localized(option.label, self.language)) for option in item.options]
+        if item.kind == "single":
+            return forms.ChoiceField(
+                label=label, help_text=help_text, choices=choices, required=False,
+                widget=forms.RadioSelect,
+            )
+        if item.kind == "multi":
+            return forms.MultipleChoiceField(
+                label=label, help_text=help_text, choices=choices, required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        unit = localized(item.unit, self.language)
+        return forms.CharField(
+            label=label,
+            help_text=f"{help_text} ({unit})" if unit else help_text,
+            required=False,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        )
+
+    @classmethod
+    def initial_from_answers(cls, dimension: Dimension, answers: dict) -> dict:
+        initial = {}
+        for area in dimension.areas:
+            for item in area.items:
+                if item.code in answers:
+                    value = answers[item.code]
+                    initial[item.code] = _format_number(value) if item.kind == "number" else value
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        raw = {}
+        for item in self.items:
+            value = cleaned.get(item.code)
+            if item.kind == "number" and isinstance(value, str) and value.strip():
+                raw[item.code] = _parse_number(value)
+            elif value not in (None, "", []):
+                raw[item.code] = value
+        answers, problems = clean_answers(self.instrument, raw, self.language)
+        for problem in problems:
+            self.add_error(problem.item_code, problem.message)
+        self.answers = answers
+        return cleaned
+
+
+def _parse_number(text: str) -> object:
+    """Accept "1.5", "1,5", "1,500" and "1 500"; anything else goes on to be refused."""
+    compact = text.strip().replace(" ", "").replace("\u00a0", "")
+    if "." not in compact and compact.count(",") == 1:
+        whole, _comma, fraction = compact.partition(",")
+        compact = whole + fraction if len(fraction) == 3 else f"{whole}.{fraction}"
+    try:
+        number = float(compact)
+    except ValueError:
+        return text.strip()
+    return int(number) if number.is_integer() else number
+
+
+def _format_number(value: object) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,163 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Instrument(models.Model):
+    """One version of the question bank, loaded from a file; frozen once an assessment uses it."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    definition = models.JSONField(_("definition"))
+    checksum = models.CharField(_("checksum"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Settlement(models.TextChoices):
+    METRO = "metro", _("Large city (over 1 million people)")
+    CITY = "city", _("Smaller city")
+    RURAL = "rural", _("Small town or countryside")
+
+
+class Sector(models.TextChoices):
+    RETAIL_GOODS = "retail_goods", _("Shop or retail of goods")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    AGRIFOOD = "agrifood", _("Farming, food and drink")
+    CRAFTS_TEXTILES = "crafts_textiles", _("Crafts and textiles")
+    SERVICES_B2C = "services_b2c", _("Services for people (beauty, repairs, health…)")
+    SERVICES_B2B = "services_b2b", _("Services for other businesses")
+    TOURISM_HOSPITALITY = "tourism_hospitality", _("Tourism, hotels and restaurants")
+    IT_DIGITAL_SERVICES = "it_digital_services", _("IT and digital services")
+    OTHER = "other", _("Other")
+
+
+class Firm(models.Model):
+    """The business being assessed: the profile of DESIGN 2.4."""
+
+    name = models.CharField(_("business name"), max_length=200)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    country = CountryField(_("country"))
+    region = models.CharField(_("state or province"), max_length=120)
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    settlement = models.CharField(_("type of place"), max_length=10, choices=Settlement.choices)
+    town_population = models.PositiveIntegerField(
+        _("population of your town"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(40_000_000)],
+    )
+    sector = models.CharField(_("main activity"), max_length=30, choices=Sector.choices)
+    employees = models.PositiveIntegerField(
+        _("people working in the business"),
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+    )
+    annual_turnover = models.DecimalField(
+        _("yearly sales"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    years_trading = models.PositiveSmallIntegerField(
+        _("years in business"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(200)],
+    )
+    women_led = models.BooleanField(_("led by a woman"), null=True, blank=True)
+    has_physical_storefront = models.BooleanField(_("has a shop or premises open to customers"), null=True, blank=True)
+    formally_registered = models.BooleanField(_("formally registered"), null=True, blank=True)
+    exports = models.BooleanField(_("sells abroad"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("firm")
+        verbose_name_plural = _("firms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assessment(models.Model):
+    """One run of the questionnaire for a firm, reachable by its resume token."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    token = models.CharField(max_length=64, unique=True)
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="assessments")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments")
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    last_step = models.CharField(max_length=40, default="profile")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The stored result (DESIGN 2.2): reports aggregate these without re-scoring.
+    overall_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    stage = models.CharField(max_length=1, blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.firm or '—'} ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    """The answer to one item: an option code, a list of option codes, or a number."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    item_code = models.CharField(max_length=64)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item_code"], name="one_answer_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}={self.value}"
+
+
+class OutboundEmail(models.Model):
+    """An e-mail to send in the background; the state column makes sending idempotent."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to} ({self.state})"

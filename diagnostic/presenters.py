@@ -1,0 +1,143 @@
+"""Page data: instrument texts in the reader's language, shaped for the templates."""
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .charts import radar_chart
+from .flow import PROFILE
+from .forms import ProfileForm
+from .instrument import Dimension, Instrument, Item, localized
+from .models import Firm
+from .scoring import LEVELS
+from .stages import STAGES, StagePlacement, explain_stage
+
+
+def dimension_page(dimension: Dimension, form, language: str) -> dict:
+    return {
+        "code": dimension.code,
+        "name": localized(dimension.name, language),
+        "intro": localized(dimension.intro, language),
+        "areas": [
+            {
+                "code": area.code,
+                "name": localized(area.name, language),
+                "fields": [form[item.code] for item in area.items],
+            }
+            for area in dimension.areas
+        ],
+    }
+
+
+def answer_lines(item: Item, value: object, language: str) -> list[str]:
+    """An answer as the owner would read it: option labels, or the number with its unit."""
+    if value is None:
+        return []
+    if item.kind == "number":
+        unit = localized(item.unit, language)
+        number = number_format(value, use_l10n=True, force_grouping=True)
+        return [f"{number} {unit}".strip()]
+    codes = value if isinstance(value, list | tuple) else [value]
+    labels = {option.code: localized(option.label, language) for option in item.options}
+    return [labels.get(code, code) for code in codes]
+
+
+def profile_rows(firm: Firm | None) -> list[dict]:
+    if firm is None:
+        return []
+    form = ProfileForm(instance=firm)
+    rows = []
+    for name, field in form.fields.items():
+        value = getattr(firm, name)
+        if value is None or value == "":
+            display = ""
+        elif isinstance(value, bool):
+            display = _("Yes") if value else _("No")
+        elif name in ("settlement", "sector"):
+            display = getattr(firm, f"get_{name}_display")()
+        elif name == "country":
+            display = value.name
+        elif name in ("employees", "town_population", "years_trading", "annual_turnover"):
+            display = number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+        else:
+            display = str(value)
+        rows.append({"label": field.label, "value": display})
+    return rows
+
+
+def review(instrument: Instrument, firm: Firm | None, answers: dict, language: str) -> dict:
+    steps = []
+    answered = total = 0
+    for dimension in instrument.dimensions:
+        rows = []
+        for item in dimension.iter_items():
+            lines = answer_lines(item, answers.get(item.code), language)
+            total += 1
+            answered += bool(lines)
+            rows.append(
+                {"code": item.code, "prompt": localized(item.prompt, language), "lines": lines}
+            )
+        steps.append(
+            {"code": dimension.code, "name": localized(dimension.name, language), "rows": rows}
+        )
+    return {
+        "profile_step": PROFILE,
+        "profile": profile_rows(firm),
+        "steps": steps,
+        "answered": answered,
+        "total": total,
+        "unanswered": [
+            {"step": step["code"], **row} for step in steps for row in step["rows"] if not row["lines"]
+        ],
+    }
+
+
+STAGE_ORDER = ("A", "B", "C", "D", "E")
+
+
+def result(instrument: Instrument, stored: dict, language: str) -> dict:
+    """The stored result of a submitted assessment, in the reader's language."""
+    scores = stored["scores"]
+    placement = StagePlacement.from_dict(stored["stage"])
+    explanation = explain_stage(placement)
+    dimensions = [
+        _score_row(localized(dimension.name, language), scores["dimensions"][dimension.code])
+        for dimension in instrument.dimensions
+        if dimension.scored
+    ]
+    readiness = [
+        _score_row(localized(area.name, language), scores["areas"][area.code])
+        for dimension in instrument.dimensions
+        if not dimension.scored
+        for area in dimension.areas
+    ]
+    area_names = {
+        area.code: localized(area.name, language)
+        for dimension in instrument.dimensions
+        for area in dimension.areas
+    }
+    return {
+        "overall": _score_row(_("Overall"), scores["overall"]),
+        "dimensions": dimensions,
+        "readiness": readiness,
+        "radar": radar_chart([(row["name"], row["value"]) for row in dimensions]),
+        "stage": placement.stage,
+        "stage_name": STAGES[placement.stage] if placement.stage else "",
+        "ladder": [
+            {"code": code, "name": STAGES[code], "current": code == placement.stage}
+            for code in STAGE_ORDER
+        ],
+        "explanation": explanation,
+        "strongest": [
+            _score_row(area_names[code], scores["areas"][code]) for code in scores["strongest_areas"]
+        ],
+        "weakest": [
+            _score_row(area_names[code], scores["areas"][code]) for code in scores["weakest_areas"]
+        ],
+        "answered": scores["answered"],
+        "total": scores["total"],
+    }
+
+
+def _score_row(name: str, score: dict) -> dict:
+    level = score["level"]
+    return {"name": name, "value": score["value"], "level": LEVELS[level] if level else ""}

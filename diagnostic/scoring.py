@@ -1,0 +1,207 @@
+"""Scores of a diagnostic (DESIGN 2.2): a pure function of the instrument and cleaned answers.
+
+Item scores are 0–4, or None for "not applicable", "don't know" and unanswered items, which
+are left out of every mean. Area, dimension and overall scores are 0–100 weighted means,
+computed exactly and rounded half-up only when returned.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from diagnostic.instrument import Answer, Instrument, Item, Option
+
+# Bump when a rule below changes, so stored results say which rules produced them.
+SCORING_VERSION = "1"
+
+LEVELS: dict[str, Promise] = {
+    "initial": _("Initial"),
+    "basic": _("Basic"),
+    "intermediate": _("Intermediate"),
+    "advanced": _("Advanced"),
+    "leading": _("Leading"),
+}
+# Lowest rounded score of each level, highest first.
+_LEVEL_FLOORS: tuple[tuple[int, str], ...] = (
+    (80, "leading"),
+    (60, "advanced"),
+    (40, "intermediate"),
+    (20, "basic"),
+    (0, "initial"),
+)
+_SCALE = 25  # item scores are 0–4; 4 × 25 = 100
+
+
+def level_for(score: int | None) -> str | None:
+    """The level code of a rounded 0–100 score; None for no score."""
+    if score is None:
+        return None
+    return next(level for floor, level in _LEVEL_FLOORS if score >= floor)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A 0–100 score and its level, both None when nothing could be scored ("—")."""
+
+    value: int | None
+    level: str | None
+
+    @classmethod
+    def of(cls, exact: Fraction | None) -> Score:
+        value = None if exact is None else _round_half_up(exact)
+        return cls(value=value, level=level_for(value))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "level": self.level}
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """All scores of one diagnostic; `scored_areas` are the areas of the scored dimensions."""
+
+    overall: Score
+    dimensions: dict[str, Score]
+    areas: dict[str, Score]
+    items: dict[str, int | None]
+    answered: int
+    total: int
+    scored_areas: tuple[str, ...]
+
+    def strongest_areas(self, n: int = 3) -> tuple[str, ...]:
+        """Codes of the n best-scoring areas of scored dimensions; ties keep instrument order."""
+        return self._ranked(n, best_first=True)
+
+    def weakest_areas(self, n: int = 3) -> tuple[str, ...]:
+        """Codes of the n worst-scoring areas of scored dimensions; ties keep instrument order."""
+        return self._ranked(n, best_first=False)
+
+    def _ranked(self, n: int, *, best_first: bool) -> tuple[str, ...]:
+        sign = -1 if best_first else 1
+        with_score = [
+            (sign * value, position, code)
+            for position, code in enumerate(self.scored_areas)
+            if (value := self.areas[code].value) is not None
+        ]
+        return tuple(code for *_rank, code in sorted(with_score)[:n])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data, as stored with a submitted assessment."""
+        return {
+            "scoring_version": SCORING_VERSION,
+            "overall": self.overall.to_dict(),
+            "dimensions": {code: score.to_dict() for code, score in self.dimensions.items()},
+            "areas": {code: score.to_dict() for code, score in self.areas.items()},
+            "items": dict(self.items),
+            "answered": self.answered,
+            "total": self.total,
+            "strongest_areas": list(self.strongest_areas()),
+            "weakest_areas": list(self.weakest_areas()),
+        }
+
+
+def score_answers(instrument: Instrument, answers: Mapping[str, Answer]) -> ScoreResult:
+    """Score cleaned answers (see `clean_answers`); ValueError on answers that aren't clean."""
+    unknown = sorted(set(answers) - set(instrument.items))
+    if unknown:
+        raise ValueError(f"answers to unknown items: {', '.join(unknown)}")
+    items = {code: item_score(item, answers.get(code)) for code, item in instrument.items.items()}
+    dimensions: dict[str, Score] = {}
+    areas: dict[str, Score] = {}
+    scored_dimensions: list[tuple[Fraction, Fraction | None]] = []
+    scored_areas: list[str] = []
+    for dimension in instrument.dimensions:
+        area_scores: list[tuple[Fraction, Fraction | None]] = []
+        for area in dimension.areas:
+            exact = _weighted_mean(
+                (_weight(item.weight), _score(items[item.code])) for item in area.items
+            )
+            exact = None if exact is None else exact * _SCALE
+            areas[area.code] = Score.of(exact)
+            area_scores.append((_weight(area.weight), exact))
+            if dimension.scored:
+                scored_areas.append(area.code)
+        exact = _weighted_mean(area_scores)
+        dimensions[dimension.code] = Score.of(exact)
+        if dimension.scored:
+            scored_dimensions.append((_weight(dimension.weight), exact))
+    return ScoreResult(
+        overall=Score.of(_weighted_mean(scored_dimensions)),
+        dimensions=dimensions,
+        areas=areas,
+        items=items,
+        answered=sum(1 for code in instrument.items if code in answers),
+        total=len(instrument.items),
+        scored_areas=tuple(scored_areas),
+    )
+
+
+def item_score(item: Item, answer: Answer | None) -> int | None:
+    """The 0–4 score of one cleaned answer; None when unanswered or not applicable."""
+    if answer is None:
+        return None
+    if item.kind == "number":
+        if not isinstance(answer, int | float):
+            raise ValueError(f"item {item.code!r} needs a number, not {answer!r}")
+        return _band(item.bands, answer, item.code)
+    if item.kind == "single":
+        if not isinstance(answer, str):
+            raise ValueError(f"item {item.code!r} needs one option code, not {answer!r}")
+        return _option(item, answer).score
+    if not isinstance(answer, tuple | list):
+        raise ValueError(f"item {item.code!r} needs a tuple of option codes, not {answer!r}")
+    chosen = [_option(item, code) for code in answer]
+    scores = [option.score for option in chosen if option.score is not None]
+    if not scores:
+        return None
+    if not item.breadth:
+        return max(scores)
+    breadth = sum(1 for option in chosen if option.score is not None and not option.exclusive)
+    if breadth == 0:
+        # Only an exclusive option such as "none" was chosen: it carries its own score.
+        return max(scores)
+    return _band(item.breadth, breadth, item.code)
+
+
+def _option(item: Item, code: str) -> Option:
+    try:
+        return item.option(code)
+    except KeyError:
+        raise ValueError(f"item {item.code!r} has no option {code!r}") from None
+
+
+def _band(bands: tuple[tuple[float, int], ...], value: float, item_code: str) -> int:
+    """The score of the highest threshold at or below `value`."""
+    scores = [score for threshold, score in bands if threshold <= value]
+    if not scores:
+        raise ValueError(f"item {item_code!r}: {value} is below its first band")
+    return scores[-1]
+
+
+def _weighted_mean(pairs: Iterable[tuple[Fraction, Fraction | None]]) -> Fraction | None:
+    """Σ(w·s) / Σ(w) over the pairs that have a score; None when none has."""
+    total = weights = Fraction(0)
+    for weight, score in pairs:
+        if score is not None:
+            total += weight * score
+            weights += weight
+    return total / weights if weights else None
+
+
+def _weight(weight: float) -> Fraction:
+    # Through str, so a weight written 0.1 counts as exactly one tenth.
+    return Fraction(str(weight))
+
+
+def _score(score: int | None) -> Fraction | None:
+    return None if score is None else Fraction(score)
+
+
+def _round_half_up(value: Fraction) -> int:
+    return math.floor(value + Fraction(1, 2))

@@ -1,0 +1,48 @@
+"""Reads. An owner reaches an assessment only through its unguessable token."""
+
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .instrument import Instrument as InstrumentSpec
+from .instrument import parse_instrument
+from .models import Answer, Assessment, Instrument
+
+_specs: dict[tuple[int, str], InstrumentSpec] = {}
+_specs_lock = threading.Lock()
+
+
+def instrument_spec(instrument: Instrument) -> InstrumentSpec:
+    """The parsed definition; cached per process, since a version in use never changes."""
+    key = (instrument.pk, instrument.checksum)
+    spec = _specs.get(key)
+    if spec is None:
+        spec = parse_instrument(instrument.definition)
+        with _specs_lock:
+            _specs[key] = spec
+    return spec
+
+
+def assessment_get_by_token(token: str) -> Assessment | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        Assessment.objects.select_related("instrument", "firm")
+        .filter(token=token)
+        .first()
+    )
+
+
+def assessment_is_expired(assessment: Assessment) -> bool:
+    """A draft untouched for longer than DRAFT_RESUME_DAYS can no longer be resumed."""
+    if assessment.is_submitted:
+        return False
+    limit = timezone.now() - timedelta(days=settings.DRAFT_RESUME_DAYS)
+    return assessment.updated_at < limit
+
+
+def answers_for(assessment: Assessment) -> dict[str, object]:
+    """Item code → stored value, as the instrument's answer functions expect."""
+    return dict(Answer.objects.filter(assessment=assessment).values_list("item_code", "value"))

@@ -1,0 +1,228 @@
+"""Writes: loading instruments, saving answers, submitting, e-mailing the resume link."""
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import tasks
+from .instrument import Item, load_instrument_file, parse_instrument
+from .models import Answer, Assessment, Firm, Instrument, OutboundEmail
+from .scoring import SCORING_VERSION, score_answers
+from .selectors import answers_for, instrument_spec
+from .stages import place_stage
+
+logger = logging.getLogger(__name__)
+
+INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+RESUME_EMAILS_PER_DAY = 3
+
+
+class InstrumentLocked(Exception):
+    """A version that assessments use cannot change; a change needs a new version."""
+
+
+class ProfileMissing(Exception):
+    """The firm profile must be complete before an assessment can be submitted."""
+
+
+class TooManyEmails(Exception):
+    """The resume link was already e-mailed as often as we allow in a day."""
+
+
+def definition_checksum(definition: dict) -> str:
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def instrument_load(*, path: Path) -> tuple[Instrument, str]:
+    """Load an instrument file: returns the row and "created", "updated" or "unchanged".
+
+    Raises InstrumentError for an invalid file and InstrumentLocked for a change to a
+    version that assessments already use.
+    """
+    definition = load_instrument_file(path)
+    spec = parse_instrument(definition)
+    checksum = definition_checksum(definition)
+    with transaction.atomic():
+        existing = Instrument.objects.select_for_update().filter(code=spec.code).first()
+        if existing is None:
+            instrument = Instrument.objects.create(
+                code=spec.code, definition=definition, checksum=checksum
+            )
+            return instrument, "created"
+        if existing.checksum == checksum:
+            return existing, "unchanged"
+        used_by = existing.assessments.count()
+        if used_by:
+            raise InstrumentLocked(
+                _(
+                    "Instrument %(code)s is used by %(count)d assessments, so it can no longer "
+                    "change: their scores must stay reproducible. Save the change as a new "
+                    "version, in a new file with a new code."
+                )
+                % {"code": spec.code, "count": used_by}
+            )
+        existing.definition = definition
+        existing.checksum = checksum
+        existing.save(update_fields=["definition", "checksum"])
+        return existing, "updated"
+
+
+def instrument_get_or_load(*, code: str | None = None) -> Instrument:
+    """The instrument new assessments use, loaded from its file on a fresh database."""
+    code = code or settings.DIAGNOSTIC_INSTRUMENT
+    instrument = Instrument.objects.filter(code=code).first()
+    if instrument is None:
+        instrument, _status = instrument_load(path=INSTRUMENTS_DIR / f"{code}.yaml")
+    return instrument
+
+
+def assessment_start(*, language: str) -> Assessment:
+    return Assessment.objects.create(
+        token=secrets.token_urlsafe(32),
+        instrument=instrument_get_or_load(),
+        language=language,
+    )
+
+
+def firm_profile_save(*, assessment: Assessment, profile: dict, step: str, language: str) -> Firm:
+    """Create or update the assessment's firm from a validated profile."""
+    with transaction.atomic():
+        firm = assessment.firm
+        if firm is None:
+            firm = Firm.objects.create(**profile)
+            assessment.firm = firm
+        else:
+            for field, value in profile.items():
+                setattr(firm, field, value)
+            firm.save()
+        assessment.language = language
+        assessment.last_step = step
+        assessment.save(update_fields=["firm", "language", "last_step", "updated_at"])
+    return firm
+
+
+def answers_save(
+    *,
+    assessment: Assessment,
+    items: Iterable[Item],
+    answers: dict[str, object],
+    step: str,
+    language: str,
+) -> None:
+    """Store a page's cleaned answers; an item left empty on the page loses its answer."""
+    codes = [item.code for item in items]
+    rows = [
+        Answer(assessment=assessment, item_code=code, value=_to_json(answers[code]))
+        for code in codes
+        if code in answers
+    ]
+    cleared = [code for code in codes if code not in answers]
+    with transaction.atomic():
+        if cleared:
+            Answer.objects.filter(assessment=assessment, item_code__in=cleared).delete()
+        if rows:
+            Answer.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["assessment", "item_code"],
+                update_fields=["value", "updated_at"],
+            )
+        Assessment.objects.filter(pk=assessment.pk).update(
+            last_step=step, language=language, updated_at=timezone.now()
+        )
+
+
+def _to_json(value: object) -> object:
+    return list(value) if isinstance(value, tuple | list) else value
+
+
+def assessment_submit(*, assessment: Assessment) -> bool:
+    """Score and store the result; False when it had been submitted already.
+
+    The conditional update makes a double submit (two taps, two tabs) store one result.
+    """
+    if assessment.firm_id is None:
+        raise ProfileMissing
+    spec = instrument_spec(assessment.instrument)
+    answers = {code: _from_json(value) for code, value in answers_for(assessment).items()}
+    scores = score_answers(spec, answers)
+    placement = place_stage(answers)
+    result = {
+        "scoring_version": SCORING_VERSION,
+        "instrument": spec.code,
+        "scores": scores.to_dict(),
+        "stage": placement.to_dict(),
+    }
+    now = timezone.now()
+    updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+        status=Assessment.Status.SUBMITTED,
+        submitted_at=now,
+        updated_at=now,
+        overall_score=scores.overall.value,
+        stage=placement.stage or "",
+        result=result,
+    )
+    return bool(updated)
+
+
+def _from_json(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:
+    """Queue an e-mail with the resume link to the firm's own address."""
+    firm = assessment.firm
+    if firm is None or not firm.contact_email:
+        raise ProfileMissing
+    since = timezone.now() - timedelta(days=1)
+    if assessment.emails.filter(created_at__gte=since).count() >= RESUME_EMAILS_PER_DAY:
+        raise TooManyEmails
+    with translation.override(assessment.language):
+        context = {"firm": firm, "link": link, "days": settings.DRAFT_RESUME_DAYS}
+        subject = _("Your Ruta Digital diagnostic: the link to continue")
+        body = render_to_string("diagnostic/email/resume_link.txt", context)
+    with transaction.atomic():
+        email = OutboundEmail.objects.create(
+            assessment=assessment, to=firm.contact_email, subject=subject, body=body
+        )
+        tasks.send_outbound_email.delay_on_commit(email.pk)
+    return email
+
+
+def outbound_email_send(*, email_id: int) -> bool:
+    """Send one queued e-mail at most once; False when someone else has it or it is sent."""
+    claimed = OutboundEmail.objects.filter(pk=email_id, state=OutboundEmail.State.PENDING).update(
+        state=OutboundEmail.State.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    try:
+        EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to]).send()
+    except Exception:
+        OutboundEmail.objects.filter(pk=email_id).update(state=OutboundEmail.State.PENDING)
+        raise
+    OutboundEmail.objects.filter(pk=email_id).update(
+        state=OutboundEmail.State.SENT, sent_at=timezone.now()
+    )
+    return True
+
+
+def outbound_email_give_up(*, email_id: int) -> None:
+    logger.error("Giving up on e-mail %s after repeated failures", email_id)
+    OutboundEmail.objects.filter(pk=email_id).exclude(state=OutboundEmail.State.SENT).update(
+        state=OutboundEmail.State.FAILED
+    )

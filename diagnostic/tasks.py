@@ -1,0 +1,21 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=5,
+)
+def send_outbound_email(self, email_id: int) -> bool:
+    try:
+        return services.outbound_email_send(email_id=email_id)
+    except (SMTPException, OSError):
+        if self.request.retries >= self.max_retries:
+            services.outbound_email_give_up(email_id=email_id)
+        raise

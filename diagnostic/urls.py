@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "diagnostic"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("start/", views.start, name="start"),
+    path("a/<str:token>/", views.resume, name="resume"),
+    path("a/<str:token>/profile/", views.profile, name="profile"),
+    path("a/<str:token>/step/<slug:code>/", views.step, name="step"),
+    path("a/<str:token>/review/", views.review, name="review"),
+    path("a/<str:token>/result/", views.result, name="result"),
+    path("a/<str:token>/email-link/", views.email_link, name="email_link"),
+]

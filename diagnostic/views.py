@@ -1,0 +1,222 @@
+"""The owner's questionnaire: thin views that parse, call a service and render."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import presenters
+from .flow import PROFILE, REVIEW, Step, step_for
+from .forms import ProfileForm, StepForm
+from .models import Assessment
+from .selectors import (
+    answers_for,
+    assessment_get_by_token,
+    assessment_is_expired,
+    instrument_spec,
+)
+from .services import (
+    ProfileMissing,
+    TooManyEmails,
+    answers_save,
+    assessment_start,
+    assessment_submit,
+    firm_profile_save,
+    resume_link_email,
+)
+
+AssessmentView = Callable[..., HttpResponse]
+
+
+def with_assessment(*, draft_only: bool) -> Callable[[AssessmentView], AssessmentView]:
+    """Resolve the token in the URL; unknown and expired links get a page that helps."""
+
+    def decorator(view: AssessmentView) -> AssessmentView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+            assessment = assessment_get_by_token(token)
+            if assessment is None:
+                return render(request, "diagnostic/link_unknown.html", status=404)
+            if assessment_is_expired(assessment):
+                return render(request, "diagnostic/link_expired.html", status=410)
+            if draft_only and assessment.is_submitted:
+                messages.info(
+                    request,
+                    _(
+                        "This diagnostic has already been submitted, so its answers can no "
+                        "longer change. Here is your result."
+                    ),
+                )
+                return redirect("diagnostic:result", token=assessment.token)
+            return view(request, assessment, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "diagnostic/landing.html")
+
+
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    assessment = assessment_start(language=get_language())
+    return redirect("diagnostic:profile", token=assessment.token)
+
+
+@with_assessment(draft_only=True)
+def resume(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    return redirect(_step_url(assessment, assessment.last_step))
+
+
+@require_http_methods(["GET", "POST"])
+@with_assessment(draft_only=True)
+def profile(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    spec = instrument_spec(assessment.instrument)
+    position = step_for(spec, PROFILE)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=assessment.firm)
+        if form.is_valid():
+            firm_profile_save(
+                assessment=assessment,
+                profile=form.cleaned_data,
+                step=_next_code(request, position),
+                language=get_language(),
+            )
+            return _go_on(request, assessment, position)
+    else:
+        form = ProfileForm(instance=assessment.firm)
+    return render(
+        request,
+        "diagnostic/profile.html",
+        _page_context(request, assessment, position, form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@with_assessment(draft_only=True)
+def step(request: HttpRequest, assessment: Assessment, code: str) -> HttpResponse:
+    spec = instrument_spec(assessment.instrument)
+    position = step_for(spec, code)
+    if position is None or code == PROFILE:
+        raise Http404
+    dimension = spec.dimension(code)
+    language = get_language()
+    if request.method == "POST":
+        form = StepForm(request.POST, instrument=spec, dimension=dimension, language=language)
+        if form.is_valid():
+            answers_save(
+                assessment=assessment,
+                items=form.items,
+                answers=form.answers,
+                step=_next_code(request, position),
+                language=language,
+            )
+            return _go_on(request, assessment, position)
+    else:
+        initial = StepForm.initial_from_answers(dimension, answers_for(assessment))
+        form = StepForm(initial=initial, instrument=spec, dimension=dimension, language=language)
+    context = _page_context(request, assessment, position, form)
+    context["dimension"] = presenters.dimension_page(dimension, form, language)
+    return render(request, "diagnostic/step.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@with_assessment(draft_only=True)
+def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            submitted = assessment_submit(assessment=assessment)
+        except ProfileMissing:
+            messages.error(request, _("Please tell us about your business before you submit."))
+            return redirect("diagnostic:profile", token=assessment.token)
+        if not submitted:
+            messages.info(request, _("This diagnostic had already been submitted."))
+        return redirect("diagnostic:result", token=assessment.token)
+    spec = instrument_spec(assessment.instrument)
+    language = get_language()
+    context = {
+        "assessment": assessment,
+        "resume_url": _resume_url(request, assessment),
+        "review": presenters.review(spec, assessment.firm, answers_for(assessment), language),
+    }
+    return render(request, "diagnostic/review.html", context)
+
+
+@with_assessment(draft_only=False)
+def result(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    if not assessment.is_submitted:
+        messages.info(request, _("Check your answers and submit them to see your result."))
+        return redirect("diagnostic:review", token=assessment.token)
+    spec = instrument_spec(assessment.instrument)
+    context = {
+        "assessment": assessment,
+        "result_url": request.build_absolute_uri(),
+        "result": presenters.result(spec, assessment.result, get_language()),
+    }
+    return render(request, "diagnostic/result.html", context)
+
+
+@require_POST
+@with_assessment(draft_only=True)
+def email_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    try:
+        resume_link_email(assessment=assessment, link=_resume_url(request, assessment))
+    except ProfileMissing:
+        messages.error(request, _("Add your e-mail to your business details first."))
+    except TooManyEmails:
+        messages.error(
+            request,
+            _("We have already sent this link several times today. Please check your inbox."),
+        )
+    else:
+        messages.success(
+            request,
+            _("We are sending the link to %(email)s.") % {"email": assessment.firm.contact_email},
+        )
+    return redirect(_step_url(assessment, request.POST.get("step", "")))
+
+
+def _page_context(request: HttpRequest, assessment: Assessment, position: Step, form) -> dict:
+    return {
+        "assessment": assessment,
+        "position": position,
+        "form": form,
+        "return_to_review": _returning_to_review(request),
+        "resume_url": _resume_url(request, assessment),
+    }
+
+
+def _returning_to_review(request: HttpRequest) -> bool:
+    return request.GET.get("return") == REVIEW or request.POST.get("return") == REVIEW
+
+
+def _next_code(request: HttpRequest, position: Step) -> str:
+    if request.POST.get("action") == "back" and position.previous:
+        return position.previous
+    return REVIEW if _returning_to_review(request) else position.next
+
+
+def _go_on(request: HttpRequest, assessment: Assessment, position: Step) -> HttpResponse:
+    """After a save: back, on to the next step, or back to the review page."""
+    return redirect(_step_url(assessment, _next_code(request, position)))
+
+
+def _step_url(assessment: Assessment, code: str) -> str:
+    spec = instrument_spec(assessment.instrument)
+    if code == REVIEW:
+        return reverse("diagnostic:review", kwargs={"token": assessment.token})
+    if code == PROFILE or step_for(spec, code) is None:
+        return reverse("diagnostic:profile", kwargs={"token": assessment.token})
+    return reverse("diagnostic:step", kwargs={"token": assessment.token, "code": code})
+
+
+def _resume_url(request: HttpRequest, assessment: Assessment) -> str:
+    return request.build_absolute_uri(reverse("diagnostic:resume", kwargs={"token": assessment.token}))

@@ -1,0 +1,443 @@
+import json
+from fractions import Fraction
+
+import pytest
+from django.utils import translation
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from diagnostic.instrument import Area, Dimension, Instrument, Item, Option
+from diagnostic.scoring import (
+    LEVELS,
+    SCORING_VERSION,
+    Score,
+    item_score,
+    level_for,
+    score_answers,
+)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Messages are asserted in English, whatever language another test left active.
+    with translation.override("en"):
+        yield
+
+
+TEXT = {"en": "text", "es": "texto"}
+
+
+def option(code: str, score: int | None, *, exclusive: bool = False) -> Option:
+    return Option(code=code, label=TEXT, score=score, exclusive=exclusive)
+
+
+def choice(code: str, kind: str, options: list[Option], *, weight: float = 1, **kw) -> dict:
+    return dict(code=code, kind=kind, weight=weight, prompt=TEXT, options=tuple(options), **kw)
+
+
+def build(dimensions: list[tuple[str, bool, float, list[tuple[str, float, list[dict]]]]]):
+    """An Instrument from (dimension, scored, weight, [(area, weight, [item fields])])."""
+    return Instrument(
+        code="tiny",
+        name=TEXT,
+        dimensions=tuple(
+            Dimension(
+                code=dimension,
+                name=TEXT,
+                weight=dimension_weight,
+                scored=scored,
+                areas=tuple(
+                    Area(
+                        code=area,
+                        name=TEXT,
+                        weight=area_weight,
+                        items=tuple(
+                            Item(area=area, dimension=dimension, **fields) for fields in items
+                        ),
+                    )
+                    for area, area_weight, items in areas
+                ),
+            )
+            for dimension, scored, dimension_weight, areas in dimensions
+        ),
+    )
+
+
+TINY = build(
+    [
+        (
+            "readiness",
+            False,
+            1,
+            [
+                (
+                    "connectivity",
+                    1,
+                    [
+                        choice(
+                            "internet",
+                            "single",
+                            [option("none", 0), option("mobile", 2), option("fixed", 4)],
+                        )
+                    ],
+                )
+            ],
+        ),
+        (
+            "marketing",
+            True,
+            1,
+            [
+                (
+                    "social",
+                    1,
+                    [
+                        choice(
+                            "social_use",
+                            "single",
+                            [
+                                option("never", 0),
+                                option("sometimes", 2),
+                                option("daily", 4),
+                                option("not_applicable", None),
+                            ],
+                        ),
+                        choice(
+                            "channels",
+                            "multi",
+                            [
+                                option("none", 0, exclusive=True),
+                                option("whatsapp", 1),
+                                option("website", 3),
+                                option("dont_know", None, exclusive=True),
+                            ],
+                        ),
+                    ],
+                ),
+                (
+                    "analytics",
+                    3,
+                    [
+                        dict(
+                            code="staff",
+                            kind="number",
+                            weight=1,
+                            prompt=TEXT,
+                            minimum=0,
+                            maximum=100,
+                            bands=((0, 0), (1, 2), (5, 4)),
+                        ),
+                        choice("reports", "single", [option("no", 0), option("yes", 4)], weight=2),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "operations",
+            True,
+            2,
+            [
+                (
+                    "software",
+                    1,
+                    [
+                        choice(
+                            "software",
+                            "multi",
+                            [
+                                option("none", 0, exclusive=True),
+                                option("accounting", 1),
+                                option("inventory", 1),
+                                option("crm", 1),
+                                option("other", None),
+                                option("dont_know", None, exclusive=True),
+                            ],
+                            breadth=((0, 0), (1, 1), (2, 2), (3, 4)),
+                        )
+                    ],
+                ),
+                (
+                    "logistics",
+                    1,
+                    [
+                        choice(
+                            "shipping",
+                            "single",
+                            [option("no", 0), option("yes", 4), option("not_applicable", None)],
+                        )
+                    ],
+                ),
+            ],
+        ),
+    ]
+)
+
+FULL_ANSWERS = {
+    "internet": "none",
+    "social_use": "daily",
+    "channels": ("whatsapp", "website"),
+    "staff": 3,
+    "reports": "yes",
+    "software": ("accounting", "crm"),
+    "shipping": "not_applicable",
+}
+
+
+def test_scores_are_weighted_means_scaled_to_100():
+    result = score_answers(TINY, FULL_ANSWERS)
+
+    # social: (4 + 3) / 2 × 25 = 87.5; analytics: (2·1 + 4·2) / 3 × 25 = 83.33…
+    assert result.areas["social"] == Score(88, "leading")
+    assert result.areas["analytics"] == Score(83, "leading")
+    # marketing: (87.5·1 + 83.33…·3) / 4 = 84.375
+    assert result.dimensions["marketing"] == Score(84, "leading")
+    # software: two kinds → breadth 2 → 50; logistics has no score, so it is left out.
+    assert result.areas["software"] == Score(50, "intermediate")
+    assert result.dimensions["operations"] == Score(50, "intermediate")
+    # overall: (84.375·1 + 50·2) / 3 = 61.46
+    assert result.overall == Score(61, "advanced")
+
+
+def test_readiness_is_scored_but_never_in_the_overall():
+    without_internet = score_answers(TINY, FULL_ANSWERS)
+    with_internet = score_answers(TINY, FULL_ANSWERS | {"internet": "fixed"})
+
+    assert without_internet.dimensions["readiness"] == Score(0, "initial")
+    assert with_internet.dimensions["readiness"] == Score(100, "leading")
+    assert without_internet.overall == with_internet.overall
+
+
+def test_not_applicable_is_left_out_of_the_denominator_not_counted_as_zero():
+    result = score_answers(TINY, {"social_use": "not_applicable", "channels": ("website",)})
+
+    assert result.items["social_use"] is None
+    assert result.areas["social"] == Score(75, "advanced")
+
+
+def test_area_with_no_answerable_items_has_no_score():
+    result = score_answers(TINY, {"shipping": "not_applicable"})
+
+    assert result.areas["logistics"] == Score(None, None)
+    assert result.areas["software"] == Score(None, None)
+    assert result.dimensions["operations"] == Score(None, None)
+    assert result.overall == Score(None, None)
+
+
+def test_dimension_uses_only_areas_that_have_a_score():
+    result = score_answers(TINY, {"reports": "no"})
+
+    assert result.areas["social"].value is None
+    assert result.dimensions["marketing"] == Score(0, "initial")
+    assert result.overall == Score(0, "initial")
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (("whatsapp",), 1),
+        (("whatsapp", "website"), 3),
+        (("none",), 0),
+        (("dont_know",), None),
+    ],
+)
+def test_multi_choice_scores_the_highest_chosen_option(chosen, expected):
+    assert item_score(TINY.items["channels"], chosen) == expected
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        (("accounting",), 1),
+        (("accounting", "inventory"), 2),
+        (("accounting", "inventory", "crm"), 4),
+        (("accounting", "other"), 1),
+        (("other",), None),
+        (("dont_know",), None),
+        (("none",), 0),
+    ],
+)
+def test_breadth_rule_scores_the_number_of_scored_options_chosen(chosen, expected):
+    assert item_score(TINY.items["software"], chosen) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, 0), (0.5, 0), (1, 2), (4.99, 2), (5, 4), (100, 4)],
+)
+def test_number_scores_the_highest_band_at_or_below_the_value(value, expected):
+    assert item_score(TINY.items["staff"], value) == expected
+
+
+def test_unanswered_item_has_no_score():
+    assert item_score(TINY.items["social_use"], None) is None
+
+
+@pytest.mark.parametrize(
+    ("exact", "rounded"),
+    [
+        (Fraction(25, 2), 13),
+        (Fraction(125, 2), 63),
+        (Fraction(1, 2), 1),
+        (Fraction(1249, 100), 12),
+        (Fraction(0), 0),
+        (Fraction(100), 100),
+    ],
+)
+def test_scores_round_half_up(exact, rounded):
+    assert Score.of(exact).value == rounded
+
+
+def test_area_score_of_twelve_and_a_half_rounds_to_thirteen():
+    # (0 + 1) / 2 × 25 = 12.5
+    result = score_answers(TINY, {"social_use": "never", "channels": ("whatsapp",)})
+
+    assert result.areas["social"] == Score(13, "initial")
+
+
+@pytest.mark.parametrize(
+    ("score", "level"),
+    [
+        (0, "initial"),
+        (19, "initial"),
+        (20, "basic"),
+        (39, "basic"),
+        (40, "intermediate"),
+        (59, "intermediate"),
+        (60, "advanced"),
+        (79, "advanced"),
+        (80, "leading"),
+        (100, "leading"),
+        (None, None),
+    ],
+)
+def test_level_boundaries(score, level):
+    assert level_for(score) == level
+
+
+def test_level_comes_from_the_rounded_score():
+    assert Score.of(Fraction(395, 10)) == Score(40, "intermediate")
+
+
+def test_every_level_has_a_label():
+    assert [str(label) for label in LEVELS.values()] == [
+        "Initial",
+        "Basic",
+        "Intermediate",
+        "Advanced",
+        "Leading",
+    ]
+
+
+def test_answered_and_total_count_items():
+    result = score_answers(TINY, FULL_ANSWERS)
+
+    assert (result.answered, result.total) == (7, 7)
+    assert score_answers(TINY, {"staff": 0}).answered == 1
+
+
+def test_strongest_and_weakest_areas_skip_readiness_and_unscored_areas():
+    result = score_answers(TINY, FULL_ANSWERS)
+
+    assert result.strongest_areas() == ("social", "analytics", "software")
+    assert result.weakest_areas(2) == ("software", "analytics")
+
+
+def test_area_ranking_ties_keep_instrument_order():
+    result = score_answers(TINY, {"social_use": "daily", "reports": "yes", "shipping": "yes"})
+
+    assert result.strongest_areas() == ("social", "analytics", "logistics")
+    assert result.weakest_areas() == ("social", "analytics", "logistics")
+
+
+def test_to_dict_is_plain_json():
+    data = json.loads(json.dumps(score_answers(TINY, FULL_ANSWERS).to_dict()))
+
+    assert data["scoring_version"] == SCORING_VERSION
+    assert data["overall"] == {"value": 61, "level": "advanced"}
+    assert data["areas"]["logistics"] == {"value": None, "level": None}
+    assert data["items"]["channels"] == 3
+    assert data["strongest_areas"] == ["social", "analytics", "software"]
+
+
+def test_answers_that_are_not_clean_are_refused():
+    with pytest.raises(ValueError, match="unknown items"):
+        score_answers(TINY, {"nope": "x"})
+    with pytest.raises(ValueError, match="has no option 'nope'"):
+        score_answers(TINY, {"social_use": "nope"})
+    with pytest.raises(ValueError, match="tuple of option codes"):
+        score_answers(TINY, {"channels": "website"})
+
+
+# --- Properties -------------------------------------------------------------------------------
+
+
+def answer_for(item: Item) -> st.SearchStrategy:
+    """Any valid cleaned answer to the item."""
+    if item.kind == "number":
+        return st.integers(int(item.minimum), int(item.maximum)) | st.floats(
+            item.minimum, item.maximum
+        )
+    if item.kind == "single":
+        return st.sampled_from(item.option_codes)
+    exclusive = [(o.code,) for o in item.options if o.exclusive]
+    others = [o.code for o in item.options if not o.exclusive]
+    combined = st.sets(st.sampled_from(others), min_size=1).map(
+        lambda chosen: tuple(code for code in others if code in chosen)
+    )
+    return st.sampled_from(exclusive) | combined if exclusive else combined
+
+
+@st.composite
+def answers(draw, instrument: Instrument = TINY) -> dict:
+    chosen = {}
+    for code, item in instrument.items.items():
+        if draw(st.booleans()):
+            chosen[code] = draw(answer_for(item))
+    return chosen
+
+
+def all_scores(result) -> list[int | None]:
+    return [
+        result.overall.value,
+        *(s.value for s in result.dimensions.values()),
+        *(s.value for s in result.areas.values()),
+    ]
+
+
+@settings(max_examples=200)
+@given(answers())
+def test_every_score_is_between_0_and_100(given_answers):
+    result = score_answers(TINY, given_answers)
+
+    assert all(0 <= value <= 100 for value in all_scores(result) if value is not None)
+    assert all(0 <= s <= 4 for s in result.items.values() if s is not None)
+
+
+def not_applicable_code(item: Item) -> str | tuple[str, ...] | None:
+    codes = [
+        o.code for o in item.options if o.score is None and (o.exclusive or item.kind != "multi")
+    ]
+    if not codes:
+        return None
+    return codes[0] if item.kind == "single" else (codes[0],)
+
+
+@settings(max_examples=200)
+@given(answers(), st.data())
+def test_a_not_applicable_answer_scores_the_same_as_leaving_the_item_unanswered(
+    given_answers, data
+):
+    unanswered = [
+        code
+        for code, item in TINY.items.items()
+        if code not in given_answers and not_applicable_code(item) is not None
+    ]
+    assume(unanswered)
+    code = data.draw(st.sampled_from(unanswered))
+    with_not_applicable = given_answers | {code: not_applicable_code(TINY.items[code])}
+
+    before = score_answers(TINY, given_answers)
+    after = score_answers(TINY, with_not_applicable)
+
+    assert all_scores(after) == all_scores(before)
+    assert after.items == before.items
