@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils.functional import Promise
@@ -167,7 +168,7 @@ def place_stage(answers: Mapping[str, Answer]) -> StagePlacement:
 
 def _placement(firm: _Firm, stage: str, blocked: list[Gap]) -> StagePlacement:
     if stage == "E":
-        facts = ("no_online_channel",) if not firm.channel_facts("D") else ()
+        facts: tuple[str, ...] = ("no_online_channel",) if not firm.channel_facts("D") else ()
         facts += ("no_internet",) if firm.internet == "none" else ()
     else:
         facts = firm.channel_facts(stage) + firm.capability_facts(stage)
@@ -197,6 +198,7 @@ class _Firm:
             self.sales & {"own_online_store", "national_marketplace"}
         )
 
+    @cached_property
     def facts(self) -> dict[str, bool]:
         return {
             "sells_global_marketplace": "global_marketplace" in self.sales,
@@ -210,9 +212,8 @@ class _Firm:
 
     def channel_facts(self, stage: str) -> tuple[str, ...]:
         """The facts meeting the stage's channel condition, its own or a higher stage's."""
-        facts = self.facts()
         stages = "ABCD"[: "ABCD".index(stage) + 1]
-        return tuple(f for s in stages for f in _CHANNEL_FACTS[s] if facts[f])
+        return tuple(f for s in stages for f in _CHANNEL_FACTS[s] if self.facts[f])
 
     def unmet_capability(self, stage: str) -> tuple[Condition, ...]:
         unmet: list[Condition] = []

@@ -1,0 +1,98 @@
+"""Background e-mail: idempotent sending, bounded retries, and a real worker through Redis."""
+
+import time
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from config.celery import app
+from diagnostic.models import OutboundEmail
+from diagnostic.services import outbound_email_send, resume_link_email
+from diagnostic.tasks import send_outbound_email
+from tests.factories import make_assessment
+
+
+@pytest.mark.django_db
+def test_an_email_is_sent_once_however_often_the_task_runs(instrument):
+    assessment = make_assessment()
+    email = OutboundEmail.objects.create(assessment=assessment, to="a@example.com", subject="s", body="b")
+    assert outbound_email_send(email_id=email.pk) is True
+    assert outbound_email_send(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_send_is_left_pending_for_the_retry(instrument, monkeypatch):
+    assessment = make_assessment()
+    email = OutboundEmail.objects.create(assessment=assessment, to="a@example.com", subject="s", body="b")
+
+    def refuse(self, *args, **kwargs):
+        raise SMTPServerDisconnected("the server hung up")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with pytest.raises(SMTPServerDisconnected):
+        outbound_email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (OutboundEmail.State.PENDING, 1)
+
+
+@pytest.mark.django_db
+def test_the_task_gives_up_after_its_retries_and_marks_the_email_failed(instrument, monkeypatch):
+    assessment = make_assessment()
+    email = OutboundEmail.objects.create(assessment=assessment, to="a@example.com", subject="s", body="b")
+
+    def refuse(self, *args, **kwargs):
+        raise SMTPServerDisconnected("the server hung up")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    result = send_outbound_email.apply(args=[email.pk], retries=send_outbound_email.max_retries)
+    assert isinstance(result.result, SMTPServerDisconnected)
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.FAILED
+
+
+@pytest.mark.worker
+@pytest.mark.skipif(
+    not settings.REDIS_URL,
+    reason="needs REDIS_URL: a real Celery worker runs this task through Redis (CI sets it)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_resume_link_through_redis(instrument):
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    def close_worker_connections(**kwargs):
+        # The worker thread opens its own connections; close them before the thread ends.
+        # Django never closes an in-memory SQLite connection (the test database lives in
+        # it), but the main thread's connection keeps that database alive here.
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor == "sqlite" and connection.is_in_memory_db():
+                if connection.connection is not None:
+                    connection.connection.close()
+                    connection.connection = None
+            else:
+                connection.close()
+
+    assessment = make_assessment()
+    app.conf.task_always_eager = False
+    task_postrun.connect(close_worker_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            email = resume_link_email(assessment=assessment, link="https://example.org/es/a/x/")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                email.refresh_from_db()
+                if email.state == OutboundEmail.State.SENT:
+                    break
+                time.sleep(0.2)
+    finally:
+        app.conf.task_always_eager = True
+        task_postrun.disconnect(close_worker_connections)
+    assert email.state == OutboundEmail.State.SENT
+    assert [message.to for message in mail.outbox] == [["duena@example.com"]]
+    assert "https://example.org/es/a/x/" in mail.outbox[0].body
