@@ -33,7 +33,7 @@ test: $(INSTALLED) translations
 	$(PY) -m pytest
 
 bench: setup
-	$(PY) -m scripts.bench
+	$(PY) scripts/bench.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

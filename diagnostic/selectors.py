@@ -30,6 +30,7 @@ def assessment_get_by_token(token: str) -> Assessment | None:
         return None
     return (
         Assessment.objects.select_related("instrument", "firm")
+        .defer("instrument__definition")  # parsed once per process by instrument_spec
         .filter(token=token)
         .first()
     )
