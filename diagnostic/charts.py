@@ -3,8 +3,10 @@
 import math
 from dataclasses import dataclass
 
-RADAR_SIZE = 320
+RADAR_SIZE = 300
 RADAR_RADIUS = 100
+# Room beside the circle for the axis labels: the SVG's viewBox is wider than the radar.
+RADAR_LABEL_MARGIN = 90
 RADAR_RINGS = (20, 40, 60, 80, 100)
 
 
@@ -23,6 +25,8 @@ class RadarAxis:
 class RadarChart:
     size: int
     center: float
+    width: int
+    height: int
     axes: tuple[RadarAxis, ...]
     rings: tuple[str, ...]
     shape: str
@@ -45,7 +49,9 @@ def radar_chart(values: list[tuple[str, int | None]]) -> RadarChart:
     shape = []
     for index, (label, value) in enumerate(values):
         x, y = _point(center, RADAR_RADIUS, index, count)
-        label_x, label_y = _point(center, RADAR_RADIUS + 22, index, count)
+        label_x, label_y = _point(center, RADAR_RADIUS + 16, index, count)
+        if label_y < center - 1:
+            label_y -= 14  # two lines of text above the top of the circle
         if abs(label_x - center) < 1:
             anchor = "middle"
         else:
@@ -56,4 +62,5 @@ def radar_chart(values: list[tuple[str, int | None]]) -> RadarChart:
         _polygon([_point(center, RADAR_RADIUS * ring / 100, i, count) for i in range(count)])
         for ring in RADAR_RINGS
     )
-    return RadarChart(RADAR_SIZE, center, tuple(axes), rings, _polygon(shape))
+    width = RADAR_SIZE + 2 * RADAR_LABEL_MARGIN
+    return RadarChart(RADAR_SIZE, center, width, RADAR_SIZE + 20, tuple(axes), rings, _polygon(shape))
