@@ -68,15 +68,7 @@ def test_a_real_worker_sends_the_resume_link_through_redis(instrument):
 
     def close_worker_connections(**kwargs):
         # The worker thread opens its own connections; close them before the thread ends.
-        # Django never closes an in-memory SQLite connection (the test database lives in
-        # it), but the main thread's connection keeps that database alive here.
-        for connection in connections.all(initialized_only=True):
-            if connection.vendor == "sqlite" and connection.is_in_memory_db():
-                if connection.connection is not None:
-                    connection.connection.close()
-                    connection.connection = None
-            else:
-                connection.close()
+        connections.close_all()
 
     assessment = make_assessment()
     app.conf.task_always_eager = False
