@@ -34,6 +34,13 @@ class ProfileForm(forms.ModelForm):
         _("For example with the tax authority (SAT, AFIP/ARCA, DIAN, SUNAT…)."),
     )
     exports = yes_no_field(_("Do you sell to customers in other countries?"))
+    employees = forms.IntegerField(
+        label=_("How many people work in the business, including you?"),
+        help_text=_("Count yourself, family members who help, and staff."),
+        min_value=1,
+        max_value=100_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     currency = forms.ChoiceField(
         label=_("Currency of your sales"),
         choices=[("", _("Choose a currency"))] + CURRENCIES,
@@ -70,14 +77,12 @@ class ProfileForm(forms.ModelForm):
             "settlement": _("Where is your business?"),
             "town_population": _("How many people live in your town? (optional)"),
             "sector": _("What does your business mainly do?"),
-            "employees": _("How many people work in the business, including you?"),
             "annual_turnover": _("Roughly, how much do you sell in a year? (optional)"),
             "years_trading": _("How many years has the business been trading? (optional)"),
         }
         help_texts = {
             "contact_email": _("Only to send you the link to continue and your results."),
             "town_population": _("An estimate is fine. Some grants are only for small towns."),
-            "employees": _("Count yourself, family members who help, and staff."),
             "annual_turnover": _("An estimate is fine. Write only the number, for example 250000."),
             "years_trading": _("Write 0 if you started less than a year ago."),
         }
@@ -85,7 +90,6 @@ class ProfileForm(forms.ModelForm):
             "settlement": forms.RadioSelect,
             "sector": forms.RadioSelect,
             "town_population": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "employees": forms.TextInput(attrs={"inputmode": "numeric"}),
             "annual_turnover": forms.TextInput(attrs={"inputmode": "decimal"}),
             "years_trading": forms.TextInput(attrs={"inputmode": "numeric"}),
         }

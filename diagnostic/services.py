@@ -15,6 +15,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import tasks
 from .instrument import Item, load_instrument_file, parse_instrument
@@ -66,14 +67,16 @@ def instrument_load(*, path: Path) -> tuple[Instrument, str]:
             return existing, "unchanged"
         used_by = existing.assessments.count()
         if used_by:
-            raise InstrumentLocked(
-                _(
-                    "Instrument %(code)s is used by %(count)d assessments, so it can no longer "
-                    "change: their scores must stay reproducible. Save the change as a new "
-                    "version, in a new file with a new code."
-                )
-                % {"code": spec.code, "count": used_by}
+            message = ngettext(
+                "Instrument %(code)s is used by %(count)d assessment, so it can no longer "
+                "change: its scores must stay reproducible. Save the change as a new "
+                "version, in a new file with a new code.",
+                "Instrument %(code)s is used by %(count)d assessments, so it can no longer "
+                "change: their scores must stay reproducible. Save the change as a new "
+                "version, in a new file with a new code.",
+                used_by,
             )
+            raise InstrumentLocked(message % {"code": spec.code, "count": used_by})
         existing.definition = definition
         existing.checksum = checksum
         existing.save(update_fields=["definition", "checksum"])

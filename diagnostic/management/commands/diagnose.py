@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from diagnostic.interchange import InterchangeError, diagnosis_report, parse_diagnostic, report_text
 from diagnostic.selectors import instrument_spec
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="json")
 
     def handle(self, *args, input: str, format: str, **options):
-        data = self._read(input)
+        with translation.override(settings.LANGUAGE_CODE):
+            data = self._read(input)
         language = data.get("language") if isinstance(data, dict) else None
         if language not in {code for code, _name in settings.LANGUAGES}:
             language = settings.LANGUAGE_CODE
@@ -33,9 +35,8 @@ class Command(BaseCommand):
                 parsed = parse_diagnostic(data, instrument)
             except InterchangeError as error:
                 problems = "\n".join(f"  - {problem}" for problem in error.problems)
-                raise CommandError(
-                    f"{input} is not a valid diagnostic input:\n{problems}", returncode=2
-                ) from None
+                heading = _("%(file)s is not a valid diagnostic input:") % {"file": input}
+                raise CommandError(f"{heading}\n{problems}", returncode=2) from None
             report = diagnosis_report(instrument, parsed)
             if format == "text":
                 self.stdout.write(report_text(report, instrument))
@@ -46,12 +47,14 @@ class Command(BaseCommand):
         try:
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {name}: {error}", returncode=2) from None
+            message = _("Cannot read %(file)s: %(error)s") % {"file": name, "error": error}
+            raise CommandError(message, returncode=2) from None
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
+            message = _("%(file)s is not valid JSON: %(error)s (line %(line)d, column %(column)d).")
             raise CommandError(
-                f"{name} is not valid JSON: {error.msg} (line {error.lineno}, "
-                f"column {error.colno}).",
+                message
+                % {"file": name, "error": error.msg, "line": error.lineno, "column": error.colno},
                 returncode=2,
             ) from None

@@ -1,0 +1,136 @@
+"""`manage.py diagnose`: scores a firm from JSON, and refuses bad input with status 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from diagnostic.models import Instrument
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+pytestmark = pytest.mark.django_db
+
+
+def diagnose(tmp_path, data, *args) -> dict | str:
+    path = tmp_path / "input.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    from io import StringIO
+
+    out = StringIO()
+    call_command("diagnose", str(path), *args, stdout=out)
+    text = out.getvalue()
+    return text if "--format=text" in args else json.loads(text)
+
+
+def refused(tmp_path, data) -> str:
+    with pytest.raises(CommandError) as error:
+        diagnose(tmp_path, data)
+    assert error.value.returncode == 2
+    return str(error.value)
+
+
+def test_it_works_on_a_freshly_migrated_database(tmp_path):
+    assert not Instrument.objects.exists()
+    report = diagnose(tmp_path, {"answers": {"sales_channels": ["national_marketplace"]}})
+    assert report["instrument"] == "mydigitalsme-v1"
+    assert report["stage"] == "C"
+
+
+def test_it_prints_scores_levels_stage_and_explanation_in_the_input_language(tmp_path):
+    report = diagnose(tmp_path, json.loads((EXAMPLES / "social-seller-es.json").read_text()))
+    assert report["stage"] == "D"
+    assert report["stage_name"] == "Vendedor en redes sociales"
+    assert report["explanation"].startswith("Está en la etapa D")
+    assert report["next_stage"] == "C"
+    assert [c["code"] for c in report["missing_conditions"]] == ["channel_c"]
+    assert set(report["dimensions"]) == {"readiness", "marketing", "ecommerce", "operations", "culture"}
+    assert report["dimensions"]["ecommerce"]["score"] is not None
+    assert report["dimensions"]["operations"] == {"score": None, "level": None, "level_name": None}
+    assert 0 <= report["overall"]["score"] <= 100
+    assert report["areas"]["omnichannel"]["level"] in {"initial", "basic", "intermediate", "advanced", "leading"}
+
+
+def test_marketplace_seller_taking_only_cash_falls_to_c_and_is_told_why(tmp_path):
+    report = diagnose(tmp_path, json.loads((EXAMPLES / "marketplace-cash-only-en.json").read_text()))
+    assert report["stage"] == "C"
+    assert report["gaps"] == [
+        "You sell on a national marketplace; to be a stage B firm you also need to accept "
+        "card, mobile-wallet or online payments."
+    ]
+
+
+def test_undetermined_stage_is_null_with_the_missing_answers(tmp_path):
+    report = diagnose(tmp_path, {"language": "en", "answers": {"internet_access": "none"}})
+    assert report["stage"] is None
+    assert report["missing_answers"] == ["sales_channels", "online_presence"]
+
+
+def test_text_format_is_for_people(tmp_path):
+    text = diagnose(
+        tmp_path, {"language": "en", "answers": {"sales_channels": ["global_marketplace"]}}, "--format=text"
+    )
+    assert "Stage: C — Online store seller" in text
+    assert "Overall" in text
+
+
+def test_bad_input_names_every_problem(tmp_path):
+    message = refused(tmp_path, json.loads((EXAMPLES / "invalid.json").read_text()))
+    for expected in (
+        "profile.country",
+        "profile.settlement",
+        "profile.employees",
+        "answers.internet_access: Elija solo una respuesta",
+        "answers.sales_channels: “Solo en persona, por ningún otro canal” no se puede combinar",
+        "answers.payments_accepted: “bitcoin” no es una respuesta válida",
+        "answers.favourite_colour",
+    ):
+        assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("{not json", "no es un JSON válido"),
+        ([1, 2], "debe ser un objeto JSON"),
+        ({"language": "fr", "answers": {}}, "“fr” no es"),
+        ({"answers": ["internet_access"]}, "answers:"),
+        ({"answers": {"sales_channels": "phone"}}, "answers.sales_channels"),
+        ({"answers": {"staff_with_smartphone": "many"}}, "answers.staff_with_smartphone"),
+        ({"answers": {"staff_with_smartphone": True}}, "answers.staff_with_smartphone"),
+        ({"profile": {"employees": 0}}, "profile.employees"),
+        ({"profile": {"women_led": "maybe"}}, "profile.women_led"),
+        ({"profile": {"shoe_size": 42}}, "profile.shoe_size"),
+        ({"answerz": {}}, "answerz"),
+    ],
+)
+def test_each_kind_of_bad_input_exits_with_status_2(tmp_path, data, expected):
+    assert expected in refused(tmp_path, data)
+
+
+def test_a_missing_file_exits_with_status_2(tmp_path):
+    with pytest.raises(CommandError) as error:
+        call_command("diagnose", str(tmp_path / "nowhere.json"))
+    assert error.value.returncode == 2
+
+
+def test_from_the_shell_bad_input_gives_status_2_and_no_traceback(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"answers": {"sales_channels": ["cash_only"]}}')
+    env = {"PATH": "/usr/bin:/bin", "VAR_DIR": str(tmp_path / "var"), "LANGUAGES": "en,es"}
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+        )
+
+    assert manage("migrate", "--verbosity=0").returncode == 0
+    completed = manage("diagnose", str(path))
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert "“cash_only” is not an answer to the question “sales_channels”." in completed.stderr
