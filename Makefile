@@ -25,10 +25,12 @@ setup: $(INSTALLED) translations
 	$(MANAGE) collectstatic --noinput --verbosity=0
 
 run: setup
+	@echo "Demo results:"
+	@$(MANAGE) load_demo
 	@echo "Ruta Digital: http://127.0.0.1:8000/es/ (Spanish), http://127.0.0.1:8000/en/ (English)"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: $(INSTALLED) translations
+test: $(INSTALLED) translations lint
 	@scripts/ensure-debian-packages chromium chromium
 	$(PY) -m pytest
 

@@ -44,8 +44,16 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_filter = ["status", "stage", "language", "instrument"]
     search_fields = ["firm__name"]
     readonly_fields = [
-        "token", "instrument", "firm", "status", "stage", "overall_score", "result",
-        "submitted_at", "created_at", "updated_at",
+        "token",
+        "instrument",
+        "firm",
+        "status",
+        "stage",
+        "overall_score",
+        "result",
+        "submitted_at",
+        "created_at",
+        "updated_at",
     ]
     exclude = ["last_step"]
     inlines = [AnswerInline]

@@ -63,4 +63,6 @@ def radar_chart(values: list[tuple[str, int | None]]) -> RadarChart:
         for ring in RADAR_RINGS
     )
     width = RADAR_SIZE + 2 * RADAR_LABEL_MARGIN
-    return RadarChart(RADAR_SIZE, center, width, RADAR_SIZE + 20, tuple(axes), rings, _polygon(shape))
+    return RadarChart(
+        RADAR_SIZE, center, width, RADAR_SIZE + 20, tuple(axes), rings, _polygon(shape)
+    )

@@ -119,7 +119,9 @@ class ProfileForm(forms.ModelForm):
 class StepForm(forms.Form):
     """The items of one block of the instrument, checked by the instrument's own rules."""
 
-    def __init__(self, *args, instrument: Instrument, dimension: Dimension, language: str, **kwargs):
+    def __init__(
+        self, *args, instrument: Instrument, dimension: Dimension, language: str, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.dimension = dimension
@@ -134,12 +136,18 @@ class StepForm(forms.Form):
         choices = [(option.code, localized(option.label, self.language)) for option in item.options]
         if item.kind == "single":
             return forms.ChoiceField(
-                label=label, help_text=help_text, choices=choices, required=False,
+                label=label,
+                help_text=help_text,
+                choices=choices,
+                required=False,
                 widget=forms.RadioSelect,
             )
         if item.kind == "multi":
             return forms.MultipleChoiceField(
-                label=label, help_text=help_text, choices=choices, required=False,
+                label=label,
+                help_text=help_text,
+                choices=choices,
+                required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
         unit = localized(item.unit, self.language)

@@ -30,7 +30,9 @@ class ParsedDiagnostic:
 def parse_diagnostic(data: object, instrument: Instrument) -> ParsedDiagnostic:
     """Check a diagnostic given as JSON data; InterchangeError lists every problem."""
     if not isinstance(data, dict):
-        raise InterchangeError([_("The input must be a JSON object with “language”, “profile” and “answers”.")])
+        raise InterchangeError(
+            [_("The input must be a JSON object with “language”, “profile” and “answers”.")]
+        )
     problems = [
         _("Unknown key “%(key)s”: expected “language”, “profile” and “answers”.") % {"key": key}
         for key in data
@@ -51,7 +53,9 @@ def parse_diagnostic(data: object, instrument: Instrument) -> ParsedDiagnostic:
         problems.append(_("answers: must be an object mapping question codes to answers."))
     else:
         answers, answer_problems = clean_answers(instrument, raw_answers, language)
-        problems += [f"answers.{problem.item_code}: {problem.message}" for problem in answer_problems]
+        problems += [
+            f"answers.{problem.item_code}: {problem.message}" for problem in answer_problems
+        ]
     if problems:
         raise InterchangeError(problems)
     return ParsedDiagnostic(language=language, profile=profile, answers=answers)
@@ -121,7 +125,9 @@ def _score(score: Score) -> dict[str, Any]:
 def report_text(report: dict[str, Any], instrument: Instrument) -> str:
     """The report for people reading a terminal."""
     names = {dimension.code: dimension.name for dimension in instrument.dimensions}
-    areas = {area.code: area.name for dimension in instrument.dimensions for area in dimension.areas}
+    areas = {
+        area.code: area.name for dimension in instrument.dimensions for area in dimension.areas
+    }
     language = report["language"]
 
     def line(label: str, score: dict[str, Any]) -> str:

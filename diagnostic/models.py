@@ -74,7 +74,9 @@ class Firm(models.Model):
         validators=[MaxValueValidator(200)],
     )
     women_led = models.BooleanField(_("led by a woman"), null=True, blank=True)
-    has_physical_storefront = models.BooleanField(_("has a shop or premises open to customers"), null=True, blank=True)
+    has_physical_storefront = models.BooleanField(
+        _("has a shop or premises open to customers"), null=True, blank=True
+    )
     formally_registered = models.BooleanField(_("formally registered"), null=True, blank=True)
     exports = models.BooleanField(_("sells abroad"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,9 +99,13 @@ class Assessment(models.Model):
 
     token = models.CharField(max_length=64, unique=True)
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="assessments")
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments")
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, null=True, blank=True, related_name="assessments"
+    )
     language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     last_step = models.CharField(max_length=40, default="profile")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -86,7 +86,10 @@ def review(instrument: Instrument, firm: Firm | None, answers: dict, language: s
         "answered": answered,
         "total": total,
         "unanswered": [
-            {"step": step["code"], **row} for step in steps for row in step["rows"] if not row["lines"]
+            {"step": step["code"], **row}
+            for step in steps
+            for row in step["rows"]
+            if not row["lines"]
         ],
     }
 
@@ -128,7 +131,8 @@ def result(instrument: Instrument, stored: dict, language: str) -> dict:
         ],
         "explanation": explanation,
         "strongest": [
-            _score_row(area_names[code], scores["areas"][code]) for code in scores["strongest_areas"]
+            _score_row(area_names[code], scores["areas"][code])
+            for code in scores["strongest_areas"]
         ],
         "weakest": [
             _score_row(area_names[code], scores["areas"][code]) for code in scores["weakest_areas"]

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import tasks
+from .flow import REVIEW
 from .instrument import Item, load_instrument_file, parse_instrument
+from .interchange import ParsedDiagnostic
 from .models import Answer, Assessment, Firm, Instrument, OutboundEmail
 from .scoring import SCORING_VERSION, score_answers
 from .selectors import answers_for, instrument_spec
@@ -183,6 +185,25 @@ def assessment_submit(*, assessment: Assessment) -> bool:
 
 def _from_json(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
+
+
+def assessment_import(*, instrument: Instrument, diagnostic: ParsedDiagnostic) -> Assessment:
+    """Store a checked diagnostic (see `interchange.parse_diagnostic`) and submit it."""
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            token=secrets.token_urlsafe(32),
+            instrument=instrument,
+            firm=Firm.objects.create(**diagnostic.profile),
+            language=diagnostic.language,
+            last_step=REVIEW,
+        )
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, item_code=code, value=_to_json(value))
+            for code, value in diagnostic.answers.items()
+        )
+        assessment_submit(assessment=assessment)
+    assessment.refresh_from_db()
+    return assessment
 
 
 def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:

@@ -219,4 +219,6 @@ def _step_url(assessment: Assessment, code: str) -> str:
 
 
 def _resume_url(request: HttpRequest, assessment: Assessment) -> str:
-    return request.build_absolute_uri(reverse("diagnostic:resume", kwargs={"token": assessment.token}))
+    return request.build_absolute_uri(
+        reverse("diagnostic:resume", kwargs={"token": assessment.token})
+    )

@@ -74,7 +74,9 @@ def scoring_throughput() -> None:
 
     instrument = parse_instrument(load_instrument_file(INSTRUMENTS_DIR / "mydigitalsme-v1.yaml"))
     rng = random.Random(7)
-    samples = [clean_answers(instrument, random_answers(instrument, rng), "en")[0] for _ in range(500)]
+    samples = [
+        clean_answers(instrument, random_answers(instrument, rng), "en")[0] for _ in range(500)
+    ]
     count = 0
     started = time.perf_counter()
     while time.perf_counter() - started < 2.0:
@@ -122,15 +124,21 @@ def queries_per_page() -> None:
 
 def profile_form() -> dict:
     return {
-        "name": "Tienda de prueba", "country": "MX", "region": "Sonora", "settlement": "rural",
-        "sector": "agrifood", "employees": "3",
+        "name": "Tienda de prueba",
+        "country": "MX",
+        "region": "Sonora",
+        "settlement": "rural",
+        "sector": "agrifood",
+        "employees": "3",
     }
 
 
 def ecommerce_form() -> dict:
     return {
-        "online_sales_share": "under_10", "sales_channels": ["messaging_apps", "social_media"],
-        "payments_accepted": ["bank_transfer", "mobile_wallet"], "cross_border_sales": "no",
+        "online_sales_share": "under_10",
+        "sales_channels": ["messaging_apps", "social_media"],
+        "payments_accepted": ["bank_transfer", "mobile_wallet"],
+        "cross_border_sales": "no",
     }
 
 
@@ -148,7 +156,9 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.csrf = ""
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[float, int, str, bytes]:
+    def request(
+        self, method: str, path: str, form: dict | None = None
+    ) -> tuple[float, int, str, bytes]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
@@ -176,9 +186,20 @@ def server_times(bench_dir: Path) -> None:
     port = free_port()
     env = {**os.environ, "VAR_DIR": str(bench_dir), "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_for(port)
@@ -191,7 +212,10 @@ def server_times(bench_dir: Path) -> None:
             token_path = location.rsplit("/profile/", 1)[0]
             for step, form in [
                 ("profile/", profile_form()),
-                ("step/readiness/", {"internet_access": "mobile_reliable", "staff_with_smartphone": "2"}),
+                (
+                    "step/readiness/",
+                    {"internet_access": "mobile_reliable", "staff_with_smartphone": "2"},
+                ),
                 ("step/marketing/", {"online_presence": ["social_profile", "messaging_business"]}),
                 ("step/ecommerce/", ecommerce_form()),
                 ("step/operations/", {"business_software": ["accounting"]}),
@@ -210,11 +234,14 @@ def server_times(bench_dir: Path) -> None:
             submits.append(ms)
         print(f"Server time through gunicorn, 2 workers ({OWNERS} owners, one after another):")
         for label, values in [
-            ("questionnaire page GET", gets), ("questionnaire page POST", posts),
+            ("questionnaire page GET", gets),
+            ("questionnaire page POST", posts),
             ("final submit (scoring included)", submits),
         ]:
-            print(f"  {label:<34} median {statistics.median(values):6.1f} ms   "
-                  f"p95 {percentile(values, 95):6.1f} ms   ({len(values)} requests)")
+            print(
+                f"  {label:<34} median {statistics.median(values):6.1f} ms   "
+                f"p95 {percentile(values, 95):6.1f} ms   ({len(values)} requests)"
+            )
         print()
         page_weight(Browser(port), first_page)
     finally:
@@ -235,8 +262,12 @@ def page_weight(browser: Browser, page: bytes) -> None:
         compressed = len(gzip.compress(content, compresslevel=9))
         total_raw += len(content)
         total_gzip += compressed
-        print(f"  {label:<34} {compressed / 1024:6.1f} KB   ({len(content) / 1024:6.1f} KB uncompressed)")
-    print(f"  {'total':<34} {total_gzip / 1024:6.1f} KB   ({total_raw / 1024:6.1f} KB uncompressed)")
+        print(size_line(label, compressed, len(content)))
+    print(size_line("total", total_gzip, total_raw))
+
+
+def size_line(label: str, compressed: int, raw: int) -> str:
+    return f"  {label:<34} {compressed / 1024:6.1f} KB   ({raw / 1024:6.1f} KB uncompressed)"
 
 
 def percentile(values: list[float], pct: int) -> float:

@@ -42,8 +42,12 @@ def make_firm(**fields) -> Firm:
 
 
 def make_assessment(
-    *, language: str = "es", firm: Firm | None = None, answers: dict | None = None,
-    submitted: bool = False, with_firm: bool = True,
+    *,
+    language: str = "es",
+    firm: Firm | None = None,
+    answers: dict | None = None,
+    submitted: bool = False,
+    with_firm: bool = True,
 ) -> Assessment:
     load_instrument()
     assessment = assessment_start(language=language)

@@ -48,15 +48,29 @@ def test_it_prints_scores_levels_stage_and_explanation_in_the_input_language(tmp
     assert report["explanation"].startswith("Está en la etapa D")
     assert report["next_stage"] == "C"
     assert [c["code"] for c in report["missing_conditions"]] == ["channel_c"]
-    assert set(report["dimensions"]) == {"readiness", "marketing", "ecommerce", "operations", "culture"}
+    assert set(report["dimensions"]) == {
+        "readiness",
+        "marketing",
+        "ecommerce",
+        "operations",
+        "culture",
+    }
     assert report["dimensions"]["ecommerce"]["score"] is not None
     assert report["dimensions"]["operations"] == {"score": None, "level": None, "level_name": None}
     assert 0 <= report["overall"]["score"] <= 100
-    assert report["areas"]["omnichannel"]["level"] in {"initial", "basic", "intermediate", "advanced", "leading"}
+    assert report["areas"]["omnichannel"]["level"] in {
+        "initial",
+        "basic",
+        "intermediate",
+        "advanced",
+        "leading",
+    }
 
 
 def test_marketplace_seller_taking_only_cash_falls_to_c_and_is_told_why(tmp_path):
-    report = diagnose(tmp_path, json.loads((EXAMPLES / "marketplace-cash-only-en.json").read_text()))
+    report = diagnose(
+        tmp_path, json.loads((EXAMPLES / "marketplace-cash-only-en.json").read_text())
+    )
     assert report["stage"] == "C"
     assert report["gaps"] == [
         "You sell on a national marketplace; to be a stage B firm you also need to accept "
@@ -72,7 +86,9 @@ def test_undetermined_stage_is_null_with_the_missing_answers(tmp_path):
 
 def test_text_format_is_for_people(tmp_path):
     text = diagnose(
-        tmp_path, {"language": "en", "answers": {"sales_channels": ["global_marketplace"]}}, "--format=text"
+        tmp_path,
+        {"language": "en", "answers": {"sales_channels": ["global_marketplace"]}},
+        "--format=text",
     )
     assert "Stage: C — Online store seller" in text
     assert "Overall" in text
@@ -126,7 +142,11 @@ def test_from_the_shell_bad_input_gives_status_2_and_no_traceback(tmp_path):
     def manage(*args):
         return subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
         )
 
     assert manage("migrate", "--verbosity=0").returncode == 0

@@ -17,7 +17,9 @@ from tests.factories import make_assessment
 @pytest.mark.django_db
 def test_an_email_is_sent_once_however_often_the_task_runs(instrument):
     assessment = make_assessment()
-    email = OutboundEmail.objects.create(assessment=assessment, to="a@example.com", subject="s", body="b")
+    email = OutboundEmail.objects.create(
+        assessment=assessment, to="a@example.com", subject="s", body="b"
+    )
     assert outbound_email_send(email_id=email.pk) is True
     assert outbound_email_send(email_id=email.pk) is False
     email.refresh_from_db()
@@ -28,7 +30,9 @@ def test_an_email_is_sent_once_however_often_the_task_runs(instrument):
 @pytest.mark.django_db
 def test_a_failed_send_is_left_pending_for_the_retry(instrument, monkeypatch):
     assessment = make_assessment()
-    email = OutboundEmail.objects.create(assessment=assessment, to="a@example.com", subject="s", body="b")
+    email = OutboundEmail.objects.create(
+        assessment=assessment, to="a@example.com", subject="s", body="b"
+    )
 
     def refuse(self, *args, **kwargs):
         raise SMTPServerDisconnected("the server hung up")
@@ -43,7 +47,9 @@ def test_a_failed_send_is_left_pending_for_the_retry(instrument, monkeypatch):
 @pytest.mark.django_db
 def test_the_task_gives_up_after_its_retries_and_marks_the_email_failed(instrument, monkeypatch):
     assessment = make_assessment()
-    email = OutboundEmail.objects.create(assessment=assessment, to="a@example.com", subject="s", body="b")
+    email = OutboundEmail.objects.create(
+        assessment=assessment, to="a@example.com", subject="s", body="b"
+    )
 
     def refuse(self, *args, **kwargs):
         raise SMTPServerDisconnected("the server hung up")

@@ -7,7 +7,9 @@ from diagnostic.services import INSTRUMENTS_DIR, InstrumentLocked, instrument_lo
 
 
 class Command(BaseCommand):
-    help = "Load instrument files (default: every file in diagnostic/instruments/) into the database."
+    help = (
+        "Load instrument files (default: every file in diagnostic/instruments/) into the database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", type=Path, help="instrument YAML files")
