@@ -402,3 +402,46 @@ def test_language_switch_keeps_the_owner_on_the_same_page(client, instrument):
     page = url("step", token=assessment.token, code="marketing")
     response = client.post("/i18n/setlang/", {"language": "en", "next": page})
     assert response["Location"] == url("step", "en", token=assessment.token, code="marketing")
+
+
+# The whole flow
+
+
+@pytest.mark.parametrize(
+    ("language", "step_label", "stage_name"),
+    [("es", "Paso 6 de 6", "Vendedor en marketplaces"), ("en", "Step 6 of 6", "Marketplace seller")],
+)
+def test_an_owner_completes_the_whole_flow(client, instrument, language, step_label, stage_name):
+    assessment = start(client, language)
+    token = assessment.token
+    pages = [
+        ("profile", {}, profile_post(women_led="true")),
+        ("step", {"code": "readiness"}, {"internet_access": "fixed_broadband"}),
+        ("step", {"code": "marketing"}, {"online_presence": ["social_profile", "website"]}),
+        (
+            "step",
+            {"code": "ecommerce"},
+            {
+                "sales_channels": ["social_media", "national_marketplace"],
+                "payments_accepted": ["card_terminal", "mobile_wallet"],
+                "cross_border_sales": "occasional",
+            },
+        ),
+        ("step", {"code": "operations"}, {"business_software": ["accounting", "e_invoicing"]}),
+        ("step", {"code": "culture"}, {"digital_training_hours": "12"}),
+    ]
+    for name, kwargs, data in pages:
+        page = client.get(url(name, language, token=token, **kwargs))
+        assert page.status_code == 200
+        response = client.post(url(name, language, token=token, **kwargs), data)
+        assert response.status_code == 302, response.text
+    assert step_label in page.text
+    assert response["Location"] == url("review", language, token=token)
+    review = client.get(response["Location"])
+    assert "Herbolaria Coyoacán" in review.text
+    result = client.post(url("review", language, token=token), follow=True)
+    assert stage_name in result.text
+    assessment.refresh_from_db()
+    assert (assessment.stage, assessment.language) == ("B", language)
+    assert assessment.result["scores"]["answered"] == 7
+    assert 0 < assessment.overall_score <= 100
