@@ -40,6 +40,7 @@ bench: setup
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Refreshes locale/es after strings change; translate the new entries, then commit.
 messages: $(INSTALLED)

@@ -1,16 +1,20 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .currencies import CURRENCIES, currency_for_country
 from .instrument import Dimension, Instrument, Item, clean_answers, localized
-from .models import Firm
+from .models import Firm, Sector, Settlement
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
-def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+def yes_no_field(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
@@ -97,15 +101,16 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Radios need no empty choice: not choosing is how one leaves them blank.
-        for name in ("settlement", "sector"):
-            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        # Radios need no empty choice: not choosing one is how they are left blank.
+        cast(forms.ChoiceField, self.fields["settlement"]).choices = Settlement.choices
+        cast(forms.ChoiceField, self.fields["sector"]).choices = Sector.choices
         if self.instance.pk:
             for name in ("women_led", "has_physical_storefront", "formally_registered", "exports"):
                 value = getattr(self.instance, name)
                 self.initial[name] = None if value is None else ("true" if value else "false")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
         turnover: Decimal | None = cleaned.get("annual_turnover")
         if turnover is not None and not cleaned.get("currency"):
             currency = currency_for_country(str(cleaned.get("country") or ""))
@@ -168,8 +173,8 @@ class StepForm(forms.Form):
                     initial[item.code] = _format_number(value) if item.kind == "number" else value
         return initial
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
         raw = {}
         for item in self.items:
             value = cleaned.get(item.code)

@@ -343,7 +343,8 @@ class _Parser:
         return item
 
     def number_item(self, item: Item, data: Mapping[str, Any], where: str) -> Item:
-        minimum, maximum = data.get("min"), data.get("max")
+        minimum: Any = data.get("min")
+        maximum: Any = data.get("max")
         for key, value in (("min", minimum), ("max", maximum)):
             if not _is_number(value):
                 self.problem(where, f"{key} must be a number, not {value!r}")

@@ -1,5 +1,7 @@
 """Page data: instrument texts in the reader's language, shaped for the templates."""
 
+from typing import Any
+
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -28,7 +30,7 @@ def dimension_page(dimension: Dimension, form, language: str) -> dict:
     }
 
 
-def answer_lines(item: Item, value: object, language: str) -> list[str]:
+def answer_lines(item: Item, value: Any, language: str) -> list[str]:
     """An answer as the owner would read it: option labels, or the number with its unit."""
     if value is None:
         return []
@@ -38,7 +40,7 @@ def answer_lines(item: Item, value: object, language: str) -> list[str]:
         return [f"{number} {unit}".strip()]
     codes = value if isinstance(value, list | tuple) else [value]
     labels = {option.code: localized(option.label, language) for option in item.options}
-    return [labels.get(code, code) for code in codes]
+    return [labels.get(str(code), str(code)) for code in codes]
 
 
 def profile_rows(firm: Firm | None) -> list[dict]:
@@ -65,7 +67,7 @@ def profile_rows(firm: Firm | None) -> list[dict]:
 
 
 def review(instrument: Instrument, firm: Firm | None, answers: dict, language: str) -> dict:
-    steps = []
+    steps: list[dict[str, Any]] = []
     answered = total = 0
     for dimension in instrument.dimensions:
         rows = []

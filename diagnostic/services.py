@@ -4,9 +4,10 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -19,6 +20,7 @@ from django.utils.translation import ngettext
 
 from . import tasks
 from .flow import REVIEW
+from .instrument import Answer as AnswerValue
 from .instrument import Item, load_instrument_file, parse_instrument
 from .interchange import ParsedDiagnostic
 from .models import Answer, Assessment, Firm, Instrument, OutboundEmail
@@ -123,7 +125,7 @@ def answers_save(
     *,
     assessment: Assessment,
     items: Iterable[Item],
-    answers: dict[str, object],
+    answers: Mapping[str, AnswerValue],
     step: str,
     language: str,
 ) -> None:
@@ -183,7 +185,7 @@ def assessment_submit(*, assessment: Assessment) -> bool:
     return bool(updated)
 
 
-def _from_json(value: object) -> object:
+def _from_json(value: Any) -> AnswerValue:
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -79,8 +79,8 @@ def resume(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @with_assessment(draft_only=True)
 def profile(request: HttpRequest, assessment: Assessment) -> HttpResponse:
-    spec = instrument_spec(assessment.instrument)
-    position = step_for(spec, PROFILE)
+    position = step_for(instrument_spec(assessment.instrument), PROFILE)
+    assert position is not None  # the profile is always the first step
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=assessment.firm)
         if form.is_valid():
@@ -159,7 +159,7 @@ def result(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     context = {
         "assessment": assessment,
         "result_url": request.build_absolute_uri(),
-        "result": presenters.result(spec, assessment.result, get_language()),
+        "result": presenters.result(spec, assessment.result or {}, get_language()),
     }
     return render(request, "diagnostic/result.html", context)
 
@@ -168,7 +168,7 @@ def result(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 @with_assessment(draft_only=True)
 def email_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     try:
-        resume_link_email(assessment=assessment, link=_resume_url(request, assessment))
+        email = resume_link_email(assessment=assessment, link=_resume_url(request, assessment))
     except ProfileMissing:
         messages.error(request, _("Add your e-mail to your business details first."))
     except TooManyEmails:
@@ -179,7 +179,7 @@ def email_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("We are sending the link to %(email)s.") % {"email": assessment.firm.contact_email},
+            _("We are sending the link to %(email)s.") % {"email": email.to},
         )
     return redirect(_step_url(assessment, request.POST.get("step", "")))
 

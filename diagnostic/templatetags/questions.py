@@ -22,7 +22,7 @@ def question(field: BoundField) -> dict:
     if kind != "text":
         choices = [
             {"value": value, "label": label, "checked": str(value) in selected}
-            for value, label in field.field.choices
+            for value, label in getattr(field.field, "choices", ())
             if kind == "select" or value != ""
         ]
     describedby = " ".join(

@@ -409,7 +409,10 @@ def test_language_switch_keeps_the_owner_on_the_same_page(client, instrument):
 
 @pytest.mark.parametrize(
     ("language", "step_label", "stage_name"),
-    [("es", "Paso 6 de 6", "Vendedor en marketplaces"), ("en", "Step 6 of 6", "Marketplace seller")],
+    [
+        ("es", "Paso 6 de 6", "Vendedor en marketplaces"),
+        ("en", "Step 6 of 6", "Marketplace seller"),
+    ],
 )
 def test_an_owner_completes_the_whole_flow(client, instrument, language, step_label, stage_name):
     assessment = start(client, language)

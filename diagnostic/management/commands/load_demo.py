@@ -37,4 +37,5 @@ class Command(BaseCommand):
             with translation.override(assessment.language):
                 path = reverse("diagnostic:result", kwargs={"token": assessment.token})
             stage = assessment.stage or "—"
-            self.stdout.write(f"  {stage}  {assessment.firm.name}: http://127.0.0.1:8000{path}")
+            name = diagnostic.profile["name"]
+            self.stdout.write(f"  {stage}  {name}: http://127.0.0.1:8000{path}")
