@@ -12,6 +12,13 @@ def instrument(db):
 
 
 @pytest.fixture(autouse=True)
-def _reset_language():
-    yield
-    translation.activate("es")
+def _default_language(settings):
+    """Each test starts in the site's default language, whatever a request left active."""
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english():
+    """For tests that assert messages in English."""
+    with translation.override("en"):
+        yield

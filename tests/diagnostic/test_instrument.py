@@ -16,12 +16,7 @@ from diagnostic.instrument import (
     parse_instrument,
 )
 
-
-@pytest.fixture(autouse=True)
-def english():
-    # Messages are asserted in English, whatever language another test left active.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 INSTRUMENT_FILE = Path(__file__).resolve().parents[2] / (

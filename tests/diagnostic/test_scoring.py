@@ -2,7 +2,6 @@ import json
 from fractions import Fraction
 
 import pytest
-from django.utils import translation
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,12 +15,7 @@ from diagnostic.scoring import (
     score_answers,
 )
 
-
-@pytest.fixture(autouse=True)
-def english():
-    # Messages are asserted in English, whatever language another test left active.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 TEXT = {"en": "text", "es": "texto"}

@@ -14,12 +14,7 @@ from diagnostic.stages import (
     place_stage,
 )
 
-
-@pytest.fixture(autouse=True)
-def english():
-    # Messages are asserted in English, whatever language another test left active.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 THREE_KINDS_OF_SOFTWARE = ("accounting", "inventory", "e_invoicing")

@@ -14,12 +14,24 @@ from diagnostic.tasks import send_outbound_email
 from tests.factories import make_assessment
 
 
-@pytest.mark.django_db
-def test_an_email_is_sent_once_however_often_the_task_runs(instrument):
-    assessment = make_assessment()
-    email = OutboundEmail.objects.create(
-        assessment=assessment, to="a@example.com", subject="s", body="b"
+@pytest.fixture
+def queued_email(instrument):
+    return OutboundEmail.objects.create(
+        assessment=make_assessment(), to="a@example.com", subject="s", body="b"
     )
+
+
+@pytest.fixture
+def smtp_down(monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise SMTPServerDisconnected("the server hung up")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+
+
+@pytest.mark.django_db
+def test_an_email_is_sent_once_however_often_the_task_runs(queued_email):
+    email = queued_email
     assert outbound_email_send(email_id=email.pk) is True
     assert outbound_email_send(email_id=email.pk) is False
     email.refresh_from_db()
@@ -28,16 +40,9 @@ def test_an_email_is_sent_once_however_often_the_task_runs(instrument):
 
 
 @pytest.mark.django_db
-def test_a_failed_send_is_left_pending_for_the_retry(instrument, monkeypatch):
-    assessment = make_assessment()
-    email = OutboundEmail.objects.create(
-        assessment=assessment, to="a@example.com", subject="s", body="b"
-    )
-
-    def refuse(self, *args, **kwargs):
-        raise SMTPServerDisconnected("the server hung up")
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+@pytest.mark.usefixtures("smtp_down")
+def test_a_failed_send_is_left_pending_for_the_retry(queued_email):
+    email = queued_email
     with pytest.raises(SMTPServerDisconnected):
         outbound_email_send(email_id=email.pk)
     email.refresh_from_db()
@@ -45,16 +50,9 @@ def test_a_failed_send_is_left_pending_for_the_retry(instrument, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_task_gives_up_after_its_retries_and_marks_the_email_failed(instrument, monkeypatch):
-    assessment = make_assessment()
-    email = OutboundEmail.objects.create(
-        assessment=assessment, to="a@example.com", subject="s", body="b"
-    )
-
-    def refuse(self, *args, **kwargs):
-        raise SMTPServerDisconnected("the server hung up")
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+@pytest.mark.usefixtures("smtp_down")
+def test_the_task_gives_up_after_its_retries_and_marks_the_email_failed(queued_email):
+    email = queued_email
     result = send_outbound_email.apply(args=[email.pk], retries=send_outbound_email.max_retries)
     assert isinstance(result.result, SMTPServerDisconnected)
     email.refresh_from_db()
