@@ -22,6 +22,7 @@ translations: $(INSTALLED)
 setup: $(INSTALLED) translations
 	$(MANAGE) migrate --noinput --verbosity=0
 	$(MANAGE) load_instrument
+	$(MANAGE) load_catalogue
 	$(MANAGE) collectstatic --noinput --verbosity=0
 
 run: setup

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("diagnostic.urls")),
+    path("", include("recommendations.urls")),
 )
 
 handler404 = "diagnostic.errors.not_found"

@@ -20,11 +20,21 @@ class RadarAxis:
     label_y: float
     anchor: str
 
+    @property
+    def label_lines(self) -> tuple[str, ...]:
+        """Long labels on two lines, split at the space nearest the middle."""
+        if len(self.label) <= 12 or " " not in self.label:
+            return (self.label,)
+        spaces = [i for i, char in enumerate(self.label) if char == " "]
+        middle = min(spaces, key=lambda i: abs(i - len(self.label) / 2))
+        return (self.label[:middle], self.label[middle + 1 :])
+
 
 @dataclass(frozen=True)
 class RadarChart:
     size: int
     center: float
+    margin: int
     width: int
     height: int
     axes: tuple[RadarAxis, ...]
@@ -51,18 +61,28 @@ def radar_chart(values: list[tuple[str, int | None]]) -> RadarChart:
         x, y = _point(center, RADAR_RADIUS, index, count)
         label_x, label_y = _point(center, RADAR_RADIUS + 16, index, count)
         if label_y < center - 1:
-            label_y -= 14  # two lines of text above the top of the circle
+            label_y -= 28  # up to three lines of text above the top of the circle
         if abs(label_x - center) < 1:
             anchor = "middle"
         else:
             anchor = "start" if label_x > center else "end"
-        axes.append(RadarAxis(label, value, x, y, label_x, label_y, anchor))
+        axes.append(
+            RadarAxis(
+                label, value, round(x, 1), round(y, 1), round(label_x, 1), round(label_y, 1), anchor
+            )
+        )
         shape.append(_point(center, RADAR_RADIUS * (value or 0) / 100, index, count))
     rings = tuple(
         _polygon([_point(center, RADAR_RADIUS * ring / 100, i, count) for i in range(count)])
         for ring in RADAR_RINGS
     )
-    width = RADAR_SIZE + 2 * RADAR_LABEL_MARGIN
     return RadarChart(
-        RADAR_SIZE, center, width, RADAR_SIZE + 20, tuple(axes), rings, _polygon(shape)
+        size=RADAR_SIZE,
+        center=center,
+        margin=RADAR_LABEL_MARGIN,
+        width=RADAR_SIZE + 2 * RADAR_LABEL_MARGIN,
+        height=RADAR_SIZE + 40,
+        axes=tuple(axes),
+        rings=rings,
+        shape=_polygon(shape),
     )

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
 from .instrument import Answers, Instrument, clean_answers, localized
-from .scoring import LEVELS, SCORING_VERSION, Score, score_answers
-from .stages import STAGES, explain_stage, place_stage
+from .scoring import LEVELS, SCORING_VERSION, Score, ScoreResult
+from .stages import STAGES, StagePlacement, explain_stage
 
 
 class InterchangeError(ValueError):
@@ -87,10 +87,10 @@ def _form_value(value: object) -> object:
     return "" if value is None else value
 
 
-def diagnosis_report(instrument: Instrument, parsed: ParsedDiagnostic) -> dict[str, Any]:
+def diagnosis_report(
+    instrument: Instrument, parsed: ParsedDiagnostic, scores: ScoreResult, placement: StagePlacement
+) -> dict[str, Any]:
     """Scores, levels, stage and explanation as plain data, texts in the active language."""
-    scores = score_answers(instrument, parsed.answers)
-    placement = place_stage(parsed.answers)
     explanation = explain_stage(placement)
     return {
         "instrument": instrument.code,

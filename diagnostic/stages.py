@@ -60,6 +60,18 @@ A_SOFTWARE_NEEDED = 3
 A_PAYMENTS = frozenset({"online_gateway", "cross_border"})
 B_PAYMENTS = frozenset({"card_terminal", "mobile_wallet", "online_gateway", "cross_border"})
 
+# Every condition code a placement can report missing (see the module docstring).
+CONDITION_CODES: tuple[str, ...] = (
+    "channel_a",
+    "capability_a_software",
+    "capability_a_payments",
+    "channel_b",
+    "capability_b_payments",
+    "channel_c",
+    "channel_d",
+    "capability_d_internet",
+)
+
 # The answers without which the stage stays undetermined.
 PLACEMENT_ITEMS = ("sales_channels", "online_presence")
 

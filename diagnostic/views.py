@@ -1,8 +1,5 @@
 """The owner's questionnaire: thin views that parse, call a service and render."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,15 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import presenters
+from .access import with_assessment
 from .flow import PROFILE, REVIEW, Step, step_for
 from .forms import ProfileForm, StepForm
 from .models import Assessment
-from .selectors import (
-    answers_for,
-    assessment_get_by_token,
-    assessment_is_expired,
-    instrument_spec,
-)
+from .selectors import answers_for, instrument_spec
 from .services import (
     ProfileMissing,
     TooManyEmails,
@@ -30,35 +23,6 @@ from .services import (
     firm_profile_save,
     resume_link_email,
 )
-
-AssessmentView = Callable[..., HttpResponse]
-
-
-def with_assessment(*, draft_only: bool) -> Callable[[AssessmentView], AssessmentView]:
-    """Resolve the token in the URL; unknown and expired links get a page that helps."""
-
-    def decorator(view: AssessmentView) -> AssessmentView:
-        @wraps(view)
-        def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
-            assessment = assessment_get_by_token(token)
-            if assessment is None:
-                return render(request, "diagnostic/link_unknown.html", status=404)
-            if assessment_is_expired(assessment):
-                return render(request, "diagnostic/link_expired.html", status=410)
-            if draft_only and assessment.is_submitted:
-                messages.info(
-                    request,
-                    _(
-                        "This diagnostic has already been submitted, so its answers can no "
-                        "longer change. Here is your result."
-                    ),
-                )
-                return redirect("diagnostic:result", token=assessment.token)
-            return view(request, assessment, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def landing(request: HttpRequest) -> HttpResponse:

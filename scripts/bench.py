@@ -41,6 +41,7 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Ruta Digital benchmark — {os.cpu_count()} cores, database {database_label()}\n")
     scoring_throughput()
+    roadmap_figures()
     queries_per_page()
     server_times(bench_dir)
 
@@ -86,6 +87,64 @@ def scoring_throughput() -> None:
         count += len(samples)
     rate = count / (time.perf_counter() - started)
     print(f"Scoring: {rate:,.0f} assessments per second (scores + stage, one core)\n")
+
+
+def roadmap_figures() -> None:
+    from django.utils import timezone, translation
+
+    from diagnostic.instrument import clean_answers
+    from diagnostic.scoring import score_answers
+    from diagnostic.selectors import instrument_spec
+    from diagnostic.services import instrument_get_or_load
+    from diagnostic.stages import place_stage
+    from recommendations.catalogue import FirmProfile
+    from recommendations.pdf import render_roadmap_pdf
+    from recommendations.presenters import roadmap_context
+    from recommendations.roadmap import plan_roadmap
+    from recommendations.rules import facts_from_result
+    from recommendations.services import catalogue_get_or_load
+
+    instrument = instrument_spec(instrument_get_or_load())
+    catalogue = catalogue_get_or_load(instrument=instrument)
+    profile = FirmProfile(country="MX", region="Ciudad de México", settlement="metro", employees=4)
+    rng = random.Random(11)
+    today = timezone.localdate()
+    samples = []
+    for _ in range(200):
+        answers = clean_answers(instrument, random_answers(instrument, rng), "es")[0]
+        scores, placement = score_answers(instrument, answers), place_stage(answers)
+        samples.append((facts_from_result(answers, scores, placement, profile), scores, placement))
+    with translation.override("es"):
+        count = 0
+        started = time.perf_counter()
+        while time.perf_counter() - started < 2.0:
+            for facts, _scores, _placement in samples:
+                plan_roadmap(catalogue=catalogue, facts=facts, language="es", today=today)
+            count += len(samples)
+        rate = count / (time.perf_counter() - started)
+        facts, scores, placement = samples[0]
+        roadmap = plan_roadmap(catalogue=catalogue, facts=facts, language="es", today=today)
+        context = roadmap_context(
+            instrument=instrument,
+            stored_result={"scores": scores.to_dict(), "stage": placement.to_dict()},
+            roadmap=roadmap,
+            firm_name="Herbolaria Coyoacán",
+            day=today,
+            language="es",
+            result_url="http://127.0.0.1:8000/es/a/example/result/",
+        )
+        render_roadmap_pdf(context, language="es", country="MX")  # warm: fonts and imports
+        times = []
+        for _ in range(10):
+            started = time.perf_counter()
+            content = render_roadmap_pdf(context, language="es", country="MX")
+            times.append((time.perf_counter() - started) * 1000)
+    print(f"Roadmaps: {rate:,.0f} built per second (eligibility of every programme included)")
+    print(
+        f"Roadmap PDF ({len(roadmap.actions)} actions, {len(roadmap.programmes)} programmes, "
+        f"{len(content) / 1024:.0f} KB): median {statistics.median(times):.0f} ms, "
+        f"slowest {max(times):.0f} ms over {len(times)} renders in one warm process\n"
+    )
 
 
 def queries_per_page() -> None:

@@ -13,3 +13,22 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 });
+
+// While a PDF is being prepared, ask every two seconds and reload when it is ready or failed.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("pdf-state");
+  if (!box || !window.fetch) return;
+  var state = box.getAttribute("data-state");
+  if (state !== "pending" && state !== "running") return;
+  var timer = setInterval(function () {
+    fetch(box.getAttribute("data-status-url"), {headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.state === "done" || data.state === "failed") {
+          clearInterval(timer);
+          window.location.reload();
+        }
+      })
+      .catch(function () {});
+  }, 2000);
+});

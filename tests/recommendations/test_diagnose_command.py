@@ -3,12 +3,15 @@
 import json
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
 from diagnostic.models import Instrument
+from recommendations.models import Programme
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -19,8 +22,6 @@ pytestmark = pytest.mark.django_db
 def diagnose(tmp_path, data, *args) -> dict | str:
     path = tmp_path / "input.json"
     path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
-    from io import StringIO
-
     out = StringIO()
     call_command("diagnose", str(path), *args, stdout=out)
     text = out.getvalue()
@@ -154,3 +155,58 @@ def test_from_the_shell_bad_input_gives_status_2_and_no_traceback(tmp_path):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert "“cash_only” is not an answer to the question “sales_channels”." in completed.stderr
+
+
+# The roadmap part
+
+
+def test_the_roadmap_puts_the_stage_gap_first(tmp_path):
+    report = diagnose(tmp_path, json.loads((EXAMPLES / "social-seller-es.json").read_text()))
+    actions = report["roadmap"]["actions"]
+    assert 3 <= len(actions) <= 8
+    assert actions[0]["reason"] == "stage_gap"
+    assert actions[0]["for"] == "channel_c"
+    gap_positions = [i for i, action in enumerate(actions) if action["reason"] == "stage_gap"]
+    assert gap_positions == list(range(len(gap_positions)))
+    assert all(action["horizon"] in {"30_days", "3_months", "12_months"} for action in actions)
+
+
+def test_programmes_come_with_a_verdict_and_reasons_in_the_input_language(tmp_path):
+    report = diagnose(tmp_path, json.loads((EXAMPLES / "social-seller-es.json").read_text()))
+    programmes = report["roadmap"]["programmes"]
+    assert programmes, "a firm in Mexico City has programmes"
+    assert {p["eligible"] for p in programmes} <= {"yes", "check"}
+    for programme in programmes:
+        for criterion in programme["criteria"]:
+            assert criterion["status"] in {"met", "not_met", "check"}
+            assert criterion["reason"]
+
+
+def test_a_firm_outside_every_programme_area_still_gets_actions(tmp_path):
+    report = diagnose(
+        tmp_path,
+        {"language": "en", "profile": {"country": "NZ"}, "answers": {"sales_channels": ["phone"]}},
+    )
+    assert report["roadmap"]["actions"]
+    offered = [p["code"] for p in report["roadmap"]["programmes"]]
+    assert all(Programme.objects.get(code=code).countries == [] for code in offered)
+
+
+def test_a_stage_a_firm_still_gets_a_roadmap(tmp_path):
+    report = diagnose(tmp_path, json.loads((EXAMPLES / "global-firm-en.json").read_text()))
+    assert report["stage"] == "A"
+    assert len(report["roadmap"]["actions"]) >= 3
+
+
+def test_pdf_option_writes_a_tagged_searchable_pdf_in_the_input_language(tmp_path):
+    out = tmp_path / "roadmap.pdf"
+    diagnose(tmp_path, json.loads((EXAMPLES / "social-seller-es.json").read_text()), f"--pdf={out}")
+    reader = PdfReader(out)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Herbolaria Coyoacán" in text
+    assert "Vendedor en redes sociales" in text
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert reader.metadata.title.startswith("Hoja de ruta digital")
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(width), round(height)) == (612, 792)  # US Letter, as in Mexico

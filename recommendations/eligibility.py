@@ -1,0 +1,472 @@
+"""Which support programmes a firm is offered, and whether it qualifies, criterion by criterion.
+
+A programme is offered when it has not closed and covers the firm's country and region; an
+offered programme gets one :class:`~recommendations.catalogue.CriterionResult` per rule it
+sets: ``met``, ``not_met``, or ``check`` when the profile lacks the fact (DESIGN 3). Reasons
+are one sentence in the active language. Limits named ``*_max`` are inclusive: the catalogue
+encodes "under €2 m" as 1,999,999.99 and "under 5 years" as 4.
+
+Criterion codes (stable: shown in ``diagnose`` JSON), in the order results come:
+
+- ``coverage_country``, ``coverage_region``: where the firm is, when the programme restricts it;
+  a region matches the firm's region or municipality, ignoring case, accents and spacing.
+- ``opens_on``: applications are not open yet (always ``check``).
+- ``employees_min``, ``employees_max``: people working in the business.
+- ``turnover_max``: yearly sales; another currency than the limit's is ``check``, never converted.
+- ``years_trading_min``, ``years_trading_max``: the profile counts completed years, so 0 means
+  "less than a year": against a fractional limit such as 0.5 it is ``check``.
+- ``sectors_included``, ``sectors_excluded``: the firm's main activity.
+- ``physical_storefront_required``: a shop or premises open to customers.
+- ``town_population_max``: a firm in a "metro" settlement (a city over a million people) does
+  not meet a limit under a million even when the profile lacks the town's population.
+- ``settlements``: the type of place (metro, city, rural).
+- ``women_owned``, ``minority_owned``: "required", or "bonus" (a higher benefit). A bonus is
+  information: it never changes the verdict, and is left out for a firm not led by a woman.
+- ``formally_registered_required``: formal registration.
+- ``other``: one per condition the profile can't tell (always ``check``); may repeat.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django_countries import countries
+
+from diagnostic.instrument import localized
+
+from .catalogue import (
+    PROGRAMME_KINDS,
+    CriterionResult,
+    FirmProfile,
+    Money,
+    ProgrammeMatch,
+    ProgrammeSpec,
+)
+
+CRITERION_CODES = (
+    "coverage_country",
+    "coverage_region",
+    "opens_on",
+    "employees_min",
+    "employees_max",
+    "turnover_max",
+    "years_trading_min",
+    "years_trading_max",
+    "sectors_included",
+    "sectors_excluded",
+    "physical_storefront_required",
+    "town_population_max",
+    "settlements",
+    "women_owned",
+    "minority_owned",
+    "formally_registered_required",
+    "other",
+)
+
+# A "metro" settlement is a city of over a million people (diagnostic.models.Settlement).
+METRO_POPULATION = 1_000_000
+
+_VERDICT_ORDER = {"yes": 0, "check": 1, "no": 2}
+
+MET, NOT_MET, CHECK = "met", "not_met", "check"
+
+
+def evaluate_programme(
+    programme: ProgrammeSpec, firm: FirmProfile, *, today: date
+) -> ProgrammeMatch | None:
+    """The firm's match with the programme, or None when the programme isn't offered to it."""
+    if programme.closes_on is not None and programme.closes_on < today:
+        return None
+    coverage = _coverage(programme, firm)
+    if coverage is None:
+        return None
+    results = list(coverage)
+    if programme.opens_on is not None and programme.opens_on > today:
+        reason = gettext("Applications open on %(date)s.") % {
+            "date": date_format(programme.opens_on)
+        }
+        results.append(CriterionResult(code="opens_on", status=CHECK, reason=reason))
+    results += _criteria(programme, firm)
+    return ProgrammeMatch(
+        programme=programme,
+        eligible=_verdict(results, bonuses=_bonuses(programme)),
+        criteria=tuple(results),
+    )
+
+
+def rank_matches(matches: Iterable[ProgrammeMatch]) -> list[ProgrammeMatch]:
+    """Matches by verdict (yes, check, no), then programme kind, then name; stable."""
+    language = get_language() or "en"
+
+    def key(match: ProgrammeMatch) -> tuple[int, int, str]:
+        kind = match.programme.kind
+        kind_order = (
+            PROGRAMME_KINDS.index(kind) if kind in PROGRAMME_KINDS else len(PROGRAMME_KINDS)
+        )
+        name = localized(match.programme.name, language).casefold()
+        return _VERDICT_ORDER[match.eligible], kind_order, name
+
+    return sorted(matches, key=key)
+
+
+def _verdict(results: list[CriterionResult], *, bonuses: frozenset[str]) -> str:
+    """The programme's verdict from its requirements; bonuses never count."""
+    statuses = {result.status for result in results if result.code not in bonuses}
+    if NOT_MET in statuses:
+        return "no"
+    return "check" if CHECK in statuses else "yes"
+
+
+def _bonuses(programme: ProgrammeSpec) -> frozenset[str]:
+    """The ownership criteria that only raise the benefit: information, not requirements."""
+    criteria = programme.criteria
+    rules = {"women_owned": criteria.women_owned, "minority_owned": criteria.minority_owned}
+    return frozenset(code for code, rule in rules.items() if rule == "bonus")
+
+
+# --- Coverage ---------------------------------------------------------------------------------
+
+
+def _coverage(programme: ProgrammeSpec, firm: FirmProfile) -> list[CriterionResult] | None:
+    """The coverage results, or None when the programme doesn't serve where the firm is."""
+    coverage = programme.coverage
+    results: list[CriterionResult] = []
+    if coverage.countries:
+        country = (firm.country or "").strip().upper()
+        if not country:
+            reason = gettext(
+                "Your profile doesn’t say which country your business is in: "
+                "check that the programme covers it."
+            )
+            results.append(CriterionResult(code="coverage_country", status=CHECK, reason=reason))
+        elif country in {code.strip().upper() for code in coverage.countries}:
+            place = countries.name(country) or country
+            results.append(_covered("coverage_country", place))
+        else:
+            return None
+    if coverage.regions and not coverage.online:
+        places = {_place_key(firm.region), _place_key(firm.municipality)} - {""}
+        matched = next(
+            (region for region in coverage.regions if _place_key(region) in places), None
+        )
+        if matched is not None:
+            results.append(_covered("coverage_region", matched.strip()))
+        elif _place_key(firm.region):
+            return None
+        else:
+            reason = gettext(
+                "Your profile doesn’t say which state or province your business is in: "
+                "check that the programme covers it."
+            )
+            results.append(CriterionResult(code="coverage_region", status=CHECK, reason=reason))
+    return results
+
+
+def _covered(code: str, place: str) -> CriterionResult:
+    reason = gettext("The programme is open to businesses in %(place)s.") % {"place": place}
+    return CriterionResult(code=code, status=MET, reason=reason)
+
+
+def _place_key(name: str | None) -> str:
+    """A place name compared without case, accents or extra spaces ("" for none)."""
+    decomposed = unicodedata.normalize("NFKD", (name or "").casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.split())
+
+
+# --- Requirements -----------------------------------------------------------------------------
+
+Outcome = tuple[str, str]  # a criterion's status and reason
+
+
+def _criteria(programme: ProgrammeSpec, firm: FirmProfile) -> list[CriterionResult]:
+    """One result per rule the programme sets, in the order of the codes."""
+    criteria = programme.criteria
+    outcomes: list[tuple[str, Outcome | None]] = []
+    if criteria.employees_min is not None:
+        outcomes.append(("employees_min", _employees_min(criteria.employees_min, firm)))
+    if criteria.employees_max is not None:
+        outcomes.append(("employees_max", _employees_max(criteria.employees_max, firm)))
+    if criteria.turnover_max is not None:
+        outcomes.append(("turnover_max", _turnover_max(criteria.turnover_max, firm)))
+    if criteria.years_trading_min is not None:
+        outcomes.append(("years_trading_min", _years_trading_min(criteria.years_trading_min, firm)))
+    if criteria.years_trading_max is not None:
+        outcomes.append(("years_trading_max", _years_trading_max(criteria.years_trading_max, firm)))
+    if criteria.sectors_included:
+        outcomes.append(("sectors_included", _sectors_included(criteria.sectors_included, firm)))
+    if criteria.sectors_excluded:
+        outcomes.append(("sectors_excluded", _sectors_excluded(criteria.sectors_excluded, firm)))
+    if criteria.physical_storefront_required:
+        outcomes.append(("physical_storefront_required", _storefront(firm)))
+    if criteria.town_population_max is not None:
+        limit = criteria.town_population_max
+        outcomes.append(("town_population_max", _town_population_max(limit, firm)))
+    if criteria.settlements:
+        outcomes.append(("settlements", _settlements(criteria.settlements, firm)))
+    if criteria.women_owned is not None:
+        outcomes.append(("women_owned", _women_owned(criteria.women_owned, firm)))
+    if criteria.minority_owned is not None:
+        outcomes.append(("minority_owned", _minority_owned(criteria.minority_owned)))
+    if criteria.formally_registered_required:
+        outcomes.append(("formally_registered_required", _registered(firm)))
+    language = get_language() or "en"
+    for condition in criteria.other:
+        outcomes.append(("other", (CHECK, localized(condition, language))))
+    return [
+        CriterionResult(code=code, status=outcome[0], reason=outcome[1])
+        for code, outcome in outcomes
+        if outcome is not None
+    ]
+
+
+def _employees_min(minimum: int, firm: FirmProfile) -> Outcome:
+    employees = firm.employees
+    if employees is None:
+        return CHECK, _employees_unknown()
+    reason = ngettext(
+        "The programme is for businesses with at least %(limit)s person working in them, "
+        "and yours has %(employees)s.",
+        "The programme is for businesses with at least %(limit)s people working in them, "
+        "and yours has %(employees)s.",
+        minimum,
+    ) % {"limit": _number(minimum), "employees": _number(employees)}
+    return _met(employees >= minimum), reason
+
+
+def _employees_max(maximum: int, firm: FirmProfile) -> Outcome:
+    employees = firm.employees
+    if employees is None:
+        return CHECK, _employees_unknown()
+    reason = ngettext(
+        "The programme is for businesses with at most %(limit)s person working in them, "
+        "and yours has %(employees)s.",
+        "The programme is for businesses with at most %(limit)s people working in them, "
+        "and yours has %(employees)s.",
+        maximum,
+    ) % {"limit": _number(maximum), "employees": _number(employees)}
+    return _met(employees <= maximum), reason
+
+
+def _employees_unknown() -> str:
+    return gettext("Your profile doesn’t say how many people work in the business.")
+
+
+def _turnover_max(limit: Money, firm: FirmProfile) -> Outcome:
+    turnover = firm.annual_turnover
+    params = {"limit": _number(limit.amount), "limit_currency": limit.currency}
+    if turnover is None:
+        return CHECK, gettext("Your profile doesn’t say how much your business sells in a year.")
+    currency = (firm.currency or "").strip().upper()
+    if not currency:
+        return CHECK, gettext(
+            "The limit is %(limit)s %(limit_currency)s and your profile doesn’t say in which "
+            "currency your sales are: check with the programme."
+        ) % params
+    if currency != limit.currency.strip().upper():
+        return CHECK, gettext(
+            "The limit is %(limit)s %(limit_currency)s and your sales are in %(currency)s: "
+            "check with the programme."
+        ) % {**params, "currency": currency}
+    reason = gettext(
+        "The programme is for businesses selling up to %(limit)s %(limit_currency)s a year, "
+        "and yours sells %(turnover)s %(limit_currency)s."
+    ) % {**params, "turnover": _number(turnover)}
+    return _met(turnover <= limit.amount), reason
+
+
+def _years_trading_min(minimum: Decimal, firm: FirmProfile) -> Outcome:
+    """The profile's completed years y mean from y to just under y + 1 years in business."""
+    years = firm.years_trading
+    if years is None:
+        return CHECK, _years_unknown()
+    params = {"limit": _duration(minimum), "years": _years_trading(years)}
+    if years < minimum < years + 1:
+        return CHECK, gettext(
+            "The programme asks for at least %(limit)s in business and yours has been trading "
+            "for %(years)s: check with the programme whether that is long enough."
+        ) % params
+    reason = (
+        gettext(
+            "The programme asks for at least %(limit)s in business, and yours has been trading "
+            "for %(years)s."
+        )
+        % params
+    )
+    return _met(years >= minimum), reason
+
+
+def _years_trading_max(maximum: Decimal, firm: FirmProfile) -> Outcome:
+    """A whole-year limit counts completed years: at most 4 means under 5 years in business."""
+    years = firm.years_trading
+    if years is None:
+        return CHECK, _years_unknown()
+    params = {"limit": _duration(maximum), "years": _years_trading(years)}
+    if years < maximum < years + 1:
+        return CHECK, gettext(
+            "The programme is for businesses trading for at most %(limit)s and yours has been "
+            "trading for %(years)s: check with the programme whether that is too long."
+        ) % params
+    reason = (
+        gettext(
+            "The programme is for businesses trading for at most %(limit)s, and yours has been "
+            "trading for %(years)s."
+        )
+        % params
+    )
+    return _met(years <= maximum), reason
+
+
+def _years_unknown() -> str:
+    return gettext("Your profile doesn’t say how long your business has been trading.")
+
+
+def _years_trading(years: Decimal) -> str:
+    """The firm's completed years as a duration; 0 is less than a year."""
+    if years < 1:
+        return pgettext("years trading", "less than a year")
+    return _duration(years)
+
+
+def _duration(years: Decimal) -> str:
+    """Years as "2 years", or in whole months when the years aren't whole ("6 months")."""
+    if years == years.to_integral_value():
+        count = int(years)
+        return ngettext("%(count)s year", "%(count)s years", count) % {"count": _number(count)}
+    count = int((years * 12).to_integral_value())
+    return ngettext("%(count)s month", "%(count)s months", count) % {"count": _number(count)}
+
+
+def _sectors_included(sectors: tuple[str, ...], firm: FirmProfile) -> Outcome:
+    if firm.sector is None:
+        return CHECK, _sector_unknown()
+    if firm.sector in sectors:
+        return MET, gettext("The programme supports businesses in your line of activity.")
+    return NOT_MET, gettext("The programme doesn’t support businesses in your line of activity.")
+
+
+def _sectors_excluded(sectors: tuple[str, ...], firm: FirmProfile) -> Outcome:
+    if firm.sector is None:
+        return CHECK, _sector_unknown()
+    if firm.sector in sectors:
+        return NOT_MET, gettext("The programme excludes businesses in your line of activity.")
+    return MET, gettext("The programme doesn’t exclude businesses in your line of activity.")
+
+
+def _sector_unknown() -> str:
+    return gettext("Your profile doesn’t say what your business’s main activity is.")
+
+
+def _storefront(firm: FirmProfile) -> Outcome:
+    if firm.has_physical_storefront is None:
+        return CHECK, gettext(
+            "The programme is for businesses with a shop or premises open to customers, and "
+            "your profile doesn’t say whether yours has one."
+        )
+    if firm.has_physical_storefront:
+        return MET, gettext(
+            "The programme is for businesses with a shop or premises open to customers, and "
+            "yours has one."
+        )
+    return NOT_MET, gettext(
+        "The programme is for businesses with a shop or premises open to customers, and "
+        "yours has none."
+    )
+
+
+def _town_population_max(maximum: int, firm: FirmProfile) -> Outcome:
+    population = firm.town_population
+    params = {"limit": _number(maximum)}
+    if population is not None:
+        reason = ngettext(
+            "The programme is for towns of up to %(limit)s resident, and yours has %(population)s.",
+            "The programme is for towns of up to %(limit)s residents, and yours has "
+            "%(population)s.",
+            maximum,
+        ) % {**params, "population": _number(population)}
+        return _met(population <= maximum), reason
+    if firm.settlement == "metro" and maximum < METRO_POPULATION:
+        return NOT_MET, ngettext(
+            "The programme is for towns of up to %(limit)s resident, and your business is in "
+            "a city of over a million people.",
+            "The programme is for towns of up to %(limit)s residents, and your business is in "
+            "a city of over a million people.",
+            maximum,
+        ) % params
+    return CHECK, gettext("Your profile doesn’t say how many people live in your town.")
+
+
+def _settlements(settlements: tuple[str, ...], firm: FirmProfile) -> Outcome:
+    if firm.settlement is None:
+        return CHECK, gettext("Your profile doesn’t say what type of place your business is in.")
+    if firm.settlement in settlements:
+        return MET, gettext("The programme covers the type of place your business is in.")
+    return NOT_MET, gettext("The programme doesn’t cover the type of place your business is in.")
+
+
+def _women_owned(rule: str, firm: FirmProfile) -> Outcome | None:
+    """A bonus is met or to check, never not met: None for a firm a woman doesn't lead."""
+    if rule == "bonus":
+        if firm.women_led is False:
+            return None
+        if firm.women_led:
+            return MET, gettext(
+                "Businesses led by women may get a higher benefit, and a woman leads yours."
+            )
+        return CHECK, gettext(
+            "Businesses led by women may get a higher benefit, and your profile doesn’t say "
+            "whether a woman leads yours."
+        )
+    if firm.women_led is None:
+        return CHECK, gettext(
+            "The programme is for businesses led by women, and your profile doesn’t say "
+            "whether a woman leads yours."
+        )
+    if firm.women_led:
+        return MET, gettext(
+            "The programme is for businesses led by women, and a woman leads yours."
+        )
+    return NOT_MET, gettext(
+        "The programme is for businesses led by women, and your profile says a woman doesn’t "
+        "lead yours."
+    )
+
+
+def _minority_owned(rule: str) -> Outcome:
+    """The profile never says whether a business is minority-owned."""
+    if rule == "bonus":
+        return CHECK, gettext(
+            "Minority-owned businesses may get a higher benefit: ask the programme whether "
+            "your business qualifies as minority-owned."
+        )
+    return CHECK, gettext(
+        "The programme is for minority-owned businesses: ask the programme whether "
+        "your business qualifies as minority-owned."
+    )
+
+
+def _registered(firm: FirmProfile) -> Outcome:
+    if firm.formally_registered is None:
+        return CHECK, gettext(
+            "Your profile doesn’t say whether your business is formally registered."
+        )
+    if firm.formally_registered:
+        return MET, gettext("The programme is for formally registered businesses, and yours is.")
+    return NOT_MET, gettext(
+        "The programme is for formally registered businesses, and yours isn’t registered yet."
+    )
+
+
+def _met(condition: bool) -> str:
+    return MET if condition else NOT_MET
+
+
+def _number(value: int | Decimal) -> str:
+    """A number with grouping in the active language; cents only when there are any."""
+    places = 0 if value == int(value) else 2
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)

@@ -1,0 +1,209 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from diagnostic.models import Assessment, Sector, Settlement
+
+from .catalogue import CATEGORIES
+from .fields import CodeListField, TranslatedTextField
+
+
+class Cost(models.TextChoices):
+    FREE = "free", _("Free")
+    LOW = "low", _("Low cost")
+    MEDIUM = "medium", _("Medium cost")
+    HIGH = "high", _("High cost")
+
+
+class Effort(models.TextChoices):
+    LOW = "low", _("Little effort")
+    MEDIUM = "medium", _("Some effort")
+    HIGH = "high", _("Much effort")
+
+
+class Horizon(models.TextChoices):
+    DAYS_30 = "30_days", _("In the next 30 days")
+    MONTHS_3 = "3_months", _("In the next 3 months")
+    MONTHS_12 = "12_months", _("In the next 12 months")
+
+
+class ProgrammeKind(models.TextChoices):
+    GRANT = "grant", _("Grant")
+    VOUCHER = "voucher", _("Voucher")
+    TRAINING = "training", _("Training")
+    MENTORING = "mentoring", _("Mentoring")
+    MARKETPLACE_ONBOARDING = "marketplace_onboarding", _("Marketplace onboarding")
+    FINANCING = "financing", _("Financing")
+
+
+class PriceTier(models.TextChoices):
+    FREE = "free", _("Free")
+    LOW = "low", _("Low cost")
+    MEDIUM = "medium", _("Medium cost")
+    HIGH = "high", _("High cost")
+
+
+class OwnershipRule(models.TextChoices):
+    REQUIRED = "required", _("Required")
+    BONUS = "bonus", _("Gives a higher benefit")
+
+
+class Action(models.Model):
+    """A concrete step, picked for a roadmap when its rule holds."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    position = models.PositiveIntegerField(_("position in the catalogue"), default=0)
+    dimension = models.CharField(_("dimension"), max_length=30)
+    area = models.CharField(_("area"), max_length=40)
+    categories = CodeListField(_("solution categories"), allowed=CATEGORIES)
+    cost = models.CharField(_("cost"), max_length=10, choices=Cost.choices)
+    effort = models.CharField(_("effort"), max_length=10, choices=Effort.choices)
+    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
+    addresses = CodeListField(
+        _("stage conditions it meets"),
+        help_text=_("Codes such as channel_c or capability_b_payments, separated by commas."),
+    )
+    when = models.JSONField(
+        _("rule"),
+        null=True,
+        blank=True,
+        help_text=_("When the action applies, in the rule language; empty: always."),
+    )
+    title = TranslatedTextField(_("title"), max_length=200)
+    why = TranslatedTextField(_("why it matters"), multiline=True)
+    steps = TranslatedTextField(_("steps, one per line"), multiline=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Programme(models.Model):
+    """A support programme, offered to the firms it covers while it is open."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = TranslatedTextField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=ProgrammeKind.choices)
+    benefit = TranslatedTextField(_("benefit"), multiline=True)
+    description = TranslatedTextField(_("description"), multiline=True)
+    url = models.URLField(_("link"), blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    countries = CodeListField(_("countries"), help_text=_("ISO codes; empty: every country."))
+    regions = CodeListField(
+        _("regions"), help_text=_("Names, with aliases; empty: the whole country.")
+    )
+    online = models.BooleanField(_("online, anywhere in its countries"), default=False)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    categories = CodeListField(_("solution categories"), allowed=CATEGORIES)
+    employees_min = models.PositiveIntegerField(_("employees, at least"), null=True, blank=True)
+    employees_max = models.PositiveIntegerField(_("employees, at most"), null=True, blank=True)
+    turnover_max = models.DecimalField(
+        _("yearly sales, at most"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    turnover_currency = models.CharField(_("currency of the sales limit"), max_length=3, blank=True)
+    years_trading_min = models.DecimalField(
+        _("years trading, at least"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    years_trading_max = models.DecimalField(
+        _("years trading, at most"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    sectors_included = CodeListField(_("only these sectors"), allowed=tuple(Sector.values))
+    sectors_excluded = CodeListField(_("not these sectors"), allowed=tuple(Sector.values))
+    physical_storefront_required = models.BooleanField(
+        _("needs a shop open to customers"), default=False
+    )
+    town_population_max = models.PositiveIntegerField(
+        _("town population, at most"), null=True, blank=True
+    )
+    settlements = CodeListField(_("only these types of place"), allowed=tuple(Settlement.values))
+    women_owned = models.CharField(
+        _("women-owned firms"), max_length=10, choices=OwnershipRule.choices, blank=True
+    )
+    minority_owned = models.CharField(
+        _("minority-owned firms"), max_length=10, choices=OwnershipRule.choices, blank=True
+    )
+    formally_registered_required = models.BooleanField(
+        _("needs formal registration"), default=False
+    )
+    other_conditions = models.JSONField(
+        _("other conditions"),
+        default=list,
+        blank=True,
+        help_text=_("A list of texts by language, each to check with the programme."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("support programme")
+        verbose_name_plural = _("support programmes")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Provider(models.Model):
+    """A service provider or platform, by solution category and coverage."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    categories = CodeListField(_("solution categories"), allowed=CATEGORIES)
+    description = TranslatedTextField(_("description"), multiline=True)
+    countries = CodeListField(_("countries"), help_text=_("ISO codes; empty: every country."))
+    regions = CodeListField(_("regions"), help_text=_("Names; empty: the whole country."))
+    online = models.BooleanField(_("serves online"), default=False)
+    languages = CodeListField(_("languages"))
+    price_tier = models.CharField(_("price"), max_length=10, choices=PriceTier.choices)
+    url = models.URLField(_("link"), blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    is_example = models.BooleanField(_("an invented example"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoadmapPDF(models.Model):
+    """A roadmap PDF, rendered once per assessment, language and catalogue version."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="roadmap_pdfs"
+    )
+    language = models.CharField(max_length=10)
+    catalogue_version = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="roadmaps/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "language", "catalogue_version"], name="one_pdf_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.language} {self.state}"

@@ -1,0 +1,290 @@
+"""The roadmap (DESIGN 3): which catalogue actions a firm takes first, as a pure function.
+
+Order of choice:
+
+1. The stage gap: for each condition the firm misses for its next stage, in order, at most
+   two applicable actions that address it, cheapest first.
+2. The weakest areas: the other actions whose rule (`when`) holds, by area score ascending
+   (readiness areas count; unscored areas come last), then cheapest first.
+3. Never empty: with fewer than three chosen, the cheapest applicable actions that address
+   no stage condition ("deepen / automate / expand") fill up to three.
+
+Cheapest means cost (free < low < medium < high), then effort, then catalogue order: seed 002
+found that firms take up free, good-enough solutions first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from diagnostic.instrument import localized
+from recommendations.catalogue import (
+    COSTS,
+    EFFORTS,
+    HORIZONS,
+    PRICE_TIERS,
+    ActionSpec,
+    Catalogue,
+    ProgrammeMatch,
+    ProviderSpec,
+)
+from recommendations.eligibility import evaluate_programme, rank_matches
+from recommendations.rules import RuleError, RuleFacts, rule_holds
+
+REASONS = ("stage_gap", "weak_area", "deepen")
+PER_CONDITION = 2  # a choice of two ways to meet a condition, not a list of every tool
+MIN_ACTIONS = 3
+LINKS_PER_ACTION = 3  # programmes, and providers, shown with each action
+OFFERED = ("yes", "check")  # eligibility verdicts worth showing, best first
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoadmapAction:
+    """A chosen action, why it was chosen (`reason` for `chosen_for`) and who can help."""
+
+    action: ActionSpec
+    reason: str  # one of REASONS
+    chosen_for: str  # the missing condition code, or the area code
+    programmes: tuple[ProgrammeMatch, ...]
+    providers: tuple[ProviderSpec, ...]
+
+    @property
+    def code(self) -> str:
+        return self.action.code
+
+    @property
+    def horizon(self) -> str:
+        return self.action.horizon
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "horizon": self.horizon,
+            "reason": self.reason,
+            "for": self.chosen_for,
+            "programmes": [match.programme.code for match in self.programmes],
+            "providers": [provider.code for provider in self.providers],
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Roadmap:
+    """The chosen actions in priority order, and every programme the firm may apply to."""
+
+    actions: tuple[RoadmapAction, ...]
+    programmes: tuple[ProgrammeMatch, ...]
+
+    def by_horizon(self) -> list[tuple[str, tuple[RoadmapAction, ...]]]:
+        """The actions grouped by horizon, soonest first, priority order kept inside."""
+        groups = [
+            (horizon, tuple(action for action in self.actions if action.horizon == horizon))
+            for horizon in HORIZONS
+        ]
+        return [(horizon, actions) for horizon, actions in groups if actions]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready data, as the `diagnose` command prints it."""
+        return {
+            "actions": [action.to_dict() for action in self.actions],
+            "programmes": [
+                {
+                    "code": match.programme.code,
+                    "eligible": match.eligible,
+                    "criteria": [
+                        {"code": result.code, "status": result.status, "reason": result.reason}
+                        for result in match.criteria
+                    ],
+                }
+                for match in self.programmes
+            ],
+        }
+
+
+def build_roadmap(
+    *,
+    actions: Sequence[ActionSpec],
+    providers: Sequence[ProviderSpec],
+    matches: Sequence[ProgrammeMatch],
+    facts: RuleFacts,
+    language: str,
+    limit: int = 8,
+) -> Roadmap:
+    """The firm's prioritised roadmap; `matches` come from recommendations.eligibility."""
+    if limit < 1:
+        raise ValueError(f"a roadmap needs room for at least one action, not {limit}")
+    for action in actions:
+        _check_action(action)
+    offered = _offered(matches, language)
+    return Roadmap(
+        actions=tuple(
+            RoadmapAction(
+                action=action,
+                reason=reason,
+                chosen_for=chosen_for,
+                programmes=_programmes_for(action, offered),
+                providers=_providers_for(action, providers, facts.profile.country, language),
+            )
+            for action, reason, chosen_for in _choose(actions, facts, limit)
+        ),
+        programmes=offered,
+    )
+
+
+def _choose(
+    actions: Sequence[ActionSpec], facts: RuleFacts, limit: int
+) -> list[tuple[ActionSpec, str, str]]:
+    """The actions in priority order, each with its reason and what it was chosen for."""
+    applicable = [action for action in actions if _applies(action, facts)]
+    chosen: list[tuple[ActionSpec, str, str]] = []
+    taken: set[str] = set()
+
+    def take(candidates: Iterable[ActionSpec], reason: str, chosen_for: str | None, n: int) -> None:
+        for action in candidates:
+            if n <= 0 or len(chosen) >= limit:
+                return
+            if action.code not in taken:
+                chosen.append((action, reason, chosen_for or action.area))
+                taken.add(action.code)
+                n -= 1
+
+    # sorted() is stable, so equal keys keep catalogue order.
+    for condition in facts.missing:
+        addressing = [action for action in applicable if condition in action.addresses]
+        take(sorted(addressing, key=_cheapness), "stage_gap", condition, PER_CONDITION)
+
+    # Actions for a missing condition come only through the stage gap, so the cap holds.
+    missing = set(facts.missing)
+    triggered = [
+        action
+        for action in applicable
+        if action.when is not None and missing.isdisjoint(action.addresses)
+    ]
+    take(
+        sorted(triggered, key=lambda action: (_weakness(facts, action), _cheapness(action))),
+        "weak_area",
+        None,
+        len(triggered),
+    )
+
+    # Fillers address no stage condition: the firm has met those, or just got two for them.
+    fillers = [action for action in applicable if not action.addresses]
+    take(sorted(fillers, key=_cheapness), "deepen", None, MIN_ACTIONS - len(chosen))
+    return chosen
+
+
+def _applies(action: ActionSpec, facts: RuleFacts) -> bool:
+    try:
+        return rule_holds(action.when, facts)
+    except RuleError as error:
+        raise RuleError([f"action {action.code!r}: {p}" for p in error.problems]) from None
+
+
+def _cheapness(action: ActionSpec) -> tuple[int, int]:
+    return COSTS.index(action.cost), EFFORTS.index(action.effort)
+
+
+def _weakness(facts: RuleFacts, action: ActionSpec) -> tuple[bool, int]:
+    """Weakest area first; an area without a score after every scored one."""
+    score = facts.areas.get(action.area)
+    return (score is None, score or 0)
+
+
+def _check_action(action: ActionSpec) -> None:
+    for what, value, allowed in (
+        ("cost", action.cost, COSTS),
+        ("effort", action.effort, EFFORTS),
+        ("horizon", action.horizon, HORIZONS),
+    ):
+        if value not in allowed:
+            raise ValueError(
+                f"action {action.code!r}: {what} must be one of {', '.join(allowed)}, not {value!r}"
+            )
+
+
+def _offered(matches: Sequence[ProgrammeMatch], language: str) -> tuple[ProgrammeMatch, ...]:
+    """Matches the firm may apply to: "yes" before "check", then by name."""
+    return tuple(
+        sorted(
+            (match for match in matches if match.eligible in OFFERED),
+            key=lambda match: (
+                OFFERED.index(match.eligible),
+                localized(match.programme.name, language).casefold(),
+                match.programme.code,
+            ),
+        )
+    )
+
+
+def _programmes_for(
+    action: ActionSpec, offered: tuple[ProgrammeMatch, ...]
+) -> tuple[ProgrammeMatch, ...]:
+    categories = set(action.categories)
+    sharing = [match for match in offered if categories.intersection(match.programme.categories)]
+    return tuple(sharing[:LINKS_PER_ACTION])
+
+
+def _providers_for(
+    action: ActionSpec, providers: Sequence[ProviderSpec], country: str | None, language: str
+) -> tuple[ProviderSpec, ...]:
+    """Providers of the action's categories that serve the firm's country and language."""
+    categories = set(action.categories)
+    suitable = [
+        provider
+        for provider in providers
+        if categories.intersection(provider.categories)
+        and _serves_country(provider, country)
+        and _speaks(provider, language)
+    ]
+    # Free first, then real providers before invented examples; ties keep catalogue order.
+    suitable.sort(key=lambda provider: (_price_rank(provider), provider.is_example))
+    return tuple(suitable[:LINKS_PER_ACTION])
+
+
+def _serves_country(provider: ProviderSpec, country: str | None) -> bool:
+    countries = provider.coverage.countries
+    if not countries:
+        return True
+    # A firm whose country is unknown can't be told a country-bound provider serves it.
+    return country is not None and country.upper() in {code.upper() for code in countries}
+
+
+def _speaks(provider: ProviderSpec, language: str) -> bool:
+    if not provider.languages:
+        return True
+    # "es" serves a reader of "es-mx", and the other way round.
+    return _base_language(language) in {_base_language(spoken) for spoken in provider.languages}
+
+
+def _base_language(language: str) -> str:
+    return language.lower().replace("_", "-").split("-")[0]
+
+
+def _price_rank(provider: ProviderSpec) -> int:
+    if provider.price_tier not in PRICE_TIERS:
+        raise ValueError(
+            f"provider {provider.code!r}: price tier must be one of {', '.join(PRICE_TIERS)}, "
+            f"not {provider.price_tier!r}"
+        )
+    return PRICE_TIERS.index(provider.price_tier)
+
+
+def plan_roadmap(
+    *, catalogue: Catalogue, facts: RuleFacts, language: str, today: date, limit: int = 8
+) -> Roadmap:
+    """Eligibility for every programme, then the roadmap; call it in the reader's language."""
+    matches = [
+        match
+        for programme in catalogue.programmes
+        if (match := evaluate_programme(programme, facts.profile, today=today)) is not None
+    ]
+    return build_roadmap(
+        actions=catalogue.actions,
+        providers=catalogue.providers,
+        matches=rank_matches(matches),
+        facts=facts,
+        language=language,
+        limit=limit,
+    )

@@ -1,0 +1,218 @@
+"""Writes: loading the catalogue, and preparing roadmap PDFs in the background."""
+
+import logging
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from diagnostic.instrument import Instrument as InstrumentSpec
+from diagnostic.models import Assessment
+from diagnostic.selectors import instrument_spec
+
+from . import tasks
+from .catalogue import ActionSpec, Catalogue, ProgrammeSpec, ProviderSpec
+from .csv_io import read_csv, write_csv
+from .models import Action, Programme, Provider, RoadmapPDF
+from .parsing import parse_action, parse_all, parse_programme, parse_provider
+from .pdf import render_roadmap_pdf
+from .presenters import roadmap_context
+from .records import (
+    action_fields,
+    programme_fields,
+    programme_spec,
+    provider_fields,
+    provider_spec,
+)
+from .selectors import catalogue_current, catalogue_version, roadmap_for_assessment
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+# A render that has been "running" this long was lost with its worker: it may be claimed again.
+STALE_RENDER = timedelta(minutes=15)
+
+
+class CatalogueError(Exception):
+    """A catalogue file with problems; nothing was loaded."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def catalogue_read(
+    directory: Path, instrument: InstrumentSpec
+) -> tuple[list[ActionSpec], list[ProgrammeSpec], list[ProviderSpec]]:
+    """Every entry of the three catalogue files, or CatalogueError listing every problem."""
+    problems: list[str] = []
+
+    def read(name: str, parse) -> list:
+        path = directory / name
+        try:
+            entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            problems.append(f"{name}: {error}")
+            return []
+        specs, found = parse_all(entries, parse, label=lambda n: f"{name}, entry {n}")
+        problems.extend(found)
+        return specs
+
+    actions = read("actions.yaml", lambda data, where: parse_action(data, where, instrument))
+    programmes = read("programmes.yaml", parse_programme)
+    providers = read("providers.yaml", parse_provider)
+    if problems:
+        raise CatalogueError(problems)
+    return actions, programmes, providers
+
+
+def catalogue_load(
+    *, instrument: InstrumentSpec, directory: Path = CATALOGUE_DIR, update: bool = False
+) -> dict[str, int]:
+    """Add the catalogue files' entries; with `update`, also overwrite edited ones.
+
+    Without `update`, what editors changed in the admin is kept.
+    """
+    actions, programmes, providers = catalogue_read(directory, instrument)
+    counts = {"created": 0, "updated": 0, "kept": 0}
+    with transaction.atomic():
+        for position, spec in enumerate(actions):
+            _upsert(
+                Action, spec.code, {**action_fields(spec), "position": position}, update, counts
+            )
+        for programme in programmes:
+            _upsert(Programme, programme.code, programme_fields(programme), update, counts)
+        for provider in providers:
+            _upsert(Provider, provider.code, provider_fields(provider), update, counts)
+    return counts
+
+
+def _upsert(model, code: str, fields: dict, update: bool, counts: dict[str, int]) -> None:
+    row = model.objects.filter(code=code).first()
+    if row is None:
+        model.objects.create(code=code, **fields)
+        counts["created"] += 1
+    elif update:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save()
+        counts["updated"] += 1
+    else:
+        counts["kept"] += 1
+
+
+def catalogue_import_csv(*, kind: str, content: bytes) -> dict[str, int]:
+    """Add or update programmes or providers from CSV; a file with any problem changes nothing.
+
+    Raises csv_io.CSVProblems naming every problem by row and column.
+    """
+    specs = read_csv(kind, content)
+    counts = {"created": 0, "updated": 0, "kept": 0}
+    with transaction.atomic():
+        for spec in specs:
+            if isinstance(spec, ProgrammeSpec):
+                _upsert(Programme, spec.code, programme_fields(spec), True, counts)
+            else:
+                _upsert(Provider, spec.code, provider_fields(spec), True, counts)
+    return counts
+
+
+def catalogue_export_csv(*, kind: str) -> str:
+    if kind == "programmes":
+        return write_csv(kind, (programme_spec(row) for row in Programme.objects.order_by("code")))
+    return write_csv(kind, (provider_spec(row) for row in Provider.objects.order_by("code")))
+
+
+def roadmap_pdf_request(*, assessment: Assessment) -> RoadmapPDF:
+    """The PDF of this assessment's roadmap for the current catalogue, queued if new.
+
+    Two quick clicks ask for the same row: the unique constraint makes one of them win.
+    """
+    version = catalogue_version()
+    key = {"assessment": assessment, "language": assessment.language, "catalogue_version": version}
+    pdf = RoadmapPDF.objects.filter(**key).first()
+    if pdf is not None:
+        return pdf
+    try:
+        with transaction.atomic():
+            pdf = RoadmapPDF.objects.create(**key)
+            tasks.render_roadmap_pdf.delay_on_commit(pdf.pk)
+    except IntegrityError:
+        pdf = RoadmapPDF.objects.get(**key)
+    return pdf
+
+
+def roadmap_pdf_retry(*, pdf: RoadmapPDF) -> None:
+    """Queue a failed render again."""
+    with transaction.atomic():
+        retried = RoadmapPDF.objects.filter(pk=pdf.pk, state=RoadmapPDF.State.FAILED).update(
+            state=RoadmapPDF.State.PENDING, error="", updated_at=timezone.now()
+        )
+        if retried:
+            tasks.render_roadmap_pdf.delay_on_commit(pdf.pk)
+
+
+def roadmap_pdf_claim(*, pdf_id: int) -> bool:
+    """Take a render for this worker; False when it is done or another worker has it."""
+    stale = timezone.now() - STALE_RENDER
+    return bool(
+        RoadmapPDF.objects.filter(pk=pdf_id)
+        .filter(
+            Q(state=RoadmapPDF.State.PENDING)
+            | Q(state=RoadmapPDF.State.RUNNING, updated_at__lt=stale)
+        )
+        .update(
+            state=RoadmapPDF.State.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now()
+        )
+    )
+
+
+def roadmap_pdf_store(*, pdf_id: int, content: bytes) -> None:
+    pdf = RoadmapPDF.objects.get(pk=pdf_id)
+    pdf.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
+    pdf.state = RoadmapPDF.State.DONE
+    pdf.error = ""
+    pdf.save(update_fields=["file", "state", "error", "updated_at"])
+
+
+def roadmap_pdf_fail(*, pdf_id: int, error: str) -> None:
+    logger.exception("Roadmap PDF %s failed: %s", pdf_id, error)
+    RoadmapPDF.objects.filter(pk=pdf_id).update(
+        state=RoadmapPDF.State.FAILED, error=error[:2000], updated_at=timezone.now()
+    )
+
+
+def roadmap_pdf_content(*, pdf_id: int) -> bytes:
+    """Render the roadmap PDF of a queued row, in the row's language."""
+    pdf = RoadmapPDF.objects.select_related("assessment__instrument", "assessment__firm").get(
+        pk=pdf_id
+    )
+    assessment = pdf.assessment
+    with translation.override(pdf.language):
+        roadmap = roadmap_for_assessment(assessment, today=timezone.localdate())
+        path = reverse("diagnostic:result", kwargs={"token": assessment.token})
+        context = roadmap_context(
+            instrument=instrument_spec(assessment.instrument),
+            stored_result=assessment.result or {},
+            roadmap=roadmap,
+            firm_name=assessment.firm.name if assessment.firm else "",
+            day=timezone.localdate(assessment.submitted_at) if assessment.submitted_at else None,
+            language=pdf.language,
+            result_url=f"{settings.SITE_URL}{path}",
+        )
+    country = str(assessment.firm.country) or None if assessment.firm else None
+    return render_roadmap_pdf(context, language=pdf.language, country=country)
+
+
+def catalogue_get_or_load(*, instrument: InstrumentSpec) -> Catalogue:
+    """The current catalogue, loaded from its files on a fresh database."""
+    if not Action.objects.exists():
+        catalogue_load(instrument=instrument)
+    return catalogue_current()

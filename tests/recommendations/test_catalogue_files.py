@@ -1,0 +1,81 @@
+"""The shipped catalogue: complete, valid, and loaded once without overwriting edits."""
+
+import pytest
+
+from diagnostic.stages import CONDITION_CODES
+from recommendations.models import Action, Programme, Provider
+from recommendations.services import CATALOGUE_DIR, catalogue_load, catalogue_read
+from tests.recommendations.conftest import real_instrument
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return catalogue_read(CATALOGUE_DIR, real_instrument())
+
+
+def test_the_shipped_files_have_no_problems_and_enough_entries(shipped):
+    actions, programmes, providers = shipped
+    assert len(actions) >= 40
+    assert len(programmes) >= 20
+    assert len(providers) >= 20
+
+
+def test_every_area_and_the_readiness_block_have_actions(shipped):
+    actions, _programmes, _providers = shipped
+    instrument = real_instrument()
+    covered = {action.area for action in actions}
+    for dimension in instrument.dimensions:
+        for area in dimension.areas:
+            assert area.code in covered, area.code
+
+
+def test_every_stage_condition_has_a_free_or_cheap_action(shipped):
+    actions, _programmes, _providers = shipped
+    for code in CONDITION_CODES:
+        addressing = [action for action in actions if code in action.addresses]
+        assert addressing, code
+        assert any(action.cost in ("free", "low") for action in addressing), code
+
+
+def test_the_seed_programmes_are_there_with_their_limits(shipped):
+    _actions, programmes, _providers = shipped
+    by_code = {programme.code: programme for programme in programmes}
+    dublin = by_code["dublin_trading_online_voucher"]
+    assert dublin.criteria.employees_max == 10
+    assert dublin.criteria.turnover_max.currency == "EUR"
+    assert by_code["ni_rural_business_development_grant"].criteria.town_population_max == 4999
+    assert by_code["newport_news_ecommerce_grant"].criteria.women_owned == "bonus"
+    assert by_code["mercado593_guayaco"].coverage.countries == ("EC",)
+    assert (
+        sum(1 for p in programmes if set(p.coverage.countries) & {"MX", "AR", "EC", "CO", "PE"})
+        >= 8
+    )
+
+
+def test_invented_providers_are_marked_and_use_example_contacts(shipped):
+    _actions, _programmes, providers = shipped
+    examples = [provider for provider in providers if provider.is_example]
+    assert examples
+    for provider in examples:
+        assert "example." in provider.url or not provider.url
+    for provider in providers:
+        if not provider.is_example:
+            assert provider.contact == "", provider.code
+
+
+@pytest.mark.django_db
+def test_loading_keeps_what_editors_changed_unless_asked_to_update():
+    instrument = real_instrument()
+    counts = catalogue_load(instrument=instrument)
+    total = Action.objects.count() + Programme.objects.count() + Provider.objects.count()
+    assert counts["created"] == total
+    action = Action.objects.exclude(cost="high").first()
+    shipped_cost = action.cost
+    Action.objects.filter(pk=action.pk).update(cost="high")
+
+    again = catalogue_load(instrument=instrument)
+    assert (again["created"], again["updated"], again["kept"]) == (0, 0, total)
+    assert Action.objects.get(pk=action.pk).cost == "high"
+
+    catalogue_load(instrument=instrument, update=True)
+    assert Action.objects.get(pk=action.pk).cost == shipped_cost
