@@ -8,6 +8,7 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 ASSETS_DIR = (Path(__file__).resolve().parent / "pdf_assets").resolve()
 # Countries that print on US Letter; everyone else gets A4.
@@ -51,9 +52,14 @@ def page_size_for(country: str | None) -> str:
     return "letter" if country in LETTER_COUNTRIES else "A4"
 
 
-def qr_code_svg(url: str) -> SafeString:
-    """The QR code of a link, as inline SVG with no XML declaration."""
-    svg = segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff")
+def qr_code_svg(url: str, title: str) -> SafeString:
+    """The QR code of a link, as inline SVG whose title is its text alternative."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=3,
+        dark="#000",
+        light="#fff",
+        title=title,  # segno escapes the title
+    )
     return mark_safe(svg)  # noqa: S308 - segno's own markup; the URL is encoded in the modules
 
 
@@ -69,7 +75,10 @@ def render_pdf(template: str, context: dict, *, language: str) -> bytes:
 
 def render_roadmap_pdf(context: dict, *, language: str, country: str | None) -> bytes:
     page_size = page_size_for(country)
-    qr = qr_code_svg(context["result_url"]) if context.get("result_url") else ""
+    qr = ""
+    if context.get("result_url"):
+        with translation.override(language):
+            qr = qr_code_svg(context["result_url"], _("QR code of the link to your result online"))
     return render_pdf(
         "recommendations/roadmap_pdf.html",
         {**context, "page_size": page_size, "qr_svg": qr},
