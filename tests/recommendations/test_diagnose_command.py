@@ -210,3 +210,54 @@ def test_pdf_option_writes_a_tagged_searchable_pdf_in_the_input_language(tmp_pat
     assert reader.metadata.title.startswith("Hoja de ruta digital")
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (round(width), round(height)) == (612, 792)  # US Letter, as in Mexico
+
+
+def alt_texts(node, found=None) -> list[str]:
+    """Every text alternative in a PDF's structure tree."""
+    found = [] if found is None else found
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        if kids is not None:
+            alt_texts(kids, found)
+    elif isinstance(node, list):
+        for kid in node:
+            alt_texts(kid, found)
+    return found
+
+
+def test_the_pdf_has_its_fonts_embedded_and_its_chart_described(tmp_path):
+    out = tmp_path / "roadmap.pdf"
+    diagnose(
+        tmp_path,
+        json.loads((EXAMPLES / "marketplace-cash-only-en.json").read_text()),
+        f"--pdf={out}",
+    )
+    reader = PdfReader(out)
+    assert "Scores by dimension, from 0 to 100" in alt_texts(
+        reader.trailer["/Root"]["/StructTreeRoot"]
+    )
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descriptor["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+
+
+def test_the_pdf_is_a4_outside_the_letter_countries(tmp_path):
+    out = tmp_path / "roadmap.pdf"
+    data = {
+        "language": "es",
+        "profile": {"name": "Café Ñandú", "country": "AR"},
+        "answers": {"sales_channels": ["social_media"]},
+    }
+    diagnose(tmp_path, data, f"--pdf={out}")
+    reader = PdfReader(out)
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(width), round(height)) == (595, 842)
+    assert "Café Ñandú" in reader.pages[0].extract_text()
