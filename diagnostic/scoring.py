@@ -75,21 +75,32 @@ class ScoreResult:
     scored_areas: tuple[str, ...]
 
     def strongest_areas(self, n: int = 3) -> tuple[str, ...]:
-        """Codes of the n best-scoring areas of scored dimensions; ties keep instrument order."""
-        return self._ranked(n, best_first=True)
+        """The best-scoring areas of scored dimensions: at most n, and at most the upper half.
+
+        An area at 0 is never a strength; ties keep instrument order.
+        """
+        ranked = self._ranked(best_first=True)
+        half = (len(ranked) + 1) // 2
+        return tuple(code for code in ranked[: min(n, half)] if self.areas[code].value)
 
     def weakest_areas(self, n: int = 3) -> tuple[str, ...]:
-        """Codes of the n worst-scoring areas of scored dimensions; ties keep instrument order."""
-        return self._ranked(n, best_first=False)
+        """The worst-scoring areas not already among the strongest: at most n and the lower half.
 
-    def _ranked(self, n: int, *, best_first: bool) -> tuple[str, ...]:
+        An area at 100 is never a gap; ties keep instrument order.
+        """
+        strongest = set(self.strongest_areas(n))
+        ranked = [code for code in self._ranked(best_first=False) if code not in strongest]
+        half = len(self._ranked(best_first=False)) // 2
+        return tuple(code for code in ranked[: min(n, half)] if self.areas[code].value != 100)
+
+    def _ranked(self, *, best_first: bool) -> list[str]:
         sign = -1 if best_first else 1
         with_score = [
             (sign * value, position, code)
             for position, code in enumerate(self.scored_areas)
             if (value := self.areas[code].value) is not None
         ]
-        return tuple(code for *_rank, code in sorted(with_score)[:n])
+        return [code for *_rank, code in sorted(with_score)]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready data, as stored with a submitted assessment."""

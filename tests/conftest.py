@@ -1,6 +1,7 @@
 """Shared test set-up: the real instrument loaded once, and small builders of test data."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import translation
 
 from tests.factories import load_instrument
@@ -22,3 +23,30 @@ def english():
     """For tests that assert messages in English."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread taking tasks from Redis, for the tests that need one."""
+    if not django_settings.REDIS_URL:
+        pytest.skip(
+            "needs REDIS_URL: a real Celery worker runs this task through Redis (CI sets it)"
+        )
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from config.celery import app
+
+    def close_worker_connections(**kwargs):
+        # The worker thread opens its own connections; close them before the thread ends.
+        connections.close_all()
+
+    app.conf.task_always_eager = False
+    task_postrun.connect(close_worker_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.task_always_eager = True
+        task_postrun.disconnect(close_worker_connections)

@@ -1,5 +1,7 @@
 """Small builders of test data, written in code rather than fixture files."""
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.utils import timezone
@@ -73,3 +75,12 @@ def age(assessment: Assessment, days: int) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(
         updated_at=timezone.now() - timedelta(days=days)
     )
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Wait for work done elsewhere (a worker thread); fail when it doesn't happen in time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not done after {seconds} s")
+        time.sleep(0.2)

@@ -332,15 +332,22 @@ def test_answered_and_total_count_items():
 def test_strongest_and_weakest_areas_skip_readiness_and_unscored_areas():
     result = score_answers(TINY, FULL_ANSWERS)
 
-    assert result.strongest_areas() == ("social", "analytics", "software")
-    assert result.weakest_areas(2) == ("software", "analytics")
+    assert result.strongest_areas() == ("social", "analytics")
+    assert result.weakest_areas() == ("software",)
 
 
-def test_area_ranking_ties_keep_instrument_order():
+def test_areas_all_at_the_top_are_strengths_and_no_gap():
     result = score_answers(TINY, {"social_use": "daily", "reports": "yes", "shipping": "yes"})
 
-    assert result.strongest_areas() == ("social", "analytics", "logistics")
-    assert result.weakest_areas() == ("social", "analytics", "logistics")
+    assert result.strongest_areas() == ("social", "analytics")  # ties keep instrument order
+    assert result.weakest_areas() == ()
+
+
+def test_nothing_at_zero_is_a_strength():
+    result = score_answers(TINY, {"social_use": "never"})
+
+    assert result.areas["social"].value == 0
+    assert result.strongest_areas() == ()
 
 
 def test_to_dict_is_plain_json():
@@ -350,7 +357,7 @@ def test_to_dict_is_plain_json():
     assert data["overall"] == {"value": 61, "level": "advanced"}
     assert data["areas"]["logistics"] == {"value": None, "level": None}
     assert data["items"]["channels"] == 3
-    assert data["strongest_areas"] == ["social", "analytics", "software"]
+    assert data["strongest_areas"] == ["social", "analytics"]
 
 
 def test_answers_that_are_not_clean_are_refused():
@@ -435,3 +442,11 @@ def test_a_not_applicable_answer_scores_the_same_as_leaving_the_item_unanswered(
 
     assert all_scores(after) == all_scores(before)
     assert after.items == before.items
+
+
+@settings(max_examples=200)
+@given(answers())
+def test_an_area_is_never_both_a_strength_and_a_gap(given_answers):
+    result = score_answers(TINY, given_answers)
+
+    assert not set(result.strongest_areas()) & set(result.weakest_areas())

@@ -1,17 +1,14 @@
 """Background e-mail: idempotent sending, bounded retries, and a real worker through Redis."""
 
-import time
 from smtplib import SMTPServerDisconnected
 
 import pytest
-from django.conf import settings
 from django.core import mail
 
-from config.celery import app
 from diagnostic.models import OutboundEmail
 from diagnostic.services import outbound_email_send, resume_link_email
 from diagnostic.tasks import send_outbound_email
-from tests.factories import make_assessment
+from tests.factories import make_assessment, wait_until
 
 
 @pytest.fixture
@@ -60,35 +57,9 @@ def test_the_task_gives_up_after_its_retries_and_marks_the_email_failed(queued_e
 
 
 @pytest.mark.worker
-@pytest.mark.skipif(
-    not settings.REDIS_URL,
-    reason="needs REDIS_URL: a real Celery worker runs this task through Redis (CI sets it)",
-)
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_resume_link_through_redis(instrument):
-    from celery.contrib.testing.worker import start_worker
-    from celery.signals import task_postrun
-    from django.db import connections
-
-    def close_worker_connections(**kwargs):
-        # The worker thread opens its own connections; close them before the thread ends.
-        connections.close_all()
-
+def test_a_real_worker_sends_the_resume_link_through_redis(celery_worker, instrument):
     assessment = make_assessment()
-    app.conf.task_always_eager = False
-    task_postrun.connect(close_worker_connections, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            email = resume_link_email(assessment=assessment, link="https://example.org/es/a/x/")
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                email.refresh_from_db()
-                if email.state == OutboundEmail.State.SENT:
-                    break
-                time.sleep(0.2)
-    finally:
-        app.conf.task_always_eager = True
-        task_postrun.disconnect(close_worker_connections)
-    assert email.state == OutboundEmail.State.SENT
+    email = resume_link_email(assessment=assessment, link="https://example.org/es/a/x/")
+    wait_until(lambda: OutboundEmail.objects.get(pk=email.pk).state == OutboundEmail.State.SENT)
     assert [message.to for message in mail.outbox] == [["duena@example.com"]]
     assert "https://example.org/es/a/x/" in mail.outbox[0].body

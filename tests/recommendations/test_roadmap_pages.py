@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from recommendations import services
 from recommendations.models import RoadmapPDF
 from recommendations.services import catalogue_load
-from tests.factories import SOCIAL_SELLER, make_assessment
+from tests.factories import SOCIAL_SELLER, make_assessment, wait_until
 from tests.recommendations.conftest import real_instrument
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,13 @@ def test_a_failed_pdf_offers_a_retry_that_works(
 def test_the_download_is_only_there_once_the_pdf_is_ready(client, submitted):
     response = client.get(url("pdf_download", submitted))
     assert response["Location"] == url("roadmap", submitted)
+
+
+@pytest.mark.worker
+def test_a_real_worker_renders_the_pdf_through_redis(celery_worker, catalogue):
+    assessment = make_assessment(language="en", answers=SOCIAL_SELLER, submitted=True)
+    pdf = services.roadmap_pdf_request(assessment=assessment)
+    wait_until(lambda: RoadmapPDF.objects.get(pk=pdf.pk).state == RoadmapPDF.State.DONE)
+    pdf.refresh_from_db()
+    assert pdf.attempts == 1
+    assert "Your digital roadmap" in pdf_text(pdf.file.read())
