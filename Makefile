@@ -28,6 +28,7 @@ setup: $(INSTALLED) translations
 run: setup
 	@echo "Demo results:"
 	@$(MANAGE) load_demo
+	@$(MANAGE) load_demo_cohort
 	@echo "Ruta Digital: http://127.0.0.1:8000/es/ (Spanish), http://127.0.0.1:8000/en/ (English)"
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_countries",
     "diagnostic",
     "recommendations",
+    "cohorts",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,12 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+LOGIN_URL = "cohorts:login"
+LOGIN_REDIRECT_URL = "cohorts:desk"
+LOGOUT_REDIRECT_URL = "diagnostic:landing"
+# An invitation to join an organisation can be accepted for this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
 # Background work: with REDIS_URL, Celery uses Redis as broker and Django as cache;
 # without it, tasks run in-process right after the transaction commits.

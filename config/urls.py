@@ -9,6 +9,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("diagnostic.urls")),
     path("", include("recommendations.urls")),
+    path("", include("cohorts.urls")),
 )
 
 handler404 = "diagnostic.errors.not_found"

@@ -1,15 +1,27 @@
-"""One firm's diagnostic as JSON (DESIGN 2.5): read by `diagnose` and, later, by imports."""
+"""Firms' diagnostics as JSON and CSV (DESIGN 2.5): one for `diagnose`, many for bulk imports."""
 
+import csv
+import difflib
+import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .forms import ProfileForm
-from .instrument import Answers, Instrument, clean_answers, localized
+from .instrument import Answer, Answers, Instrument, Item, clean_answers, localized
+from .models import Firm
 from .scoring import LEVELS, SCORING_VERSION, Score, ScoreResult
 from .stages import STAGES, StagePlacement, explain_stage
+
+IMPORT_MAX_RECORDS = 10_000
+EXTERNAL_ID_MAX_LENGTH = 100
+# Our CSV exports put a quote before a cell a spreadsheet would run as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 class InterchangeError(ValueError):
@@ -27,57 +39,108 @@ class ParsedDiagnostic:
     answers: Answers
 
 
+@dataclass(frozen=True)
+class ImportRecord:
+    """One firm of an import file; `row` is its spreadsheet row (header: 1) or JSON position."""
+
+    external_id: str
+    diagnostic: ParsedDiagnostic
+    row: int
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One problem of a diagnostic, with its place, so that imports can point at their own."""
+
+    place: str  # "language", "profile.country", "answers.sales_channels"; "" if `line` names it
+    message: str  # a whole sentence, without the place
+    line: str  # as `parse_diagnostic` reports it
+
+
+def _at(place: str, message: str) -> _Problem:
+    return _Problem(place, message, f"{place}: {message}")
+
+
+def _whole(message: str) -> _Problem:
+    return _Problem("", message, message)
+
+
 def parse_diagnostic(data: object, instrument: Instrument) -> ParsedDiagnostic:
     """Check a diagnostic given as JSON data; InterchangeError lists every problem."""
+    parsed, problems = _check_diagnostic(data, instrument, complete_profile=False)
+    if problems:
+        raise InterchangeError([problem.line for problem in problems])
+    return parsed
+
+
+def _check_diagnostic(
+    data: object, instrument: Instrument, *, complete_profile: bool
+) -> tuple[ParsedDiagnostic, list[_Problem]]:
+    """The diagnostic and every problem in it; the diagnostic is only usable without problems.
+
+    With `complete_profile`, the profile must have every field a stored firm needs.
+    """
     if not isinstance(data, dict):
-        raise InterchangeError(
-            [_("The input must be a JSON object with “language”, “profile” and “answers”.")]
-        )
+        message = _("The input must be a JSON object with “language”, “profile” and “answers”.")
+        return ParsedDiagnostic(settings.LANGUAGE_CODE, {}, {}), [_whole(message)]
     problems = [
-        _("Unknown key “%(key)s”: expected “language”, “profile” and “answers”.") % {"key": key}
+        _whole(
+            _("Unknown key “%(key)s”: expected “language”, “profile” and “answers”.") % {"key": key}
+        )
         for key in data
         if key not in {"language", "profile", "answers", "external_id"}
     ]
     languages = [code for code, _name in settings.LANGUAGES]
     language = data.get("language", settings.LANGUAGE_CODE)
     if language not in languages:
+        values = {"value": language, "choices": ", ".join(languages)}
+        # The line keeps its own msgid, already translated; imports show the bare message.
         problems.append(
-            _("language: “%(value)s” is not one of %(choices)s.")
-            % {"value": language, "choices": ", ".join(languages)}
+            _Problem(
+                "language",
+                _("“%(value)s” is not one of %(choices)s.") % values,
+                _("language: “%(value)s” is not one of %(choices)s.") % values,
+            )
         )
-    profile, profile_problems = _clean_profile(data.get("profile", {}))
+    profile, profile_problems = _clean_profile(data.get("profile", {}), complete=complete_profile)
     problems += profile_problems
     raw_answers = data.get("answers", {})
     answers: Answers = {}
     if not isinstance(raw_answers, dict):
-        problems.append(_("answers: must be an object mapping question codes to answers."))
+        problems.append(_whole(_("answers: must be an object mapping question codes to answers.")))
     else:
-        answers, answer_problems = clean_answers(instrument, raw_answers, language)
+        # Option labels in messages: the input's language if it is one we have.
+        labels_language = language if language in languages else None
+        answers, answer_problems = clean_answers(instrument, raw_answers, labels_language)
         problems += [
-            f"answers.{problem.item_code}: {problem.message}" for problem in answer_problems
+            _at(f"answers.{problem.item_code}", problem.message) for problem in answer_problems
         ]
-    if problems:
-        raise InterchangeError(problems)
-    return ParsedDiagnostic(language=language, profile=profile, answers=answers)
+    return ParsedDiagnostic(language=str(language), profile=profile, answers=answers), problems
 
 
-def _clean_profile(raw: object) -> tuple[dict[str, Any], list[str]]:
-    """Check the profile fields that are given, with the web form's own rules."""
+def _clean_profile(raw: object, *, complete: bool) -> tuple[dict[str, Any], list[_Problem]]:
+    """Check the profile with the web form's own rules: the fields given, or `complete`ly."""
     if not isinstance(raw, dict):
-        return {}, [_("profile: must be an object with the business’s details.")]
+        return {}, [_whole(_("profile: must be an object with the business’s details."))]
     fields = ProfileForm.Meta.fields
     problems = [
-        _("profile.%(field)s: unknown field; the profile fields are %(fields)s.")
-        % {"field": name, "fields": ", ".join(fields)}
+        _whole(
+            _("profile.%(field)s: unknown field; the profile fields are %(fields)s.")
+            % {"field": name, "fields": ", ".join(fields)}
+        )
         for name in raw
         if name not in fields
     ]
     form = ProfileForm(data={name: _form_value(value) for name, value in raw.items()})
     form.is_valid()
     for name, errors in form.errors.items():
-        if name in raw or name == "__all__":
-            problems += [f"profile.{name}: {error}" for error in errors]
-    profile = {name: value for name, value in form.cleaned_data.items() if name in raw}
+        if complete or name in raw or name == "__all__":
+            problems += [_at(f"profile.{name}", str(error)) for error in errors]
+    # The form fills in the currency of a turnover given without one: keep it.
+    given = set(raw) | ({"currency"} if "annual_turnover" in raw else set())
+    profile = {
+        name: value for name, value in form.cleaned_data.items() if complete or name in given
+    }
     return profile, problems
 
 
@@ -152,3 +215,302 @@ def report_text(report: dict[str, Any], instrument: Instrument) -> str:
             for area_code in (area.code for area in instrument.dimension(code).areas)
         ]
     return "\n".join(lines)
+
+
+# --- Bulk imports ----------------------------------------------------------------------------
+
+
+def parse_import_json(content: bytes, instrument: Instrument) -> list[ImportRecord]:
+    """Every record of a JSON import file (a list of `diagnose` inputs with an `external_id`).
+
+    InterchangeError names every problem of the whole file, record by record.
+    """
+    text = _decode(content)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        message = _("The file is not valid JSON: %(error)s (line %(line)d, column %(column)d).")
+        values = {"error": error.msg, "line": error.lineno, "column": error.colno}
+        raise InterchangeError([message % values]) from None
+    except (ValueError, RecursionError) as error:  # too many digits, too deeply nested
+        raise InterchangeError(
+            [_("The file can’t be read as JSON: %(error)s.") % {"error": error}]
+        ) from None
+    if not isinstance(data, list):
+        message = _("The file must hold a JSON list of records, each with an “external_id”.")
+        raise InterchangeError([message])
+    if len(data) > IMPORT_MAX_RECORDS:
+        raise InterchangeError([_too_many(IMPORT_MAX_RECORDS)])
+    records: list[ImportRecord] = []
+    problems: list[str] = []
+    first_record: dict[str, int] = {}
+    for number, record in enumerate(data, start=1):
+        if not isinstance(record, dict):
+            message = _(
+                "Record %(number)d: it must be a JSON object with “external_id”, “language”, "
+                "“profile” and “answers”."
+            )
+            problems.append(message % {"number": number})
+            continue
+        raw_id = record.get("external_id")
+        id_problem = (
+            _("The “external_id” is missing: each firm needs its own.")
+            if raw_id is None
+            else _external_id_problem(raw_id)
+        )
+        external_id: str | None = None
+        if id_problem:
+            problems.append(_in_record(number, None, id_problem))
+        else:
+            external_id = str(raw_id).strip()
+            if external_id in first_record:
+                message = _("Record %(first)d has the same external_id.")
+                first = {"first": first_record[external_id]}
+                problems.append(_in_record(number, external_id, message % first))
+            else:
+                first_record[external_id] = number
+        parsed, found = _check_diagnostic(record, instrument, complete_profile=True)
+        problems += [
+            _in_record(number, external_id, problem.line, placed=bool(problem.place))
+            for problem in found
+        ]
+        if external_id is not None:
+            records.append(ImportRecord(external_id, parsed, number))
+    if problems:
+        raise InterchangeError(problems)
+    return records
+
+
+def _in_record(number: int, external_id: str | None, problem: str, *, placed: bool = False) -> str:
+    """A problem of a JSON record, named by its position and its external_id."""
+    values = {"number": number, "external_id": external_id, "problem": problem}
+    if external_id is None:
+        message = (
+            _("Record %(number)d, %(problem)s") if placed else _("Record %(number)d: %(problem)s")
+        )
+    elif placed:
+        message = _("Record %(number)d (external_id “%(external_id)s”), %(problem)s")
+    else:
+        message = _("Record %(number)d (external_id “%(external_id)s”): %(problem)s")
+    return message % values
+
+
+def parse_import_csv(content: bytes, instrument: Instrument) -> list[ImportRecord]:
+    """Every record of a CSV import file (DESIGN 2.5), one firm per row after the header.
+
+    InterchangeError names every problem of the whole file by row and column.
+    """
+    rows = _read_csv(content)
+    header = rows[0][1]
+    known = _csv_columns(instrument)
+    columns, problems = _check_header(header, known, rows[1:])
+    missing = [
+        name
+        for name, field in ProfileForm.base_fields.items()
+        if field.required and name not in columns
+    ]
+    if "external_id" not in columns:
+        missing.insert(0, "external_id")
+    problems += [
+        _in_row(
+            1,
+            None,
+            _("The column “%(column)s” is missing: every firm needs it.") % {"column": name},
+        )
+        for name in missing
+    ]
+    records: list[ImportRecord] = []
+    first_row: dict[str, int] = {}
+    for number, cells in rows[1:]:
+        row_problems: list[str] = []
+        if any(cells[len(header) :]):
+            message = _("This row has more cells than the first row has column names.")
+            row_problems.append(_in_row(number, None, message))
+        values = {
+            name: cells[index] if index < len(cells) else "" for name, index in columns.items()
+        }
+        external_id = values.pop("external_id", "")
+        if "external_id" in columns:
+            id_problem = _external_id_problem(external_id)
+            if id_problem:
+                row_problems.append(_in_row(number, "external_id", id_problem))
+            elif external_id in first_row:
+                message = _("“%(external_id)s” is also the external_id of row %(first)d.")
+                duplicate = {"external_id": external_id, "first": first_row[external_id]}
+                row_problems.append(_in_row(number, "external_id", message % duplicate))
+            else:
+                first_row[external_id] = number
+        parsed, found = _check_diagnostic(
+            _csv_record(values, instrument), instrument, complete_profile=True
+        )
+        for problem in found:
+            column = problem.place.partition(".")[2] or problem.place
+            if column in missing:
+                continue  # said once for the whole file, in row 1
+            row_problems.append(
+                _in_row(number, column if column in columns else None, problem.message)
+            )
+        if not row_problems:
+            records.append(ImportRecord(external_id, parsed, number))
+        problems += row_problems
+    if problems:
+        raise InterchangeError(problems)
+    return records
+
+
+def import_csv_template(instrument: Instrument) -> str:
+    """The header row of a CSV import file, for people who fill one in by hand."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(_csv_columns(instrument))
+    return out.getvalue()
+
+
+def _csv_columns(instrument: Instrument) -> list[str]:
+    return ["external_id", "language", *ProfileForm.Meta.fields, *instrument.items]
+
+
+def _read_csv(content: bytes) -> list[tuple[int, list[str]]]:
+    """The header and the rows that are not blank, each with its spreadsheet row number."""
+    reader = csv.reader(io.StringIO(_decode(content), newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            restored = [_restore(cell) for cell in cells]
+            if number == 1 or any(restored):
+                rows.append((number, restored))
+            if len(rows) > IMPORT_MAX_RECORDS + 1:
+                raise InterchangeError([_too_many(IMPORT_MAX_RECORDS)])
+    except csv.Error as error:
+        message = _("Row %(row)d: the file can’t be read as CSV (%(error)s).")
+        raise InterchangeError([message % {"row": number + 1, "error": error}]) from None
+    if not rows or not any(rows[0][1]):
+        raise InterchangeError(
+            [_("The first row must name the columns, starting with “external_id”.")]
+        )
+    if len(rows[0][1]) == 1 and ";" in rows[0][1][0]:
+        # What a spreadsheet in Spanish saves as plain "CSV".
+        message = _("The columns must be separated by commas, not semicolons: save as “CSV UTF-8”.")
+        raise InterchangeError([message])
+    return rows
+
+
+def _check_header(
+    header: list[str], known: list[str], rows: list[tuple[int, list[str]]]
+) -> tuple[dict[str, int], list[str]]:
+    """Each known column with its position, and every problem of the header row.
+
+    A column without a name is only a problem when some row has a value in it.
+    """
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        positions.setdefault(name, []).append(index)
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    for name, indexes in positions.items():
+        if not name:
+            problems += [
+                _in_row(1, None, _("Column %(column)s has no name.") % {"column": _letter(index)})
+                for index in indexes
+                if any(index < len(cells) and cells[index] for _number, cells in rows)
+            ]
+        elif name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            message = (
+                _("There is no profile field or question with this name; is it “%(suggestion)s”?")
+                % {"suggestion": close[0]}
+                if close
+                else _("There is no profile field or question with this name.")
+            )
+            problems.append(_in_row(1, name, message))
+        else:
+            columns[name] = indexes[0]
+            if len(indexes) > 1:
+                message = _("The column appears more than once: in columns %(columns)s.")
+                letters = ", ".join(_letter(index) for index in indexes)
+                problems.append(_in_row(1, name, message % {"columns": letters}))
+    return columns, problems
+
+
+def _csv_record(values: dict[str, str], instrument: Instrument) -> dict[str, Any]:
+    """A CSV row in the JSON shape `parse_diagnostic` reads; empty cells are left out."""
+    profile: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    record: dict[str, Any] = {"profile": profile, "answers": answers}
+    for name, cell in values.items():
+        if not cell:
+            continue
+        if name == "language":
+            record["language"] = cell
+        elif name in instrument.items:
+            answers[name] = _csv_answer(instrument.items[name], cell)
+        elif isinstance(Firm._meta.get_field(name), models.BooleanField):
+            # Spreadsheets turn a typed "true" into TRUE.
+            profile[name] = cell.lower()
+        else:
+            profile[name] = cell
+    return record
+
+
+def _csv_answer(item: Item, cell: str) -> Answer | list[str]:
+    """Multi: codes separated by `|`; a number stays text, which `clean_answers` reads."""
+    if item.kind == "multi" or (item.kind == "single" and "|" in cell):
+        return [code.strip() for code in cell.split("|") if code.strip()]
+    return cell
+
+
+def _in_row(row: int, column: str | None, problem: str) -> str:
+    if column is None:
+        return _("Row %(row)d: %(problem)s") % {"row": row, "problem": problem}
+    return _("Row %(row)d, column “%(column)s”: %(problem)s") % {
+        "row": row,
+        "column": column,
+        "problem": problem,
+    }
+
+
+def _restore(cell: str) -> str:
+    """A cell as it was before our exports neutralised it as a formula."""
+    cell = cell.strip()
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
+def _letter(index: int) -> str:
+    """A column's spreadsheet name from its position from 0: A … Z, AA, AB …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _external_id_problem(value: object) -> str | None:
+    if not isinstance(value, str):
+        return _("The external_id must be text, like “A-17”.")
+    if not value.strip():
+        return _("The external_id is empty: each firm needs its own.")
+    if len(value.strip()) > EXTERNAL_ID_MAX_LENGTH:
+        return _("The external_id is longer than %(max)d characters.") % {
+            "max": EXTERNAL_ID_MAX_LENGTH
+        }
+    return None
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = _(
+            "The file is not UTF-8 text (see line %(line)d): save it in the UTF-8 encoding."
+        )
+        line = content[: error.start].count(b"\n") + 1
+        raise InterchangeError([message % {"line": line}]) from None
+
+
+def _too_many(limit: int) -> str:
+    return ngettext(
+        "The file has more than %(max)d firm; split it into files of at most %(max)d.",
+        "The file has more than %(max)d firms; split it into files of at most %(max)d.",
+        limit,
+    ) % {"max": limit}

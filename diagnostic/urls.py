@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper, views
 
 app_name = "diagnostic"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("a/<str:token>/review/", views.review, name="review"),
     path("a/<str:token>/result/", views.result, name="result"),
     path("a/<str:token>/email-link/", views.email_link, name="email_link"),
+    path("paper/questionnaire.pdf", paper.paper_questionnaire, name="paper_questionnaire"),
 ]

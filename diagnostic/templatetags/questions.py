@@ -12,19 +12,26 @@ CHOICE_WIDGETS = {"radioselect": "radio", "checkboxselectmultiple": "checkbox"}
 def question(field: BoundField) -> dict:
     """One question; choices are listed here, not through a template per option, for speed."""
     widget_type = field.widget_type
-    kind = CHOICE_WIDGETS.get(widget_type, "select" if widget_type.endswith("select") else "text")
+    if widget_type == "textarea":
+        kind = "textarea"
+    else:
+        kind = CHOICE_WIDGETS.get(
+            widget_type, "select" if widget_type.endswith("select") else "text"
+        )
     current = field.value()
     if isinstance(current, list | tuple):
         selected = {str(value) for value in current}
     else:
         selected = set() if current in (None, "") else {str(current)}
     choices = []
-    if kind != "text":
+    if kind in ("radio", "checkbox", "select"):
         choices = [
             {"value": value, "label": label, "checked": str(value) in selected}
             for value, label in getattr(field.field, "choices", ())
             if kind == "select" or value != ""
         ]
+    widget = field.field.widget
+    attrs = dict(widget.attrs)
     describedby = " ".join(
         part
         for part, present in (
@@ -38,6 +45,6 @@ def question(field: BoundField) -> dict:
         "kind": kind,
         "choices": choices,
         "describedby": describedby,
-        "input_type": field.field.widget.input_type if kind == "text" else "",
-        "attrs": field.field.widget.attrs,
+        "input_type": attrs.pop("type", None) or getattr(widget, "input_type", "text"),
+        "attrs": attrs,
     }

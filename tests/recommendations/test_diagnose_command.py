@@ -261,3 +261,11 @@ def test_the_pdf_is_a4_outside_the_letter_countries(tmp_path):
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert (round(width), round(height)) == (595, 842)
     assert "Café Ñandú" in reader.pages[0].extract_text()
+
+
+def test_a_turnover_without_currency_takes_the_country_currency(tmp_path):
+    from diagnostic.interchange import parse_diagnostic
+    from tests.recommendations.conftest import real_instrument
+
+    data = {"profile": {"country": "MX", "annual_turnover": 500000}, "answers": {}}
+    assert parse_diagnostic(data, real_instrument()).profile["currency"] == "MXN"

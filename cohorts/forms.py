@@ -1,0 +1,146 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from diagnostic.forms import ProfileForm
+
+from .models import Cohort, Membership, Role, Visit
+from .selectors import STATUSES
+
+
+def status_choices() -> list[tuple[str, Any]]:
+    labels = {
+        "not_started": _("Not started"),
+        "in_progress": _("In progress"),
+        "submitted": _("Submitted"),
+        "returned": _("Returned"),
+        "reviewed": _("Reviewed"),
+        "follow_up_due": _("Follow-up due"),
+    }
+    return [("", _("Any status"))] + [(code, labels[code]) for code in STATUSES]
+
+
+class DeskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by business name"), required=False, max_length=100)
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=_("All cohorts"),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=status_choices, required=False)
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+
+
+class EnrolForm(ProfileForm):
+    """A new client firm: its profile, the cohort and who assesses it."""
+
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none())
+    consultant = forms.ModelChoiceField(
+        label=_("Consultant"), queryset=Membership.objects.none(), required=False
+    )
+    external_id = forms.CharField(
+        label=_("Programme's own id (optional)"), max_length=100, required=False
+    )
+
+    class Meta(ProfileForm.Meta):
+        fields = ["cohort", "consultant", "external_id", *ProfileForm.Meta.fields]
+
+    def __init__(self, *args, cohorts, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+        self.fields["consultant"].queryset = consultants  # type: ignore[attr-defined]
+        self.fields["consultant"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda membership: membership.user.get_full_name() or membership.user.get_username()
+        )
+
+    def profile(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ProfileForm.Meta.fields}
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["day", "mode", "notes"]
+        widgets = {
+            "day": forms.DateInput(attrs={"type": "date"}),
+            "mode": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = Visit.Mode.choices  # type: ignore[attr-defined]
+        self.initial.setdefault("day", timezone.localdate())
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A visit can’t be in the future."))
+        return day
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the person to invite"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
+    coordinator = forms.ModelChoiceField(
+        label=_("In the team of (consultants only)"),
+        queryset=Membership.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["coordinator"]
+        field.queryset = Membership.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation, role=Role.COORDINATOR
+        ).select_related("user")
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda membership: membership.user.get_full_name() or membership.user.get_username()
+        )
+
+    def clean(self):
+        cleaned = self.cleaned_data
+        if cleaned.get("coordinator") and cleaned.get("role") != Role.CONSULTANT:
+            self.add_error("coordinator", _("Only consultants belong to a coordinator’s team."))
+        return cleaned
+
+
+class NewAccountForm(forms.Form):
+    password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("The same password again"), widget=forms.PasswordInput)
+
+    def clean(self):
+        cleaned = self.cleaned_data
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of your pages and e-mails"),
+        choices=lambda: list(settings.LANGUAGES),
+        widget=forms.RadioSelect,
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the consultant check or change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

@@ -1,0 +1,276 @@
+"""Importing responses typed in from paper questionnaires into a cohort, in the background.
+
+The whole file is checked when it is uploaded; a file with any problem stores nothing. A
+valid file becomes an ImportJob, imported by `tasks.import_responses` one firm at a time: a
+firm whose external id is already in the cohort is skipped, so running a file again (a retry,
+a second delivery of the task, the same file uploaded twice) never makes duplicates.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.contrib.auth.models import User as AuthUser
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from diagnostic.flow import REVIEW
+from diagnostic.instrument import Instrument as InstrumentSpec
+from diagnostic.interchange import (
+    ImportRecord,
+    InterchangeError,
+    parse_import_csv,
+    parse_import_json,
+)
+from diagnostic.selectors import instrument_spec
+from diagnostic.services import (
+    answers_save,
+    assessment_start,
+    assessment_submit,
+    instrument_get_or_load,
+)
+
+from . import tasks
+from .models import Cohort, CohortAssessment, Enrolment, ImportJob, Role
+from .selectors import User
+from .services import firm_enrol
+
+logger = logging.getLogger(__name__)
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORTER_ROLES = (Role.MANAGER, Role.COORDINATOR)
+# The page shows progress every this many firms; each write also tells that the run is alive.
+PROGRESS_EVERY = 25
+# A run that has written no progress for this long was lost with its worker: claim it again.
+STALE_IMPORT = timedelta(minutes=15)
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xls", ".ods", ".numbers")
+# Zip (xlsx, ods) and the old binary Office format.
+SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def cohorts_for_importer(user: User) -> QuerySet[Cohort]:
+    """Cohorts this person may import into: as a manager or a coordinator of their organisation."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    # One membership per person and organisation, so no cohort comes twice.
+    return Cohort.objects.filter(
+        organisation__memberships__user=user, organisation__memberships__role__in=IMPORTER_ROLES
+    ).select_related("organisation")
+
+
+def import_jobs_for_user(user: User) -> QuerySet[ImportJob]:
+    """Imports into the cohorts this person may import into, whoever started them."""
+    return ImportJob.objects.filter(cohort__in=cohorts_for_importer(user)).select_related("cohort")
+
+
+# --- Checking a file --------------------------------------------------------------------------
+
+
+def import_file_format(*, name: str, content: bytes) -> str:
+    """"csv" or "json", from the file's extension or else its content; InterchangeError if neither."""
+    lowered = name.lower()
+    if lowered.endswith(".csv"):
+        return "csv"
+    if lowered.endswith(".json"):
+        return "json"
+    if lowered.endswith(SPREADSHEET_EXTENSIONS) or content.startswith(SPREADSHEET_MAGIC):
+        raise InterchangeError(
+            [
+                _(
+                    "This is a spreadsheet file, which can’t be read here: in your spreadsheet, "
+                    "save it as “CSV UTF-8” and upload that file."
+                )
+            ]
+        )
+    start = content.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    if start in (b"[", b"{"):
+        return "json"
+    first_line = content.partition(b"\n")[0]
+    if b"," in first_line or b";" in first_line:
+        return "csv"
+    raise InterchangeError(
+        [_("The file must be a CSV file (ending in .csv) or a JSON file (ending in .json).")]
+    )
+
+
+def import_records(
+    *, content: bytes, file_format: str, instrument: InstrumentSpec
+) -> list[ImportRecord]:
+    """Every record of the file; InterchangeError names every problem of the whole file."""
+    parse = parse_import_json if file_format == "json" else parse_import_csv
+    return parse(content, instrument)
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def import_create(
+    *, cohort: Cohort, user: AuthUser, name: str, content: bytes, language: str
+) -> ImportJob:
+    """Check the whole file and, if it has no problem, queue its import in `language`.
+
+    Raises InterchangeError naming every problem; then nothing is stored.
+    """
+    file_format = import_file_format(name=name, content=content)
+    instrument = instrument_spec(instrument_get_or_load())
+    records = import_records(content=content, file_format=file_format, instrument=instrument)
+    if not records:
+        raise InterchangeError([_("The file has no firms in it: one firm per row or record.")])
+    with transaction.atomic():
+        job = ImportJob(
+            cohort=cohort,
+            created_by=user,
+            file_format=file_format,
+            total=len(records),
+        )
+        job.file.save(f"{uuid.uuid4().hex}.{file_format}", ContentFile(content), save=True)
+        tasks.import_responses.delay_on_commit(job.pk, language)
+    return job
+
+
+def import_is_stalled(job: ImportJob) -> bool:
+    """A run that stopped without saying so: its worker was killed, or lost for too long."""
+    return job.state == ImportJob.State.RUNNING and job.updated_at < timezone.now() - STALE_IMPORT
+
+
+def import_retry(*, job: ImportJob, language: str) -> bool:
+    """Queue a failed or stalled import again; it skips the firms imported before."""
+    stale = timezone.now() - STALE_IMPORT
+    with transaction.atomic():
+        retried = (
+            ImportJob.objects.filter(pk=job.pk)
+            .filter(
+                Q(state=ImportJob.State.FAILED)
+                | Q(state=ImportJob.State.RUNNING, updated_at__lt=stale)
+            )
+            .update(state=ImportJob.State.PENDING, problems=[], updated_at=timezone.now())
+        )
+        if retried:
+            tasks.import_responses.delay_on_commit(job.pk, language)
+    return bool(retried)
+
+
+def import_claim(*, job_id: int) -> bool:
+    """Take an import for this worker; False when it is done, failed or another worker has it."""
+    stale = timezone.now() - STALE_IMPORT
+    return bool(
+        ImportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(state=ImportJob.State.PENDING)
+            | Q(state=ImportJob.State.RUNNING, updated_at__lt=stale)
+        )
+        .update(
+            state=ImportJob.State.RUNNING,
+            processed=0,
+            created_count=0,
+            skipped_count=0,
+            problems=[],
+            updated_at=timezone.now(),
+        )
+    )
+
+
+def import_run(*, job_id: int, language: str) -> bool:
+    """Import a claimed job's file firm by firm; False when it wasn't ours to run or it failed.
+
+    Problems are written in `language`, the language of the person who asked for the import.
+    """
+    if not import_claim(job_id=job_id):
+        return False
+    job = ImportJob.objects.select_related("cohort").get(pk=job_id)
+    created = skipped = 0
+    record: ImportRecord | None = None
+    try:
+        with job.file.open("rb") as stored:
+            content = stored.read()
+        instrument = instrument_spec(instrument_get_or_load())
+        with translation.override(language):
+            records = import_records(
+                content=content, file_format=job.file_format, instrument=instrument
+            )
+        for number, record in enumerate(records, start=1):
+            if import_record(job=job, record=record, instrument=instrument):
+                created += 1
+            else:
+                skipped += 1
+            if number % PROGRESS_EVERY == 0:
+                _progress(job_id, created=created, skipped=skipped)
+    except Exception as error:  # any failure is shown on the status page with a retry button
+        logger.exception("Import %s into cohort %s failed", job_id, job.cohort_id)
+        with translation.override(language):
+            problems = _failure_problems(error, record)
+        _progress(
+            job_id, created=created, skipped=skipped, state=ImportJob.State.FAILED, problems=problems
+        )
+        return False
+    _progress(job_id, created=created, skipped=skipped, state=ImportJob.State.DONE)
+    return True
+
+
+def import_record(*, job: ImportJob, record: ImportRecord, instrument: InstrumentSpec) -> bool:
+    """One firm with its submitted baseline; False when its external id is in the cohort already."""
+    already = Enrolment.objects.filter(cohort_id=job.cohort_id, external_id=record.external_id)
+    if already.exists():
+        return False
+    diagnostic = record.diagnostic
+    try:
+        with transaction.atomic():
+            enrolment = firm_enrol(
+                cohort=job.cohort,
+                profile=diagnostic.profile,
+                consultant=None,
+                external_id=record.external_id,
+            )
+            assessment = assessment_start(language=diagnostic.language)
+            assessment.firm = enrolment.firm
+            assessment.save(update_fields=["firm", "updated_at"])
+            answers_save(
+                assessment=assessment,
+                items=[instrument.items[code] for code in diagnostic.answers],
+                answers=diagnostic.answers,
+                step=REVIEW,
+                language=diagnostic.language,
+            )
+            assessment_submit(assessment=assessment)
+            CohortAssessment.objects.create(
+                assessment=assessment,
+                enrolment=enrolment,
+                kind=CohortAssessment.Kind.BASELINE,
+                created_by_id=job.created_by_id,
+            )
+    except IntegrityError:
+        # Another import of the same firm got there first (the same file uploaded twice).
+        if already.exists():
+            return False
+        raise
+    return True
+
+
+def _progress(job_id: int, *, created: int, skipped: int, **fields: object) -> None:
+    """Write the counts where the status page reads them; also proves the run is alive."""
+    ImportJob.objects.filter(pk=job_id).update(
+        processed=created + skipped,
+        created_count=created,
+        skipped_count=skipped,
+        updated_at=timezone.now(),
+        **fields,
+    )
+
+
+def _failure_problems(error: Exception, record: ImportRecord | None) -> list[str]:
+    """What the status page says about a failed run, in the active language."""
+    if isinstance(error, InterchangeError):
+        # The file was checked on upload: the instrument or the languages changed since.
+        return error.problems
+    if record is None:
+        return [_("The import stopped because of an unexpected error; nothing was imported.")]
+    message = _(
+        "The import stopped at the firm with external_id “%(external_id)s” because of an "
+        "unexpected error. The firms before it are imported; try again to import the rest."
+    )
+    return [message % {"external_id": record.external_id}]

@@ -1,0 +1,266 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from diagnostic.models import Assessment, Firm
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("Programme manager")
+    COORDINATOR = "coordinator", _("Coordinator")
+    CONSULTANT = "consultant", _("Consultant")
+
+
+class Organisation(models.Model):
+    """A state office, university or chamber that runs cohorts of firms."""
+
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in one organisation; a consultant may belong to a coordinator's team."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    coordinator = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team",
+        verbose_name=_("coordinator"),
+        limit_choices_to={"role": Role.COORDINATOR},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_role_per_organisation"
+            )
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class Cohort(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrolment(models.Model):
+    """A firm in a cohort, with the consultant who assesses it."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="enrolments")
+    consultant = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("consultant"),
+        limit_choices_to={"role": Role.CONSULTANT},
+    )
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "firm"], name="one_enrolment_per_firm"),
+            models.UniqueConstraint(
+                fields=["cohort", "external_id"],
+                condition=~Q(external_id=""),
+                name="unique_external_id_in_cohort",
+            ),
+        ]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+
+    def __str__(self) -> str:
+        return f"{self.firm} · {self.cohort}"
+
+
+class CohortAssessment(models.Model):
+    """An assessment made within a cohort: a baseline or a follow-up, and its review."""
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", _("Baseline")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+
+    class Review(models.TextChoices):
+        RETURNED = "returned", _("Returned")
+        REVIEWED = "reviewed", _("Reviewed")
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="cohort_link"
+    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The coordinator's decision; "in progress" and "submitted" come from the assessment.
+    review = models.CharField(_("review"), max_length=20, choices=Review.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A correction of a reviewed assessment is a new revision that points at the one it corrects.
+    corrects = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("cohort assessment")
+        verbose_name_plural = _("cohort assessments")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.get_kind_display()}"
+
+
+class Visit(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+        ONLINE = "online", _("Online")
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="visits")
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    day = models.DateField(_("date"))
+    mode = models.CharField(_("how"), max_length=20, choices=Mode.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-created_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.day}"
+
+
+class Profile(models.Model):
+    """What a signed-in person prefers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(_("preferred language"), max_length=10)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join an organisation with a role."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    coordinator = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"
+
+
+class ReviewEvent(models.Model):
+    """Who did what to a cohort assessment, and when: its review history."""
+
+    class Action(models.TextChoices):
+        RETURNED = "returned", _("Returned with a comment")
+        REVIEWED = "reviewed", _("Marked as reviewed")
+        REOPENED = "reopened", _("Reopened for a correction")
+
+    cohort_assessment = models.ForeignKey(
+        CohortAssessment, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_assessment} · {self.action}"
+
+
+class ImportJob(models.Model):
+    """A file of responses imported into a cohort in the background, with its progress."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/")
+    file_format = models.CharField(max_length=10)  # "csv" or "json"
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} · {self.state}"

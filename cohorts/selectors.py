@@ -1,0 +1,124 @@
+"""Reads, always scoped to the person asking.
+
+A manager sees everything of their organisations, a coordinator their team's firms, a
+consultant the firms assigned to them; anything else does not exist for them (a 404).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from diagnostic.models import Assessment
+
+from .models import Cohort, CohortAssessment, Enrolment, Membership, Role
+
+User = AuthUser | AnonymousUser
+
+# A firm whose last submitted assessment is older than this is due a follow-up.
+FOLLOW_UP_AFTER = timedelta(days=150)
+STATUSES = ("not_started", "in_progress", "submitted", "returned", "reviewed", "follow_up_due")
+
+
+def memberships_for(user: User) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
+    """The enrolments this person may see, with the status of their latest assessment."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
+    team = Membership.objects.filter(coordinator__user=user, coordinator__role=Role.COORDINATOR)
+    latest = CohortAssessment.objects.filter(enrolment=OuterRef("pk")).order_by("-created_at")
+    return (
+        Enrolment.objects.filter(
+            Q(cohort__organisation__in=managed)
+            | Q(consultant__user=user)
+            | Q(consultant__in=team.values("pk"))
+        )
+        .select_related("firm", "cohort", "consultant__user")
+        .annotate(
+            latest_status=Subquery(latest.values("assessment__status")[:1]),
+            latest_review=Subquery(latest.values("review")[:1]),
+            latest_submitted_at=Subquery(latest.values("assessment__submitted_at")[:1]),
+            latest_stage=Subquery(latest.values("assessment__stage")[:1]),
+        )
+        .order_by("firm__name")
+    )
+
+
+def enrolment_status(enrolment: Any) -> str:
+    """One of STATUSES, from the annotations of `enrolments_for_user`."""
+    if enrolment.latest_status is None:
+        return "not_started"
+    if enrolment.latest_review == CohortAssessment.Review.RETURNED:
+        return "returned" if enrolment.latest_status == Assessment.Status.DRAFT else "submitted"
+    if enrolment.latest_status == Assessment.Status.DRAFT:
+        return "in_progress"
+    submitted = enrolment.latest_submitted_at
+    if submitted and timezone.now() - submitted > FOLLOW_UP_AFTER:
+        return "follow_up_due"
+    if enrolment.latest_review == CohortAssessment.Review.REVIEWED:
+        return "reviewed"
+    return "submitted"
+
+
+def enrolment_get_for_user(user: User, pk: int) -> Enrolment | None:
+    return enrolments_for_user(user).filter(pk=pk).first()
+
+
+def cohorts_for_user(user: User) -> QuerySet[Cohort]:
+    """Cohorts of the organisations the person belongs to, in any role."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    return Cohort.objects.filter(organisation__memberships__user=user).distinct()
+
+
+def consultant_memberships_for(user: User, cohort: Cohort) -> QuerySet[Membership]:
+    """Who this person may assign a firm of the cohort to."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    memberships = Membership.objects.filter(organisation=cohort.organisation, role=Role.CONSULTANT)
+    mine = Membership.objects.filter(user=user, organisation=cohort.organisation).first()
+    if mine is None:
+        return Membership.objects.none()
+    if mine.role == Role.MANAGER:
+        return memberships.select_related("user")
+    if mine.role == Role.COORDINATOR:
+        return memberships.filter(coordinator=mine).select_related("user")
+    return memberships.filter(pk=mine.pk).select_related("user")
+
+
+def cohort_assessments_for(enrolment: Enrolment) -> QuerySet[CohortAssessment]:
+    return enrolment.assessments.select_related("assessment", "created_by").prefetch_related(
+        "events__actor"
+    )
+
+
+def reviewer_membership(user: User, enrolment: Enrolment) -> Membership | None:
+    """The membership that lets this person review the enrolment's assessments, if any.
+
+    Managers review their organisation's; coordinators their team's; consultants never.
+    """
+    if not user.is_authenticated:
+        return None
+    membership = Membership.objects.filter(
+        user=user, organisation_id=enrolment.cohort.organisation_id
+    ).first()
+    if membership is None or membership.role == Role.CONSULTANT:
+        return None
+    if membership.role == Role.COORDINATOR:
+        consultant = enrolment.consultant
+        if consultant is None or consultant.coordinator_id != membership.pk:
+            return None
+    return membership
+
+
+def cohort_assessment_for(enrolment: Enrolment, pk: int) -> CohortAssessment | None:
+    return enrolment.assessments.select_related("assessment").filter(pk=pk).first()

@@ -1,0 +1,205 @@
+"""Writes for organisations and cohorts; callers pass only what the person may reach."""
+
+import secrets
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from diagnostic.models import Answer, Assessment, Firm, OutboundEmail
+from diagnostic.services import assessment_start
+from diagnostic.tasks import send_outbound_email
+
+from .models import (
+    Cohort,
+    CohortAssessment,
+    Enrolment,
+    Invitation,
+    Membership,
+    Profile,
+    ReviewEvent,
+    Visit,
+)
+
+
+class InvitationUnusable(Exception):
+    """The invitation was accepted already or has expired."""
+
+
+def firm_enrol(
+    *, cohort: Cohort, profile: dict, consultant: Membership | None, external_id: str = ""
+) -> Enrolment:
+    with transaction.atomic():
+        firm = Firm.objects.create(**profile)
+        return Enrolment.objects.create(
+            cohort=cohort, firm=firm, consultant=consultant, external_id=external_id
+        )
+
+
+def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) -> CohortAssessment:
+    """A baseline, or a follow-up that starts from the last submitted answers."""
+    previous = (
+        enrolment.assessments.filter(assessment__status=Assessment.Status.SUBMITTED)
+        .select_related("assessment")
+        .last()
+    )
+    with transaction.atomic():
+        assessment = assessment_start(language=language)
+        assessment.firm = enrolment.firm
+        assessment.save(update_fields=["firm", "updated_at"])
+        if previous is not None:
+            Answer.objects.bulk_create(
+                Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
+                for answer in previous.assessment.answers.all()
+            )
+        return CohortAssessment.objects.create(
+            assessment=assessment,
+            enrolment=enrolment,
+            kind=CohortAssessment.Kind.FOLLOW_UP if previous else CohortAssessment.Kind.BASELINE,
+            created_by=user,
+        )
+
+
+def visit_log(*, enrolment: Enrolment, user: User, day: date, mode: str, notes: str) -> Visit:
+    return Visit.objects.create(
+        enrolment=enrolment, consultant=user, day=day, mode=mode, notes=notes
+    )
+
+
+def profile_set_language(*, user: User, language: str) -> Profile:
+    profile, _created = Profile.objects.update_or_create(user=user, defaults={"language": language})
+    return profile
+
+
+def invitation_create(
+    *,
+    membership: Membership,
+    email: str,
+    role: str,
+    coordinator: Membership | None,
+    link_for: Callable[[Invitation], str],
+) -> Invitation:
+    """Invite someone to the inviting manager's organisation, by e-mail in the site language."""
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=membership.organisation,
+            email=email,
+            role=role,
+            coordinator=coordinator,
+            token=secrets.token_urlsafe(32),
+            invited_by=membership.user,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+        )
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {
+                "invitation": invitation,
+                "link": link_for(invitation),
+                "days": settings.INVITATION_DAYS,
+            }
+            subject = _("You are invited to %(organisation)s on Ruta Digital") % {
+                "organisation": invitation.organisation.name
+            }
+            body = render_to_string("cohorts/email/invitation.txt", context)
+        email_row = OutboundEmail.objects.create(to=email, subject=subject, body=body)
+        send_outbound_email.delay_on_commit(email_row.pk)
+    return invitation
+
+
+def invitation_usable(invitation: Invitation) -> bool:
+    return invitation.accepted_at is None and invitation.expires_at > timezone.now()
+
+
+def invitation_accept(
+    *, invitation: Invitation, user: User | None, password: str = "", language: str
+) -> User:
+    """Join the organisation: with the signed-in account, or a new one for the invited e-mail."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation_usable(locked):
+            raise InvitationUnusable
+        if user is None:
+            user = get_user_model().objects.create_user(
+                username=locked.email.lower(), email=locked.email, password=password
+            )
+            profile_set_language(user=user, language=language)
+        Membership.objects.update_or_create(
+            user=user,
+            organisation=locked.organisation,
+            defaults={"role": locked.role, "coordinator": locked.coordinator},
+        )
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+    return user
+
+
+class NotReviewable(Exception):
+    """Only a submitted assessment can be returned or reviewed, and a reviewed one is locked."""
+
+
+def assessment_return(*, linked: CohortAssessment, actor: User, comment: str) -> None:
+    """Send a submitted assessment back to its consultant, who edits and resubmits it."""
+    with transaction.atomic():
+        if linked.review == CohortAssessment.Review.REVIEWED:
+            raise NotReviewable
+        reopened = Assessment.objects.filter(
+            pk=linked.assessment_id, status=Assessment.Status.SUBMITTED
+        ).update(status=Assessment.Status.DRAFT, last_step="review", updated_at=timezone.now())
+        if not reopened:
+            raise NotReviewable
+        CohortAssessment.objects.filter(pk=linked.pk).update(
+            review=CohortAssessment.Review.RETURNED
+        )
+        ReviewEvent.objects.create(
+            cohort_assessment=linked,
+            actor=actor,
+            action=ReviewEvent.Action.RETURNED,
+            comment=comment,
+        )
+
+
+def assessment_mark_reviewed(*, linked: CohortAssessment, actor: User) -> None:
+    """Lock a submitted assessment as reviewed; a later change needs a new revision."""
+    with transaction.atomic():
+        locked = CohortAssessment.objects.select_for_update().get(pk=linked.pk)
+        submitted = Assessment.objects.filter(
+            pk=locked.assessment_id, status=Assessment.Status.SUBMITTED
+        ).exists()
+        if not submitted or locked.review == CohortAssessment.Review.REVIEWED:
+            raise NotReviewable
+        locked.review = CohortAssessment.Review.REVIEWED
+        locked.save(update_fields=["review"])
+        ReviewEvent.objects.create(
+            cohort_assessment=locked, actor=actor, action=ReviewEvent.Action.REVIEWED
+        )
+
+
+def assessment_correct(*, linked: CohortAssessment, actor: User, language: str) -> CohortAssessment:
+    """A new revision of a reviewed assessment, starting from its answers."""
+    if linked.review != CohortAssessment.Review.REVIEWED:
+        raise NotReviewable
+    with transaction.atomic():
+        assessment = assessment_start(language=language)
+        assessment.firm = linked.enrolment.firm
+        assessment.save(update_fields=["firm", "updated_at"])
+        Answer.objects.bulk_create(
+            Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
+            for answer in linked.assessment.answers.all()
+        )
+        revision = CohortAssessment.objects.create(
+            assessment=assessment,
+            enrolment=linked.enrolment,
+            kind=linked.kind,
+            created_by=actor,
+            corrects=linked,
+        )
+        ReviewEvent.objects.create(
+            cohort_assessment=linked, actor=actor, action=ReviewEvent.Action.REOPENED
+        )
+    return revision

@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from . import imports
+
+
+# Up to 10,000 firms: well over the default limits, well under the broker's visibility timeout
+# (an hour), so a message is never delivered twice while its first run is still going.
+@shared_task(soft_time_limit=1800, time_limit=1860)
+def import_responses(job_id: int, language: str) -> bool:
+    """Import one queued file; a second delivery finds the job claimed or done.
+
+    A failure is not retried here: the status page shows it with a button to try again.
+    """
+    return imports.import_run(job_id=job_id, language=language)

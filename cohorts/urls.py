@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "cohorts"
+
+urlpatterns = [
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", views.password_reset, name="password_reset"),
+    path("accounts/password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/finished/",
+        views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("accounts/", views.account, name="account"),
+    path("accounts/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/firms/new/", views.firm_new, name="firm_new"),
+    path("desk/firms/<int:pk>/", views.firm, name="firm"),
+    path("desk/firms/<int:pk>/assess/", views.assessment_new, name="assessment_new"),
+    path("desk/firms/<int:pk>/visits/", views.visit_new, name="visit_new"),
+    path("desk/firms/<int:pk>/assessments/<int:linked_pk>/review/", views.review, name="review"),
+    path("desk/firms/<int:pk>/assessments/<int:linked_pk>/correct/", views.correct, name="correct"),
+    path("desk/invite/", views.invite, name="invite"),
+]

@@ -1,0 +1,310 @@
+"""Accounts and the consultant's desk: thin views over scoped selectors and services."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import presenters
+from .forms import (
+    DeskFilterForm,
+    EnrolForm,
+    InvitationForm,
+    LanguageForm,
+    NewAccountForm,
+    ReturnForm,
+    VisitForm,
+)
+from .models import Invitation, Membership, Role
+from .selectors import (
+    cohort_assessment_for,
+    cohort_assessments_for,
+    cohorts_for_user,
+    consultant_memberships_for,
+    enrolment_get_for_user,
+    enrolment_status,
+    enrolments_for_user,
+    memberships_for,
+    reviewer_membership,
+)
+from .services import (
+    InvitationUnusable,
+    NotReviewable,
+    assessment_correct,
+    assessment_mark_reviewed,
+    assessment_return,
+    cohort_assessment_start,
+    firm_enrol,
+    invitation_accept,
+    invitation_create,
+    invitation_usable,
+    profile_set_language,
+    visit_log,
+)
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The person behind a request that `login_required` let through."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """The desk, in the person's preferred language unless they asked for another page."""
+        url = self.get_redirect_url()
+        if url:
+            return url
+        profile = getattr(self.request.user, "profile", None)
+        language = profile.language if profile else get_language()
+        return presenters.url_in_language(reverse("cohorts:desk"), language)
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="registration/password_reset.html",
+    email_template_name="registration/password_reset_email.html",
+    success_url=reverse_lazy("cohorts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="registration/password_reset_sent.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="registration/password_reset_new.html",
+    success_url=reverse_lazy("cohorts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="registration/password_reset_finished.html"
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    profile = getattr(request.user, "profile", None)
+    form = LanguageForm(
+        request.POST or None, initial={"language": profile.language if profile else get_language()}
+    )
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        profile_set_language(user=signed_in(request), language=language)
+        messages.success(request, _("Your preferred language is saved."))
+        return redirect(presenters.url_in_language(reverse("cohorts:account"), language))
+    context = {"form": form, "memberships": memberships_for(request.user)}
+    return render(request, "cohorts/account.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = Invitation.objects.select_related("organisation").filter(token=token[:64]).first()
+    if found is None or not invitation_usable(found):
+        return render(
+            request, "cohorts/invitation_unusable.html", status=404 if found is None else 410
+        )
+    form = NewAccountForm(request.POST or None) if not request.user.is_authenticated else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = invitation_accept(
+                invitation=found,
+                user=signed_in(request) if request.user.is_authenticated else None,
+                password=form.cleaned_data["password1"] if form else "",
+                language=get_language(),
+            )
+        except InvitationUnusable:
+            return render(request, "cohorts/invitation_unusable.html", status=410)
+        if form is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welcome to %(organisation)s.") % {"organisation": found.organisation}
+        )
+        return redirect("cohorts:desk")
+    return render(request, "cohorts/invitation.html", {"invitation": found, "form": form})
+
+
+# --- The desk ---------------------------------------------------------------------------------
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    cohorts = cohorts_for_user(request.user)
+    form = DeskFilterForm(request.GET or None, cohorts=cohorts)
+    enrolments = enrolments_for_user(request.user)
+    status = ""
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            enrolments = enrolments.filter(firm__name__icontains=form.cleaned_data["q"])
+        if form.cleaned_data["cohort"]:
+            enrolments = enrolments.filter(cohort=form.cleaned_data["cohort"])
+        status = form.cleaned_data["status"]
+    rows = [(enrolment, enrolment_status(enrolment)) for enrolment in enrolments]
+    if status:
+        rows = [row for row in rows if row[1] == status]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "memberships": memberships_for(request.user),
+        "can_invite": memberships_for(request.user).filter(role=Role.MANAGER).exists(),
+    }
+    return render(request, "cohorts/desk.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def firm_new(request: HttpRequest) -> HttpResponse:
+    cohorts = cohorts_for_user(request.user)
+    cohort = cohorts.filter(pk=request.POST.get("cohort") or 0).first() or cohorts.first()
+    if cohort is None:
+        raise Http404
+    consultants = consultant_memberships_for(request.user, cohort)
+    form = EnrolForm(request.POST or None, cohorts=cohorts, consultants=consultants)
+    if request.method == "POST" and form.is_valid():
+        consultant = (
+            form.cleaned_data["consultant"] or consultants.filter(user=signed_in(request)).first()
+        )
+        enrolment = firm_enrol(
+            cohort=form.cleaned_data["cohort"],
+            profile=form.profile(),
+            consultant=consultant,
+            external_id=form.cleaned_data["external_id"],
+        )
+        messages.success(request, _("%(firm)s is enrolled.") % {"firm": enrolment.firm.name})
+        if enrolment_get_for_user(request.user, enrolment.pk) is None:
+            return redirect("cohorts:desk")
+        return redirect("cohorts:firm", pk=enrolment.pk)
+    return render(request, "cohorts/firm_new.html", {"form": form})
+
+
+@login_required
+def firm(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = enrolment_get_for_user(request.user, pk)
+    if enrolment is None:
+        raise Http404
+    return render(request, "cohorts/firm.html", _firm_context(request, enrolment, VisitForm()))
+
+
+def _firm_context(request: HttpRequest, enrolment, visit_form: VisitForm) -> dict:
+    return {
+        "can_review": reviewer_membership(request.user, enrolment) is not None,
+        "review_form": ReturnForm(),
+        "enrolment": enrolment,
+        "status": enrolment_status(enrolment),
+        "history": presenters.history(cohort_assessments_for(enrolment), get_language()),
+        "visits": enrolment.visits.select_related("consultant"),
+        "visit_form": visit_form,
+    }
+
+
+@login_required
+@require_POST
+def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = enrolment_get_for_user(request.user, pk)
+    if enrolment is None:
+        raise Http404
+    if enrolment.assessments.filter(assessment__status="draft").exists():
+        messages.info(request, _("This firm already has an assessment in progress."))
+        return redirect("cohorts:firm", pk=pk)
+    started = cohort_assessment_start(
+        enrolment=enrolment, user=signed_in(request), language=get_language()
+    )
+    return redirect("diagnostic:resume", token=started.assessment.token)
+
+
+@login_required
+@require_POST
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = enrolment_get_for_user(request.user, pk)
+    if enrolment is None:
+        raise Http404
+    form = VisitForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cohorts/firm.html", _firm_context(request, enrolment, form))
+    visit_log(enrolment=enrolment, user=signed_in(request), **form.cleaned_data)
+    messages.success(request, _("The visit is saved."))
+    return redirect("cohorts:firm", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    membership: Membership | None = memberships_for(request.user).filter(role=Role.MANAGER).first()
+    if membership is None:
+        raise Http404
+    form = InvitationForm(request.POST or None, organisation=membership.organisation)
+    if request.method == "POST" and form.is_valid():
+        invitation_create(
+            membership=membership,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            coordinator=form.cleaned_data["coordinator"],
+            link_for=lambda found: request.build_absolute_uri(
+                reverse("cohorts:invitation", kwargs={"token": found.token})
+            ),
+        )
+        messages.success(
+            request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
+        )
+        return redirect("cohorts:desk")
+    return render(
+        request, "cohorts/invite.html", {"form": form, "organisation": membership.organisation}
+    )
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
+    """A coordinator or manager returns a submitted assessment with a comment, or approves it."""
+    enrolment = enrolment_get_for_user(request.user, pk)
+    linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
+    if enrolment is None or linked is None or reviewer_membership(request.user, enrolment) is None:
+        raise Http404
+    try:
+        if request.POST.get("action") == "reviewed":
+            assessment_mark_reviewed(linked=linked, actor=signed_in(request))
+            messages.success(request, _("The assessment is marked as reviewed."))
+        else:
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                context = _firm_context(request, enrolment, VisitForm())
+                context["review_form"] = form
+                return render(request, "cohorts/firm.html", context)
+            comment = form.cleaned_data["comment"]
+            assessment_return(linked=linked, actor=signed_in(request), comment=comment)
+            messages.success(request, _("The assessment is back with its consultant."))
+    except NotReviewable:
+        messages.error(
+            request,
+            _("Only a submitted assessment that is not reviewed yet can be returned or reviewed."),
+        )
+    return redirect("cohorts:firm", pk=pk)
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
+    """A new revision of a reviewed assessment: the reviewed one stays as it was."""
+    enrolment = enrolment_get_for_user(request.user, pk)
+    linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
+    if enrolment is None or linked is None:
+        raise Http404
+    try:
+        revision = assessment_correct(
+            linked=linked, actor=signed_in(request), language=get_language()
+        )
+    except NotReviewable:
+        messages.error(request, _("Only a reviewed assessment can be corrected."))
+        return redirect("cohorts:firm", pk=pk)
+    return redirect("diagnostic:resume", token=revision.assessment.token)

@@ -1,0 +1,136 @@
+"""The consultant's desk: firms, assessments, follow-ups and visits."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.models import CohortAssessment, Enrolment
+from diagnostic.models import Answer, Assessment
+from diagnostic.selectors import instrument_spec
+from diagnostic.services import answers_save, assessment_submit
+from tests.factories import PROFILE, SOCIAL_SELLER
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, enrolment) -> Assessment:
+    response = client.post(reverse("cohorts:assessment_new", kwargs={"pk": enrolment.pk}))
+    linked = CohortAssessment.objects.filter(enrolment=enrolment).latest("created_at")
+    assert response["Location"] == reverse(
+        "diagnostic:resume", kwargs={"token": linked.assessment.token}
+    )
+    return linked.assessment
+
+
+def submit(assessment: Assessment, answers: dict) -> None:
+    spec = instrument_spec(assessment.instrument)
+    answers_save(
+        assessment=assessment,
+        items=[spec.items[code] for code in answers],
+        answers=answers,
+        step="culture",
+        language="es",
+    )
+    assessment_submit(assessment=assessment)
+
+
+def test_a_consultant_adds_a_firm_that_is_assigned_to_them(client, world):
+    client.force_login(world.ana)
+    data = {
+        **PROFILE,
+        "name": "Panadería El Sol",
+        "cohort": world.cohort.pk,
+        "external_id": "SON-7",
+    }
+    response = client.post(reverse("cohorts:firm_new"), data)
+    enrolment = Enrolment.objects.get(firm__name="Panadería El Sol")
+    assert response["Location"] == reverse("cohorts:firm", kwargs={"pk": enrolment.pk})
+    assert enrolment.consultant.user == world.ana
+    assert enrolment.external_id == "SON-7"
+
+
+def test_a_consultant_cannot_assign_a_firm_to_someone_else(client, world):
+    client.force_login(world.ana)
+    beto = world.beto_firm.consultant
+    data = {**PROFILE, "cohort": world.cohort.pk, "consultant": beto.pk}
+    response = client.post(reverse("cohorts:firm_new"), data)
+    assert response.status_code == 200
+    assert "error-summary" in response.text
+    assert not Enrolment.objects.filter(firm__name=PROFILE["name"], consultant=beto).exists()
+
+
+def test_the_baseline_then_a_follow_up_that_starts_from_the_last_answers(client, world, instrument):
+    client.force_login(world.ana)
+    baseline = start(client, world.ana_firm)
+    assert baseline.firm == world.ana_firm.firm
+    submit(baseline, SOCIAL_SELLER)
+
+    follow_up = start(client, world.ana_firm)
+    kinds = list(world.ana_firm.assessments.values_list("kind", flat=True))
+    assert kinds == ["baseline", "follow_up"]
+    prefilled = dict(Answer.objects.filter(assessment=follow_up).values_list("item_code", "value"))
+    assert prefilled["sales_channels"] == ["messaging_apps", "social_media"]
+
+
+def test_one_assessment_in_progress_at_a_time(client, world, instrument):
+    client.force_login(world.ana)
+    start(client, world.ana_firm)
+    response = client.post(reverse("cohorts:assessment_new", kwargs={"pk": world.ana_firm.pk}))
+    assert response["Location"] == reverse("cohorts:firm", kwargs={"pk": world.ana_firm.pk})
+    assert world.ana_firm.assessments.count() == 1
+
+
+def test_the_firm_page_shows_the_stage_movement(client, world, instrument):
+    client.force_login(world.ana)
+    submit(start(client, world.ana_firm), SOCIAL_SELLER)
+    submit(
+        start(client, world.ana_firm),
+        {**SOCIAL_SELLER, "sales_channels": ("social_media", "own_online_store")},
+    )
+    page = client.get(reverse("cohorts:firm", kwargs={"pk": world.ana_firm.pk})).text
+    assert "de D a C" in page
+
+
+def test_a_visit_is_logged_and_a_future_one_refused(client, world):
+    client.force_login(world.ana)
+    url = reverse("cohorts:visit_new", kwargs={"pk": world.ana_firm.pk})
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    refused = client.post(url, {"day": tomorrow.isoformat(), "mode": "phone", "notes": "x"})
+    assert refused.status_code == 200
+    assert "no puede ser en el futuro" in refused.text
+    client.post(
+        url,
+        {"day": timezone.localdate().isoformat(), "mode": "in_person", "notes": "Catálogo listo"},
+    )
+    assert world.ana_firm.visits.get().notes == "Catálogo listo"
+
+
+def test_the_desk_filters_by_status_and_name(client, world, instrument):
+    client.force_login(world.maria)
+    start(client, world.ana_firm)
+    desk = reverse("cohorts:desk")
+    in_progress = client.get(desk, {"status": "in_progress"}).text
+    assert "Bacanora La Sierra" in in_progress and "Tortillería Doña Luz" not in in_progress
+    not_started = client.get(desk, {"status": "not_started"}).text
+    assert "Tortillería Doña Luz" in not_started and "Bacanora La Sierra" not in not_started
+    assert "Tortillería" in client.get(desk, {"q": "tortill"}).text
+    assert client.get(desk, {"status": "nonsense"}).status_code == 200
+
+
+def test_the_desk_takes_the_same_queries_however_many_firms(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world.maria)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("cohorts:desk"))
+    for number in range(30):
+        Enrolment.objects.create(
+            cohort=world.cohort,
+            firm=world.ana_firm.firm.__class__.objects.create(
+                **{**PROFILE, "name": f"Firma {number}"}
+            ),
+        )
+    with django_assert_max_num_queries(8):
+        client.get(reverse("cohorts:desk"))
