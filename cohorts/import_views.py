@@ -21,7 +21,6 @@ from .imports import (
     import_jobs_for_user,
     import_retry,
 )
-from .models import ImportJob
 from .views import signed_in
 
 
@@ -101,7 +100,6 @@ def import_status(request: HttpRequest, job_pk: int) -> HttpResponse:
         "job": job,
         "percent": job.processed * 100 // job.total if job.total else 100,
         "stalled": import_is_stalled(job),
-        "waiting": job.state in (ImportJob.State.PENDING, ImportJob.State.RUNNING),
     }
     return render(request, "cohorts/import_status.html", context)
 

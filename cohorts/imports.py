@@ -72,7 +72,10 @@ def import_jobs_for_user(user: User) -> QuerySet[ImportJob]:
 
 
 def import_file_format(*, name: str, content: bytes) -> str:
-    """"csv" or "json", from the file's extension or else its content; InterchangeError if neither."""
+    """The file's format, "csv" or "json", from its extension or else its content.
+
+    Raises InterchangeError with a clear message for anything else.
+    """
     lowered = name.lower()
     if lowered.endswith(".csv"):
         return "csv"
@@ -205,10 +208,16 @@ def import_run(*, job_id: int, language: str) -> bool:
         with translation.override(language):
             problems = _failure_problems(error, record)
         _progress(
-            job_id, created=created, skipped=skipped, state=ImportJob.State.FAILED, problems=problems
+            job_id,
+            created=created,
+            skipped=skipped,
+            state=ImportJob.State.FAILED,
+            problems=problems,
         )
         return False
     _progress(job_id, created=created, skipped=skipped, state=ImportJob.State.DONE)
+    # The firms are stored now: the uploaded file, with their details, is not kept.
+    ImportJob.objects.get(pk=job_id).file.delete(save=True)
     return True
 
 

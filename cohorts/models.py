@@ -82,7 +82,7 @@ class Enrolment(models.Model):
     """A firm in a cohort, with the consultant who assesses it."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="enrolments")
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="enrolments")
     consultant = models.ForeignKey(
         Membership,
         on_delete=models.SET_NULL,

@@ -1,9 +1,12 @@
 """Desk page data in the reader's language."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.urls import translate_url
 
+from diagnostic.instrument import Instrument, localized
+from diagnostic.presenters import answer_lines
 from diagnostic.stages import STAGES
 
 from .models import CohortAssessment
@@ -58,3 +61,76 @@ def history(assessments: Iterable[CohortAssessment], language: str) -> list[dict
         if stage:
             previous_stage = stage
     return rows
+
+
+BAR_SCALE = 2  # px per score point: 100 → 200 px
+ROW_HEIGHT = 40
+
+
+def _bars(dimensions: list[dict]) -> dict:
+    """Two bars per dimension, first and latest score, for a server-drawn SVG."""
+    rows = [
+        {
+            "name": row["name"],
+            "label_y": index * ROW_HEIGHT + 12,
+            "first_y": index * ROW_HEIGHT + 16,
+            "latest_y": index * ROW_HEIGHT + 26,
+            "first_width": (row["before"] or 0) * BAR_SCALE,
+            "latest_width": (row["after"] or 0) * BAR_SCALE,
+            "before": row["before"],
+            "after": row["after"],
+        }
+        for index, row in enumerate(dimensions)
+    ]
+    return {"height": len(rows) * ROW_HEIGHT + 4, "rows": rows}
+
+
+def progress(
+    assessments: Iterable[CohortAssessment], instrument: Instrument, language: str
+) -> dict | None:
+    """From the first to the latest submitted assessment: scores by dimension and what changed."""
+    submitted = [linked.assessment for linked in assessments if linked.assessment.is_submitted]
+    if len(submitted) < 2:
+        return None
+    first, latest = submitted[0], submitted[-1]
+    first_scores = (first.result or {}).get("scores", {}).get("dimensions", {})
+    latest_scores = (latest.result or {}).get("scores", {}).get("dimensions", {})
+    dimensions = []
+    for dimension in instrument.dimensions:
+        if not dimension.scored:
+            continue
+        before = first_scores.get(dimension.code, {}).get("value")
+        after = latest_scores.get(dimension.code, {}).get("value")
+        dimensions.append(
+            {
+                "name": localized(dimension.name, language),
+                "before": before,
+                "after": after,
+                "change": None if before is None or after is None else after - before,
+            }
+        )
+    first_answers = dict(first.answers.values_list("item_code", "value"))
+    latest_answers = dict(latest.answers.values_list("item_code", "value"))
+    changes = [
+        {
+            "prompt": localized(item.prompt, language),
+            "before": answer_lines(item, first_answers.get(item.code), language),
+            "after": answer_lines(item, latest_answers.get(item.code), language),
+        }
+        for item in instrument.items.values()
+        if first_answers.get(item.code) != latest_answers.get(item.code)
+    ]
+    return {
+        "chart": _bars(dimensions),
+        "first": first,
+        "latest": latest,
+        "months": _months_between(first.submitted_at, latest.submitted_at),
+        "dimensions": dimensions,
+        "changes": changes,
+    }
+
+
+def _months_between(start: datetime | None, end: datetime | None) -> int:
+    if start is None or end is None:
+        return 0
+    return max(0, round((end - start).days / 30.4))

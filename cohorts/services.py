@@ -52,7 +52,9 @@ def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) 
     with transaction.atomic():
         assessment = assessment_start(language=language)
         assessment.firm = enrolment.firm
-        assessment.save(update_fields=["firm", "updated_at"])
+        assessment.assisted = True
+        assessment.prefilled = previous is not None
+        assessment.save(update_fields=["firm", "assisted", "prefilled", "updated_at"])
         if previous is not None:
             Answer.objects.bulk_create(
                 Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
@@ -187,7 +189,9 @@ def assessment_correct(*, linked: CohortAssessment, actor: User, language: str) 
     with transaction.atomic():
         assessment = assessment_start(language=language)
         assessment.firm = linked.enrolment.firm
-        assessment.save(update_fields=["firm", "updated_at"])
+        assessment.assisted = True
+        assessment.prefilled = True
+        assessment.save(update_fields=["firm", "assisted", "prefilled", "updated_at"])
         Answer.objects.bulk_create(
             Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
             for answer in linked.assessment.answers.all()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "cohorts"
 
@@ -30,4 +30,8 @@ urlpatterns = [
     path("desk/firms/<int:pk>/assessments/<int:linked_pk>/review/", views.review, name="review"),
     path("desk/firms/<int:pk>/assessments/<int:linked_pk>/correct/", views.correct, name="correct"),
     path("desk/invite/", views.invite, name="invite"),
+    path("desk/cohorts/<int:cohort_pk>/import/", import_views.import_new, name="import_new"),
+    path("desk/imports/template.csv", import_views.import_template, name="import_template"),
+    path("desk/imports/<int:job_pk>/", import_views.import_status, name="import_status"),
+    path("desk/imports/<int:job_pk>/again/", import_views.import_again, name="import_again"),
 ]

@@ -13,6 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from diagnostic.selectors import instrument_spec
+from diagnostic.services import instrument_get_or_load
+
 from . import presenters
 from .forms import (
     DeskFilterForm,
@@ -23,6 +26,7 @@ from .forms import (
     ReturnForm,
     VisitForm,
 )
+from .imports import cohorts_for_importer
 from .models import Invitation, Membership, Role
 from .selectors import (
     cohort_assessment_for,
@@ -158,6 +162,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "page": page,
         "memberships": memberships_for(request.user),
         "can_invite": memberships_for(request.user).filter(role=Role.MANAGER).exists(),
+        "importable": cohorts_for_importer(request.user),
     }
     return render(request, "cohorts/desk.html", context)
 
@@ -203,6 +208,11 @@ def _firm_context(request: HttpRequest, enrolment, visit_form: VisitForm) -> dic
         "enrolment": enrolment,
         "status": enrolment_status(enrolment),
         "history": presenters.history(cohort_assessments_for(enrolment), get_language()),
+        "progress": presenters.progress(
+            cohort_assessments_for(enrolment),
+            instrument_spec(instrument_get_or_load()),
+            get_language(),
+        ),
         "visits": enrolment.visits.select_related("consultant"),
         "visit_form": visit_form,
     }

@@ -124,16 +124,47 @@ class ProfileForm(forms.ModelForm):
 class StepForm(forms.Form):
     """The items of one block of the instrument, checked by the instrument's own rules."""
 
+    NOTE_SUFFIX = "__note"
+
     def __init__(
-        self, *args, instrument: Instrument, dimension: Dimension, language: str, **kwargs
+        self,
+        *args,
+        instrument: Instrument,
+        dimension: Dimension,
+        language: str,
+        with_notes: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         self.dimension = dimension
         self.language = language
+        self.with_notes = with_notes
         self.items: list[Item] = [item for area in dimension.areas for item in area.items]
         for item in self.items:
             self.fields[item.code] = self._field_for(item)
+            if with_notes:
+                self.fields[item.code + self.NOTE_SUFFIX] = forms.CharField(
+                    label=_("Consultant’s note (optional)"),
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+
+    def note_field(self, item_code: str):
+        """The bound note field of an item, when this form asks for notes."""
+        return self[item_code + self.NOTE_SUFFIX] if self.with_notes else None
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """Item code → note, for the notes written on this page (empty ones left out)."""
+        if not self.with_notes:
+            return {}
+        return {
+            item.code: note
+            for item in self.items
+            if (note := self.cleaned_data.get(item.code + self.NOTE_SUFFIX, "").strip())
+        }
 
     def _field_for(self, item: Item) -> forms.Field:
         label = localized(item.prompt, self.language)
@@ -164,13 +195,17 @@ class StepForm(forms.Form):
         )
 
     @classmethod
-    def initial_from_answers(cls, dimension: Dimension, answers: dict) -> dict:
+    def initial_from_answers(
+        cls, dimension: Dimension, answers: dict, notes: dict[str, str] | None = None
+    ) -> dict:
         initial = {}
         for area in dimension.areas:
             for item in area.items:
                 if item.code in answers:
                     value = answers[item.code]
                     initial[item.code] = _format_number(value) if item.kind == "number" else value
+                if notes and item.code in notes:
+                    initial[item.code + cls.NOTE_SUFFIX] = notes[item.code]
         return initial
 
     def clean(self) -> dict[str, Any]:

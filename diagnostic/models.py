@@ -107,6 +107,10 @@ class Assessment(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     last_step = models.CharField(max_length=40, default="profile")
+    # Run by a consultant with the owner: each item can carry a note.
+    assisted = models.BooleanField(default=False)
+    # Started from an earlier assessment's answers, to be checked again one by one.
+    prefilled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -143,6 +147,23 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_code}={self.value}"
+
+
+class AnswerNote(models.Model):
+    """A consultant's note on one item of an assisted assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="notes")
+    item_code = models.CharField(max_length=64)
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item_code"], name="one_note_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}: {self.text[:40]}"
 
 
 class OutboundEmail(models.Model):

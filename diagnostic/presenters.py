@@ -23,7 +23,7 @@ def dimension_page(dimension: Dimension, form, language: str) -> dict:
             {
                 "code": area.code,
                 "name": localized(area.name, language),
-                "fields": [form[item.code] for item in area.items],
+                "fields": [(form[item.code], form.note_field(item.code)) for item in area.items],
             }
             for area in dimension.areas
         ],
@@ -66,7 +66,13 @@ def profile_rows(firm: Firm | None) -> list[dict]:
     return rows
 
 
-def review(instrument: Instrument, firm: Firm | None, answers: dict, language: str) -> dict:
+def review(
+    instrument: Instrument,
+    firm: Firm | None,
+    answers: dict,
+    language: str,
+    notes: dict[str, str] | None = None,
+) -> dict:
     steps: list[dict[str, Any]] = []
     answered = total = 0
     for dimension in instrument.dimensions:
@@ -76,7 +82,12 @@ def review(instrument: Instrument, firm: Firm | None, answers: dict, language: s
             total += 1
             answered += bool(lines)
             rows.append(
-                {"code": item.code, "prompt": localized(item.prompt, language), "lines": lines}
+                {
+                    "code": item.code,
+                    "prompt": localized(item.prompt, language),
+                    "lines": lines,
+                    "note": (notes or {}).get(item.code, ""),
+                }
             )
         steps.append(
             {"code": dimension.code, "name": localized(dimension.name, language), "rows": rows}

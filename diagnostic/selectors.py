@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .instrument import Instrument as InstrumentSpec
 from .instrument import parse_instrument
-from .models import Answer, Assessment, Instrument
+from .models import Answer, AnswerNote, Assessment, Instrument
 
 _specs: dict[tuple[int, str], InstrumentSpec] = {}
 _specs_lock = threading.Lock()
@@ -42,6 +42,13 @@ def assessment_is_expired(assessment: Assessment) -> bool:
         return False
     limit = timezone.now() - timedelta(days=settings.DRAFT_RESUME_DAYS)
     return assessment.updated_at < limit
+
+
+def notes_for(assessment: Assessment) -> dict[str, str]:
+    """Item code → the consultant's note, for assisted assessments."""
+    if not assessment.assisted:
+        return {}
+    return dict(AnswerNote.objects.filter(assessment=assessment).values_list("item_code", "text"))
 
 
 def answers_for(assessment: Assessment) -> dict[str, object]:

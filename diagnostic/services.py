@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from .flow import REVIEW
 from .instrument import Answer as AnswerValue
 from .instrument import Item, load_instrument_file, parse_instrument
 from .interchange import ParsedDiagnostic
-from .models import Answer, Assessment, Firm, Instrument, OutboundEmail
+from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail
 from .scoring import SCORING_VERSION, score_answers
 from .selectors import answers_for, instrument_spec
 from .stages import place_stage
@@ -128,8 +128,9 @@ def answers_save(
     answers: Mapping[str, AnswerValue],
     step: str,
     language: str,
+    notes: Mapping[str, str] | None = None,
 ) -> None:
-    """Store a page's cleaned answers; an item left empty on the page loses its answer."""
+    """Store a page's cleaned answers (and notes); an item left empty loses its answer."""
     codes = [item.code for item in items]
     rows = [
         Answer(assessment=assessment, item_code=code, value=_to_json(answers[code]))
@@ -146,6 +147,12 @@ def answers_save(
                 update_conflicts=True,
                 unique_fields=["assessment", "item_code"],
                 update_fields=["value", "updated_at"],
+            )
+        if notes is not None:
+            AnswerNote.objects.filter(assessment=assessment, item_code__in=codes).delete()
+            AnswerNote.objects.bulk_create(
+                AnswerNote(assessment=assessment, item_code=code, text=text)
+                for code, text in notes.items()
             )
         Assessment.objects.filter(pk=assessment.pk).update(
             last_step=step, language=language, updated_at=timezone.now()
@@ -206,6 +213,22 @@ def assessment_import(*, instrument: Instrument, diagnostic: ParsedDiagnostic) -
         assessment_submit(assessment=assessment)
     assessment.refresh_from_db()
     return assessment
+
+
+def assessment_delete(*, assessment: Assessment) -> None:
+    """Delete an owner's own assessment, and its firm unless something else still needs it.
+
+    A firm enrolled in a programme's cohort is protected: it is the programme's record too.
+    """
+    with transaction.atomic():
+        firm = assessment.firm
+        assessment.delete()
+        if firm is not None and not firm.assessments.exists():
+            try:
+                with transaction.atomic():
+                    firm.delete()
+            except ProtectedError:
+                pass  # enrolled in a cohort: the programme keeps the firm's profile
 
 
 def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:

@@ -13,11 +13,12 @@ from .access import with_assessment
 from .flow import PROFILE, REVIEW, Step, step_for
 from .forms import ProfileForm, StepForm
 from .models import Assessment
-from .selectors import answers_for, instrument_spec
+from .selectors import answers_for, instrument_spec, notes_for
 from .services import (
     ProfileMissing,
     TooManyEmails,
     answers_save,
+    assessment_delete,
     assessment_start,
     assessment_submit,
     firm_profile_save,
@@ -74,7 +75,13 @@ def step(request: HttpRequest, assessment: Assessment, code: str) -> HttpRespons
     dimension = spec.dimension(code)
     language = get_language()
     if request.method == "POST":
-        form = StepForm(request.POST, instrument=spec, dimension=dimension, language=language)
+        form = StepForm(
+            request.POST,
+            instrument=spec,
+            dimension=dimension,
+            language=language,
+            with_notes=assessment.assisted,
+        )
         if form.is_valid():
             answers_save(
                 assessment=assessment,
@@ -82,11 +89,20 @@ def step(request: HttpRequest, assessment: Assessment, code: str) -> HttpRespons
                 answers=form.answers,
                 step=_next_code(request, position),
                 language=language,
+                notes=form.notes if assessment.assisted else None,
             )
             return _go_on(request, assessment, position)
     else:
-        initial = StepForm.initial_from_answers(dimension, answers_for(assessment))
-        form = StepForm(initial=initial, instrument=spec, dimension=dimension, language=language)
+        initial = StepForm.initial_from_answers(
+            dimension, answers_for(assessment), notes_for(assessment)
+        )
+        form = StepForm(
+            initial=initial,
+            instrument=spec,
+            dimension=dimension,
+            language=language,
+            with_notes=assessment.assisted,
+        )
     context = _page_context(request, assessment, position, form)
     context["dimension"] = presenters.dimension_page(dimension, form, language)
     return render(request, "diagnostic/step.html", context)
@@ -109,7 +125,9 @@ def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     context = {
         "assessment": assessment,
         "resume_url": _resume_url(request, assessment),
-        "review": presenters.review(spec, assessment.firm, answers_for(assessment), language),
+        "review": presenters.review(
+            spec, assessment.firm, answers_for(assessment), language, notes_for(assessment)
+        ),
     }
     return render(request, "diagnostic/review.html", context)
 
@@ -186,3 +204,15 @@ def _resume_url(request: HttpRequest, assessment: Assessment) -> str:
     return request.build_absolute_uri(
         reverse("diagnostic:resume", kwargs={"token": assessment.token})
     )
+
+
+@require_http_methods(["GET", "POST"])
+@with_assessment(draft_only=False)
+def delete(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """An owner deletes their own diagnostic; one run by a programme's consultant is not theirs."""
+    if assessment.assisted:
+        raise Http404
+    if request.method == "POST":
+        assessment_delete(assessment=assessment)
+        return render(request, "diagnostic/deleted.html")
+    return render(request, "diagnostic/delete.html", {"assessment": assessment})

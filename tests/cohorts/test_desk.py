@@ -134,3 +134,68 @@ def test_the_desk_takes_the_same_queries_however_many_firms(
         )
     with django_assert_max_num_queries(8):
         client.get(reverse("cohorts:desk"))
+
+
+def test_a_consultant_writes_a_note_on_an_item_and_sees_it_on_the_review(client, world, instrument):
+    client.force_login(world.ana)
+    assessment = start(client, world.ana_firm)
+    step = reverse("diagnostic:step", kwargs={"token": assessment.token, "code": "readiness"})
+    page = client.get(step).text
+    assert 'name="internet_access__note"' in page
+    client.post(
+        step, {"internet_access": "mobile_unreliable", "internet_access__note": "Solo en la plaza"}
+    )
+    review = client.get(reverse("diagnostic:review", kwargs={"token": assessment.token})).text
+    assert "Solo en la plaza" in review
+
+
+def test_owners_are_not_asked_for_notes(client, instrument):
+    from tests.factories import make_assessment
+
+    assessment = make_assessment()
+    page = client.get(
+        reverse("diagnostic:step", kwargs={"token": assessment.token, "code": "readiness"})
+    )
+    assert "__note" not in page.text
+
+
+def test_a_follow_up_asks_to_check_each_prefilled_answer(client, world, instrument):
+    client.force_login(world.ana)
+    submit(start(client, world.ana_firm), SOCIAL_SELLER)
+    follow_up = start(client, world.ana_firm)
+    assert follow_up.prefilled
+    page = client.get(
+        reverse("diagnostic:step", kwargs={"token": follow_up.token, "code": "ecommerce"})
+    ).text
+    assert "vienen de la última evaluación" in page
+
+
+def test_a_consultants_assessment_cannot_be_deleted_from_its_link(client, world, instrument):
+    client.force_login(world.ana)
+    assessment = start(client, world.ana_firm)
+    client.logout()
+    response = client.post(reverse("diagnostic:delete", kwargs={"token": assessment.token}))
+    assert response.status_code == 404
+    assert Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+def test_an_enrolled_firm_outlives_its_owners_deleted_self_assessment(world, instrument):
+    from diagnostic.services import assessment_delete
+    from tests.factories import make_assessment
+
+    own = make_assessment(firm=world.ana_firm.firm)
+    assessment_delete(assessment=own)
+    assert Enrolment.objects.filter(pk=world.ana_firm.pk, firm__isnull=False).exists()
+
+
+def test_a_follow_up_shows_progress_by_dimension_and_what_changed(client, world, instrument):
+    client.force_login(world.ana)
+    submit(start(client, world.ana_firm), SOCIAL_SELLER)
+    submit(
+        start(client, world.ana_firm),
+        {**SOCIAL_SELLER, "sales_channels": ("social_media", "own_online_store")},
+    )
+    page = client.get(reverse("cohorts:firm", kwargs={"pk": world.ana_firm.pk})).text
+    assert "<svg" in page and "progress-chart" in page
+    assert "Qué cambió, respuesta por respuesta" in page
+    assert "En nuestra propia tienda en línea" in page

@@ -448,3 +448,30 @@ def test_an_owner_completes_the_whole_flow(client, instrument, language, step_la
     assert (assessment.stage, assessment.language) == ("B", language)
     assert assessment.result["scores"]["answered"] == 7
     assert 0 < assessment.overall_score <= 100
+
+
+# Privacy
+
+
+def test_the_profile_page_says_what_is_kept_and_who_sees_it(client, instrument):
+    assessment = start(client)
+    page = client.get(url("profile", token=assessment.token)).text
+    assert "Qué guardamos y quién lo ve" in page
+
+
+def test_an_owner_deletes_their_diagnostic_from_their_link(client, instrument):
+    assessment = make_assessment(answers=SOCIAL_SELLER, submitted=True)
+    confirm = client.get(url("delete", token=assessment.token))
+    assert confirm.status_code == 200
+    response = client.post(url("delete", token=assessment.token))
+    assert response.status_code == 200
+    assert not Assessment.objects.exists()
+    assert not Firm.objects.exists()
+    assert not Answer.objects.exists()
+    assert client.get(url("result", token=assessment.token)).status_code == 404
+
+
+def test_deleting_needs_a_post(client, instrument):
+    assessment = make_assessment()
+    client.get(url("delete", token=assessment.token))
+    assert Assessment.objects.exists()
