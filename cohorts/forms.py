@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostic.forms import ProfileForm
@@ -144,3 +145,33 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+def consent_text(cohort: Cohort) -> str:
+    return gettext(
+        "I agree that %(organisation)s, which runs %(cohort)s, sees my business details, "
+        "answers and results, to support my business. I can delete my diagnostic at any time."
+    ) % {"organisation": cohort.organisation.name, "cohort": cohort.name}
+
+
+class JoinForm(ProfileForm):
+    """An owner joining a cohort: their business, and their consent to share it."""
+
+    consent = forms.BooleanField(label="", required=True)
+
+    class Meta(ProfileForm.Meta):
+        fields = [*ProfileForm.Meta.fields, "consent"]
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_text(cohort)
+        self.fields["consent"].error_messages["required"] = _(
+            "To join the programme, tick the box to agree to share your results with it."
+        )
+
+    def profile(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ProfileForm.Meta.fields}
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(label=_("The programme’s code"), max_length=12)

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -61,12 +63,21 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
 
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
 class Cohort(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Owners type this short code (or open its link) to take the diagnostic within the cohort.
+    join_code = models.CharField(_("join code"), max_length=12, unique=True, default=new_join_code)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -264,3 +275,16 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort} · {self.state}"
+
+
+class JoinConsent(models.Model):
+    """An owner's consent to share their self-diagnostic with a cohort's programme."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="consents")
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="consent")
+    text = models.TextField(_("what the owner agreed to"))
+    language = models.CharField(max_length=10)
+    consented_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.consented_at:%Y-%m-%d}"

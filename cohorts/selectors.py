@@ -122,3 +122,64 @@ def reviewer_membership(user: User, enrolment: Enrolment) -> Membership | None:
 
 def cohort_assessment_for(enrolment: Enrolment, pk: int) -> CohortAssessment | None:
     return enrolment.assessments.select_related("assessment").filter(pk=pk).first()
+
+
+def firm_record(enrolment: Enrolment) -> dict[str, Any]:
+    """Everything the organisation holds about one enrolled firm, as plain JSON-ready data."""
+    firm = enrolment.firm
+    profile = {
+        field.name: getattr(firm, field.name)
+        for field in firm._meta.concrete_fields
+        if field.name not in ("id",)
+    }
+    profile["country"] = str(firm.country)
+    linked_all = enrolment.assessments.select_related("assessment").prefetch_related(
+        "assessment__answers", "assessment__notes", "events__actor"
+    )
+    return {
+        "firm": {key: _plain(value) for key, value in profile.items()},
+        "cohort": enrolment.cohort.name,
+        "organisation": enrolment.cohort.organisation.name,
+        "external_id": enrolment.external_id,
+        "assessments": [
+            {
+                "kind": linked.kind,
+                "review": linked.review,
+                "language": linked.assessment.language,
+                "status": linked.assessment.status,
+                "created_at": _plain(linked.assessment.created_at),
+                "submitted_at": _plain(linked.assessment.submitted_at),
+                "stage": linked.assessment.stage or None,
+                "overall_score": linked.assessment.overall_score,
+                "answers": {a.item_code: a.value for a in linked.assessment.answers.all()},
+                "notes": {n.item_code: n.text for n in linked.assessment.notes.all()},
+                "result": linked.assessment.result,
+                "review_history": [
+                    {
+                        "action": event.action,
+                        "by": event.actor.get_username() if event.actor else None,
+                        "at": _plain(event.created_at),
+                        "comment": event.comment,
+                    }
+                    for event in linked.events.all()
+                ],
+            }
+            for linked in linked_all
+        ],
+        "visits": [
+            {"day": _plain(visit.day), "mode": visit.mode, "notes": visit.notes}
+            for visit in enrolment.visits.all()
+        ],
+        "consents": [
+            {"text": consent.text, "language": consent.language, "at": _plain(consent.consented_at)}
+            for consent in enrolment.consents.all()
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value.__class__.__name__ == "Decimal":
+        return str(value)
+    return value

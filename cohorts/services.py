@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostic.models import Answer, Assessment, Firm, OutboundEmail
-from diagnostic.services import assessment_start
+from diagnostic.services import assessment_start, firm_profile_save
 from diagnostic.tasks import send_outbound_email
 
 from .models import (
@@ -21,6 +21,7 @@ from .models import (
     CohortAssessment,
     Enrolment,
     Invitation,
+    JoinConsent,
     Membership,
     Profile,
     ReviewEvent,
@@ -207,3 +208,20 @@ def assessment_correct(*, linked: CohortAssessment, actor: User, language: str) 
             cohort_assessment=linked, actor=actor, action=ReviewEvent.Action.REOPENED
         )
     return revision
+
+
+def cohort_join(*, cohort: Cohort, profile: dict, consent_text: str, language: str) -> Assessment:
+    """An owner's own diagnostic, started inside a cohort with their recorded consent."""
+    with transaction.atomic():
+        assessment = assessment_start(language=language)
+        firm = firm_profile_save(
+            assessment=assessment, profile=profile, step="readiness", language=language
+        )
+        enrolment = Enrolment.objects.create(cohort=cohort, firm=firm)
+        CohortAssessment.objects.create(
+            assessment=assessment, enrolment=enrolment, kind=CohortAssessment.Kind.BASELINE
+        )
+        JoinConsent.objects.create(
+            enrolment=enrolment, assessment=assessment, text=consent_text, language=language
+        )
+    return assessment

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
@@ -21,13 +21,16 @@ from .forms import (
     DeskFilterForm,
     EnrolForm,
     InvitationForm,
+    JoinCodeForm,
+    JoinForm,
     LanguageForm,
     NewAccountForm,
     ReturnForm,
     VisitForm,
+    consent_text,
 )
 from .imports import cohorts_for_importer
-from .models import Invitation, Membership, Role
+from .models import Cohort, Invitation, Membership, Role
 from .selectors import (
     cohort_assessment_for,
     cohort_assessments_for,
@@ -36,6 +39,7 @@ from .selectors import (
     enrolment_get_for_user,
     enrolment_status,
     enrolments_for_user,
+    firm_record,
     memberships_for,
     reviewer_membership,
 )
@@ -46,6 +50,7 @@ from .services import (
     assessment_mark_reviewed,
     assessment_return,
     cohort_assessment_start,
+    cohort_join,
     firm_enrol,
     invitation_accept,
     invitation_create,
@@ -203,7 +208,8 @@ def firm(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _firm_context(request: HttpRequest, enrolment, visit_form: VisitForm) -> dict:
     return {
-        "can_review": reviewer_membership(request.user, enrolment) is not None,
+        "can_review": (reviewer := reviewer_membership(request.user, enrolment)) is not None,
+        "can_export": reviewer is not None and reviewer.role == Role.MANAGER,
         "review_form": ReturnForm(),
         "enrolment": enrolment,
         "status": enrolment_status(enrolment),
@@ -318,3 +324,46 @@ def correct(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
         messages.error(request, _("Only a reviewed assessment can be corrected."))
         return redirect("cohorts:firm", pk=pk)
     return redirect("diagnostic:resume", token=revision.assessment.token)
+
+
+# --- Owners joining a cohort ------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def join_code(request: HttpRequest) -> HttpResponse:
+    """Where an owner types the short code a programme gave them."""
+    form = JoinCodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("cohorts:join", code=form.cleaned_data["code"].strip().upper())
+    return render(request, "cohorts/join_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    cohort = (
+        Cohort.objects.select_related("organisation").filter(join_code=code.upper()[:12]).first()
+    )
+    if cohort is None:
+        return render(request, "cohorts/join_unknown.html", {"form": JoinCodeForm()}, status=404)
+    form = JoinForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        assessment = cohort_join(
+            cohort=cohort,
+            profile=form.profile(),
+            consent_text=consent_text(cohort),
+            language=get_language(),
+        )
+        return redirect("diagnostic:step", token=assessment.token, code="readiness")
+    return render(request, "cohorts/join.html", {"form": form, "cohort": cohort})
+
+
+@login_required
+def firm_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager downloads everything the organisation holds about one firm."""
+    enrolment = enrolment_get_for_user(request.user, pk)
+    reviewer = reviewer_membership(request.user, enrolment) if enrolment else None
+    if enrolment is None or reviewer is None or reviewer.role != Role.MANAGER:
+        raise Http404
+    response = JsonResponse(firm_record(enrolment), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="firm-{enrolment.pk}.json"'
+    return response

@@ -199,3 +199,23 @@ def test_a_follow_up_shows_progress_by_dimension_and_what_changed(client, world,
     assert "<svg" in page and "progress-chart" in page
     assert "Qué cambió, respuesta por respuesta" in page
     assert "En nuestra propia tienda en línea" in page
+
+
+def test_a_manager_exports_everything_held_about_one_firm(client, world, instrument):
+    client.force_login(world.ana)
+    assessment = start(client, world.ana_firm)
+    submit(assessment, SOCIAL_SELLER)
+    client.force_login(world.maria)
+    response = client.get(reverse("cohorts:firm_export", kwargs={"pk": world.ana_firm.pk}))
+    data = response.json()
+    assert data["firm"]["name"] == "Bacanora La Sierra"
+    assert data["assessments"][0]["answers"]["sales_channels"] == ["messaging_apps", "social_media"]
+    assert data["assessments"][0]["stage"] == "D"
+    assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("who", ["ana", "carlos", "otto"])
+def test_only_a_manager_of_the_organisation_exports_a_firm(client, world, who):
+    client.force_login(getattr(world, who))
+    response = client.get(reverse("cohorts:firm_export", kwargs={"pk": world.ana_firm.pk}))
+    assert response.status_code == 404
