@@ -183,3 +183,20 @@ def _plain(value: Any) -> Any:
     if value.__class__.__name__ == "Decimal":
         return str(value)
     return value
+
+
+def assessment_editable_by(user: User, assessment: Assessment) -> bool:
+    """An assisted assessment is changed by the consultant of its firm, or whoever started it."""
+    if not user.is_authenticated:
+        return False
+    linked = (
+        CohortAssessment.objects.filter(assessment=assessment)
+        .select_related("enrolment__consultant")
+        .first()
+    )
+    if linked is None:
+        return False
+    consultant = linked.enrolment.consultant
+    return linked.created_by_id == user.pk or (
+        consultant is not None and consultant.user_id == user.pk
+    )

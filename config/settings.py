@@ -207,6 +207,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The instrument new assessments use: a file under diagnostic/instruments/.
 DIAGNOSTIC_INSTRUMENT = os.environ.get("DIAGNOSTIC_INSTRUMENT", "mydigitalsme-v1")
+# Who may change an assessment run by a programme's consultant (see diagnostic/access.py).
+ASSISTED_EDIT_POLICY = "cohorts.selectors.assessment_editable_by"
 # A draft nobody touched for this many days can no longer be resumed.
 DRAFT_RESUME_DAYS = env_int("DRAFT_RESUME_DAYS", 180)
 

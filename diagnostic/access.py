@@ -1,11 +1,19 @@
-"""Who reaches an assessment: whoever holds its unguessable token, and nobody else."""
+"""Who reaches an assessment: whoever holds its unguessable token, and nobody else.
+
+An assisted assessment (run by a programme's consultant) can be read with its token, so the
+owner keeps their result and roadmap, but only the people the programme allows may change
+it: settings.ASSISTED_EDIT_POLICY names the function that decides.
+"""
 
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .selectors import assessment_get_by_token, assessment_is_expired
@@ -33,6 +41,11 @@ def with_assessment(*, draft_only: bool) -> Callable[[AssessmentView], Assessmen
                     ),
                 )
                 return redirect("diagnostic:result", token=assessment.token)
+            if draft_only and assessment.assisted:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if not import_string(settings.ASSISTED_EDIT_POLICY)(request.user, assessment):
+                    raise Http404
             return view(request, assessment, *args, **kwargs)
 
         return wrapper

@@ -110,3 +110,25 @@ def test_a_manager_reviews_too(client, world, submitted):
     client.post(review_url(world, submitted), {"action": "reviewed"})
     submitted.refresh_from_db()
     assert submitted.review == "reviewed"
+
+
+@pytest.mark.parametrize("who", ["beto", "carlos", "otto"])
+def test_a_returned_assessment_is_changed_only_by_its_consultant(client, world, submitted, who):
+    client.force_login(world.carlos)
+    client.post(review_url(world, submitted), {"action": "return", "comment": "Revise"})
+    token = submitted.assessment.token
+    step = reverse("diagnostic:step", kwargs={"token": token, "code": "ecommerce"})
+    client.force_login(getattr(world, who))
+    assert client.post(step, {"sales_channels": ["global_marketplace"]}).status_code == 404
+    client.logout()
+    anonymous = client.post(step, {"sales_channels": ["global_marketplace"]})
+    assert reverse("cohorts:login") in anonymous["Location"]
+    client.force_login(world.ana)
+    assert client.post(step, {"sales_channels": ["phone"]}).status_code == 302
+    values = submitted.assessment.answers.get(item_code="sales_channels").value
+    assert values == ["phone"]
+
+
+def test_the_owner_still_reads_the_result_of_an_assisted_assessment(client, world, submitted):
+    result = reverse("diagnostic:result", kwargs={"token": submitted.assessment.token})
+    assert client.get(result).status_code == 200

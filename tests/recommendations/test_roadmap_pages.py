@@ -81,6 +81,7 @@ def test_two_quick_clicks_render_one_pdf_in_the_assessment_language(
     download = client.get(url("pdf_download", submitted))
     assert download["Content-Type"] == "application/pdf"
     text = pdf_text(b"".join(download.streaming_content))
+    download.close()  # a WSGI server closes the file; the test client leaves it to us
     assert "Herbolaria Coyoacán" in text
     assert "Vendedor en redes sociales" in text
     assert "Su hoja de ruta digital" in text
@@ -118,4 +119,5 @@ def test_a_real_worker_renders_the_pdf_through_redis(celery_worker, catalogue):
     wait_until(lambda: RoadmapPDF.objects.get(pk=pdf.pk).state == RoadmapPDF.State.DONE)
     pdf.refresh_from_db()
     assert pdf.attempts == 1
-    assert "Your digital roadmap" in pdf_text(pdf.file.read())
+    with pdf.file.open("rb") as stored:
+        assert "Your digital roadmap" in pdf_text(stored.read())
