@@ -32,6 +32,11 @@ urlpatterns = [
     path("desk/firms/<int:pk>/export.json", views.firm_export, name="firm_export"),
     path("desk/firms/<int:pk>/assessments/<int:linked_pk>/review/", views.review, name="review"),
     path("desk/firms/<int:pk>/assessments/<int:linked_pk>/correct/", views.correct, name="correct"),
+    path(
+        "desk/firms/<int:pk>/assessments/<int:linked_pk>/email-roadmap/",
+        views.email_roadmap,
+        name="email_roadmap",
+    ),
     path("desk/invite/", views.invite, name="invite"),
     path("desk/cohorts/<int:cohort_pk>/import/", import_views.import_new, name="import_new"),
     path("desk/imports/template.csv", import_views.import_template, name="import_template"),

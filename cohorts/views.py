@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
+from recommendations.services import roadmap_email
 
 from . import presenters
 from .forms import (
@@ -367,3 +368,23 @@ def firm_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = JsonResponse(firm_record(enrolment), json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="firm-{enrolment.pk}.json"'
     return response
+
+
+@login_required
+@require_POST
+def email_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
+    """Hand the roadmap over: its PDF to the owner's e-mail."""
+    enrolment = enrolment_get_for_user(request.user, pk)
+    linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
+    if enrolment is None or linked is None:
+        raise Http404
+    email = enrolment.firm.contact_email
+    if not linked.assessment.is_submitted or not email:
+        messages.error(
+            request,
+            _("The roadmap can be sent once it is submitted and the firm has an e-mail."),
+        )
+        return redirect("cohorts:firm", pk=pk)
+    roadmap_email(assessment=linked.assessment, to=email)
+    messages.success(request, _("The roadmap PDF is on its way to %(email)s.") % {"email": email})
+    return redirect("cohorts:firm", pk=pk)

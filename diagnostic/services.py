@@ -259,8 +259,12 @@ def outbound_email_send(*, email_id: int) -> bool:
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+    if email.attachment:
+        with email.attachment.open("rb") as attached:
+            message.attach(email.attachment_name, attached.read(), "application/pdf")
     try:
-        EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to]).send()
+        message.send()
     except Exception:
         OutboundEmail.objects.filter(pk=email_id).update(state=OutboundEmail.State.PENDING)
         raise

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from diagnostic.instrument import Instrument as InstrumentSpec
-from diagnostic.models import Assessment
+from diagnostic.models import Assessment, OutboundEmail
 from diagnostic.selectors import instrument_spec
 
 from . import tasks
@@ -194,8 +196,12 @@ def roadmap_pdf_content(*, pdf_id: int) -> bytes:
     pdf = RoadmapPDF.objects.select_related("assessment__instrument", "assessment__firm").get(
         pk=pdf_id
     )
-    assessment = pdf.assessment
-    with translation.override(pdf.language):
+    return roadmap_pdf_bytes(assessment=pdf.assessment, language=pdf.language)
+
+
+def roadmap_pdf_bytes(*, assessment: Assessment, language: str) -> bytes:
+    """The roadmap PDF of a submitted assessment, rendered now."""
+    with translation.override(language):
         roadmap = roadmap_for_assessment(assessment, today=timezone.localdate())
         path = reverse("diagnostic:result", kwargs={"token": assessment.token})
         context = roadmap_context(
@@ -204,11 +210,36 @@ def roadmap_pdf_content(*, pdf_id: int) -> bytes:
             roadmap=roadmap,
             firm_name=assessment.firm.name if assessment.firm else "",
             day=timezone.localdate(assessment.submitted_at) if assessment.submitted_at else None,
-            language=pdf.language,
+            language=language,
             result_url=f"{settings.SITE_URL}{path}",
         )
     country = str(assessment.firm.country) or None if assessment.firm else None
-    return render_roadmap_pdf(context, language=pdf.language, country=country)
+    return render_roadmap_pdf(context, language=language, country=country)
+
+
+def roadmap_email(*, assessment: Assessment, to: str) -> OutboundEmail:
+    """E-mail the roadmap PDF, in the assessment's language; the PDF is made in the background."""
+    with translation.override(assessment.language):
+        path = reverse("recommendations:roadmap", kwargs={"token": assessment.token})
+        context = {"firm": assessment.firm, "link": f"{settings.SITE_URL}{path}"}
+        subject = _("Your digital roadmap from Ruta Digital")
+        body = render_to_string("recommendations/email/roadmap.txt", context)
+        filename = _("digital-roadmap.pdf")
+    with transaction.atomic():
+        email = OutboundEmail.objects.create(
+            assessment=assessment, to=to, subject=subject, body=body, attachment_name=filename
+        )
+        tasks.email_roadmap_pdf.delay_on_commit(email.pk)
+    return email
+
+
+def roadmap_email_attach(*, email_id: int) -> None:
+    """Render and attach the roadmap PDF to a queued e-mail, once."""
+    email = OutboundEmail.objects.select_related("assessment").get(pk=email_id)
+    if email.attachment or email.assessment is None:
+        return
+    content = roadmap_pdf_bytes(assessment=email.assessment, language=email.assessment.language)
+    email.attachment.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=True)
 
 
 def catalogue_get_or_load(*, instrument: InstrumentSpec) -> Catalogue:

@@ -1,4 +1,8 @@
+from smtplib import SMTPException
+
 from celery import shared_task
+
+from diagnostic.services import outbound_email_give_up, outbound_email_send
 
 from . import services
 
@@ -15,3 +19,22 @@ def render_roadmap_pdf(pdf_id: int) -> bool:
         return False
     services.roadmap_pdf_store(pdf_id=pdf_id, content=content)
     return True
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    max_retries=5,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def email_roadmap_pdf(self, email_id: int) -> bool:
+    """Attach the roadmap PDF (rendered once) and send the e-mail at most once."""
+    try:
+        services.roadmap_email_attach(email_id=email_id)
+        return outbound_email_send(email_id=email_id)
+    except (SMTPException, OSError):
+        if self.request.retries >= self.max_retries:
+            outbound_email_give_up(email_id=email_id)
+        raise

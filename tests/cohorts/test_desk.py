@@ -219,3 +219,39 @@ def test_only_a_manager_of_the_organisation_exports_a_firm(client, world, who):
     client.force_login(getattr(world, who))
     response = client.get(reverse("cohorts:firm_export", kwargs={"pk": world.ana_firm.pk}))
     assert response.status_code == 404
+
+
+def test_the_roadmap_pdf_is_emailed_to_the_owner(
+    client, world, instrument, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from recommendations.services import catalogue_load
+    from tests.recommendations.conftest import real_instrument
+
+    catalogue_load(instrument=real_instrument())
+    client.force_login(world.ana)
+    assessment = start(client, world.ana_firm)
+    submit(assessment, SOCIAL_SELLER)
+    linked = CohortAssessment.objects.get(assessment=assessment)
+    url = reverse("cohorts:email_roadmap", kwargs={"pk": world.ana_firm.pk, "linked_pk": linked.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    message = mail.outbox[-1]
+    assert message.to == ["duena@example.com"]
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == ("hoja-de-ruta-digital.pdf", "application/pdf")
+    assert content.startswith(b"%PDF")
+
+
+def test_another_consultant_cannot_email_a_roadmap(client, world, instrument):
+    linked = CohortAssessment.objects.create(
+        assessment=Assessment.objects.create(
+            token="x" * 43, instrument_id=instrument.pk, language="es", firm=world.ana_firm.firm
+        ),
+        enrolment=world.ana_firm,
+        kind="baseline",
+    )
+    client.force_login(world.beto)
+    url = reverse("cohorts:email_roadmap", kwargs={"pk": world.ana_firm.pk, "linked_pk": linked.pk})
+    assert client.post(url).status_code == 404
