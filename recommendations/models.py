@@ -35,11 +35,7 @@ class ProgrammeKind(models.TextChoices):
     FINANCING = "financing", _("Financing")
 
 
-class PriceTier(models.TextChoices):
-    FREE = "free", _("Free")
-    LOW = "low", _("Low cost")
-    MEDIUM = "medium", _("Medium cost")
-    HIGH = "high", _("High cost")
+PriceTier = Cost  # a provider's price reads like an action's cost
 
 
 class OwnershipRule(models.TextChoices):

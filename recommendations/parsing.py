@@ -7,6 +7,7 @@ so a file with errors can be refused whole with all its problems listed at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -341,26 +342,7 @@ def _criteria(value: Any, problems: Problems) -> Criteria:
     if not isinstance(value, Mapping):
         problems.add("criteria", "expected a mapping")
         return Criteria()
-    _unknown_keys(
-        value,
-        {
-            "employees_min",
-            "employees_max",
-            "turnover_max",
-            "years_trading_min",
-            "years_trading_max",
-            "sectors_included",
-            "sectors_excluded",
-            "physical_storefront_required",
-            "town_population_max",
-            "settlements",
-            "women_owned",
-            "minority_owned",
-            "formally_registered_required",
-            "other",
-        },
-        problems,
-    )
+    _unknown_keys(value, {field.name for field in fields(Criteria)}, problems)
     turnover = value.get("turnover_max")
     money = None
     if turnover is not None:

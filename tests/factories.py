@@ -57,14 +57,7 @@ def make_assessment(
         assessment.firm = firm or make_firm()
         assessment.save()
     if answers:
-        spec = instrument_spec(assessment.instrument)
-        answers_save(
-            assessment=assessment,
-            items=[spec.items[code] for code in answers],
-            answers=answers,
-            step="culture",
-            language=language,
-        )
+        save_answers(assessment, answers)
     if submitted:
         assessment_submit(assessment=assessment)
     assessment.refresh_from_db()
@@ -84,3 +77,20 @@ def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still not done after {seconds} s")
         time.sleep(0.2)
+
+
+def save_answers(assessment: Assessment, answers: dict) -> None:
+    """Store cleaned answers as the questionnaire pages would."""
+    spec = instrument_spec(assessment.instrument)
+    answers_save(
+        assessment=assessment,
+        items=[spec.items[code] for code in answers],
+        answers=answers,
+        step="culture",
+        language=assessment.language,
+    )
+
+
+def submit_answers(assessment: Assessment, answers: dict) -> None:
+    save_answers(assessment, answers)
+    assessment_submit(assessment=assessment)

@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from cohorts.models import CohortAssessment, Enrolment
 from diagnostic.models import Answer, Assessment
-from diagnostic.selectors import instrument_spec
-from diagnostic.services import answers_save, assessment_submit
-from tests.factories import PROFILE, SOCIAL_SELLER
+from tests.factories import PROFILE, SOCIAL_SELLER, submit_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +20,6 @@ def start(client, enrolment) -> Assessment:
         "diagnostic:resume", kwargs={"token": linked.assessment.token}
     )
     return linked.assessment
-
-
-def submit(assessment: Assessment, answers: dict) -> None:
-    spec = instrument_spec(assessment.instrument)
-    answers_save(
-        assessment=assessment,
-        items=[spec.items[code] for code in answers],
-        answers=answers,
-        step="culture",
-        language="es",
-    )
-    assessment_submit(assessment=assessment)
 
 
 def test_a_consultant_adds_a_firm_that_is_assigned_to_them(client, world):
@@ -65,7 +51,7 @@ def test_the_baseline_then_a_follow_up_that_starts_from_the_last_answers(client,
     client.force_login(world.ana)
     baseline = start(client, world.ana_firm)
     assert baseline.firm == world.ana_firm.firm
-    submit(baseline, SOCIAL_SELLER)
+    submit_answers(baseline, SOCIAL_SELLER)
 
     follow_up = start(client, world.ana_firm)
     kinds = list(world.ana_firm.assessments.values_list("kind", flat=True))
@@ -84,8 +70,8 @@ def test_one_assessment_in_progress_at_a_time(client, world, instrument):
 
 def test_the_firm_page_shows_the_stage_movement(client, world, instrument):
     client.force_login(world.ana)
-    submit(start(client, world.ana_firm), SOCIAL_SELLER)
-    submit(
+    submit_answers(start(client, world.ana_firm), SOCIAL_SELLER)
+    submit_answers(
         start(client, world.ana_firm),
         {**SOCIAL_SELLER, "sales_channels": ("social_media", "own_online_store")},
     )
@@ -161,7 +147,7 @@ def test_owners_are_not_asked_for_notes(client, instrument):
 
 def test_a_follow_up_asks_to_check_each_prefilled_answer(client, world, instrument):
     client.force_login(world.ana)
-    submit(start(client, world.ana_firm), SOCIAL_SELLER)
+    submit_answers(start(client, world.ana_firm), SOCIAL_SELLER)
     follow_up = start(client, world.ana_firm)
     assert follow_up.prefilled
     page = client.get(
@@ -190,8 +176,8 @@ def test_an_enrolled_firm_outlives_its_owners_deleted_self_assessment(world, ins
 
 def test_a_follow_up_shows_progress_by_dimension_and_what_changed(client, world, instrument):
     client.force_login(world.ana)
-    submit(start(client, world.ana_firm), SOCIAL_SELLER)
-    submit(
+    submit_answers(start(client, world.ana_firm), SOCIAL_SELLER)
+    submit_answers(
         start(client, world.ana_firm),
         {**SOCIAL_SELLER, "sales_channels": ("social_media", "own_online_store")},
     )
@@ -204,7 +190,7 @@ def test_a_follow_up_shows_progress_by_dimension_and_what_changed(client, world,
 def test_a_manager_exports_everything_held_about_one_firm(client, world, instrument):
     client.force_login(world.ana)
     assessment = start(client, world.ana_firm)
-    submit(assessment, SOCIAL_SELLER)
+    submit_answers(assessment, SOCIAL_SELLER)
     client.force_login(world.maria)
     response = client.get(reverse("cohorts:firm_export", kwargs={"pk": world.ana_firm.pk}))
     data = response.json()
@@ -232,7 +218,7 @@ def test_the_roadmap_pdf_is_emailed_to_the_owner(
     catalogue_load(instrument=real_instrument())
     client.force_login(world.ana)
     assessment = start(client, world.ana_firm)
-    submit(assessment, SOCIAL_SELLER)
+    submit_answers(assessment, SOCIAL_SELLER)
     linked = CohortAssessment.objects.get(assessment=assessment)
     url = reverse("cohorts:email_roadmap", kwargs={"pk": world.ana_firm.pk, "linked_pk": linked.pk})
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,8 +7,7 @@ from cohorts.models import CohortAssessment, ReviewEvent
 from cohorts.selectors import enrolment_status, enrolments_for_user
 from cohorts.services import cohort_assessment_start
 from diagnostic.models import Assessment
-from tests.cohorts.test_desk import submit
-from tests.factories import SOCIAL_SELLER
+from tests.factories import SOCIAL_SELLER, submit_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def submitted(world, instrument) -> CohortAssessment:
     linked = cohort_assessment_start(enrolment=world.ana_firm, user=world.ana, language="es")
-    submit(linked.assessment, SOCIAL_SELLER)
+    submit_answers(linked.assessment, SOCIAL_SELLER)
     return linked
 
 
@@ -46,7 +45,7 @@ def test_return_resubmit_and_review(client, world, submitted):
     client.force_login(world.ana)
     page = client.get(reverse("cohorts:firm", kwargs={"pk": world.ana_firm.pk})).text
     assert "Falta el inventario" in page
-    submit(submitted.assessment, {"business_software": ("inventory",)})
+    submit_answers(submitted.assessment, {"business_software": ("inventory",)})
     assert status_for(world.carlos, world.ana_firm) == "submitted"
 
     client.force_login(world.carlos)
