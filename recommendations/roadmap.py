@@ -72,10 +72,15 @@ class RoadmapAction:
 
 @dataclass(frozen=True, kw_only=True)
 class Roadmap:
-    """The chosen actions in priority order, and every programme the firm may apply to."""
+    """The chosen actions in priority order, and every programme the firm may apply to.
+
+    `not_eligible` keeps the programmes in the firm's area that it does not qualify for, with
+    the reasons: the `diagnose` command reports them; pages show only `programmes`.
+    """
 
     actions: tuple[RoadmapAction, ...]
     programmes: tuple[ProgrammeMatch, ...]
+    not_eligible: tuple[ProgrammeMatch, ...] = ()
 
     def by_horizon(self) -> list[tuple[str, tuple[RoadmapAction, ...]]]:
         """The actions grouped by horizon, soonest first, priority order kept inside."""
@@ -98,7 +103,7 @@ class Roadmap:
                         for result in match.criteria
                     ],
                 }
-                for match in self.programmes
+                for match in (*self.programmes, *self.not_eligible)
             ],
         }
 
@@ -130,6 +135,12 @@ def build_roadmap(
             for action, reason, chosen_for in _choose(actions, facts, limit)
         ),
         programmes=offered,
+        not_eligible=tuple(
+            sorted(
+                (match for match in matches if match.eligible not in OFFERED),
+                key=lambda match: localized(match.programme.name, language).casefold(),
+            )
+        ),
     )
 
 

@@ -175,7 +175,9 @@ def test_programmes_come_with_a_verdict_and_reasons_in_the_input_language(tmp_pa
     report = diagnose(tmp_path, json.loads((EXAMPLES / "social-seller-es.json").read_text()))
     programmes = report["roadmap"]["programmes"]
     assert programmes, "a firm in Mexico City has programmes"
-    assert {p["eligible"] for p in programmes} <= {"yes", "check"}
+    assert {p["eligible"] for p in programmes} <= {"yes", "check", "no"}
+    verdicts = [p["eligible"] for p in programmes]
+    assert verdicts == sorted(verdicts, key=["yes", "check", "no"].index)
     for programme in programmes:
         for criterion in programme["criteria"]:
             assert criterion["status"] in {"met", "not_met", "check"}
@@ -269,3 +271,23 @@ def test_a_turnover_without_currency_takes_the_country_currency(tmp_path):
 
     data = {"profile": {"country": "MX", "annual_turnover": 500000}, "answers": {}}
     assert parse_diagnostic(data, real_instrument()).profile["currency"] == "MXN"
+
+
+def test_programmes_are_eligible_not_eligible_or_to_check_with_reasons(tmp_path):
+    profile = {"country": "IE", "region": "Dublin", "employees": 20, "years_trading": 3}
+    report = diagnose(tmp_path, {"language": "en", "profile": profile, "answers": {}})
+    by_code = {p["code"]: p for p in report["roadmap"]["programmes"]}
+    dublin = by_code["dublin_trading_online_voucher"]
+    assert dublin["eligible"] == "no"
+    criteria = {c["code"]: c for c in dublin["criteria"]}
+    assert criteria["employees_max"]["status"] == "not_met"
+    assert criteria["years_trading_min"]["status"] == "met"
+    assert criteria["turnover_max"]["status"] == "check"  # the profile gives no sales
+    assert "ni_rural_business_development_grant" not in by_code  # another country
+
+    profile = {**profile, "employees": 8}
+    report = diagnose(tmp_path, {"language": "en", "profile": profile, "answers": {}})
+    dublin = {p["code"]: p for p in report["roadmap"]["programmes"]}[
+        "dublin_trading_online_voucher"
+    ]
+    assert dublin["eligible"] == "check"

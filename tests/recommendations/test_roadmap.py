@@ -379,9 +379,21 @@ def test_to_dict_is_json_ready():
                 "code": "shophere",
                 "eligible": "yes",
                 "criteria": [{"code": "employees_max", "status": "met", "reason": "You have 4."}],
-            }
+            },
+            {
+                "code": "refused",
+                "eligible": "no",
+                "criteria": [{"code": "employees_max", "status": "met", "reason": "You have 4."}],
+            },
         ],
     }
+
+
+def test_programmes_the_firm_does_not_qualify_for_are_kept_apart():
+    plan = roadmap([action("open_store")], matches=[match("refused", "no"), match("ok", "check")])
+
+    assert [m.programme.code for m in plan.programmes] == ["ok"]
+    assert [m.programme.code for m in plan.not_eligible] == ["refused"]
 
 
 # --- Properties ------------------------------------------------------------------------------
