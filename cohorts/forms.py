@@ -8,7 +8,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostic.forms import ProfileForm
+from diagnostic.models import Sector, Settlement
 
+from .dashboards import Filters
 from .models import Cohort, Membership, Role, Visit
 from .selectors import STATUSES
 
@@ -175,3 +177,65 @@ class JoinForm(ProfileForm):
 
 class JoinCodeForm(forms.Form):
     code = forms.CharField(label=_("The programme’s code"), max_length=12)
+
+
+class DashboardFilterForm(forms.Form):
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=_("All cohorts"),
+    )
+    settlement = forms.ChoiceField(
+        label=_("Type of place"), required=False,
+        choices=lambda: [("", _("Any"))] + list(Settlement.choices),
+    )  # fmt: skip
+    women_led = forms.ChoiceField(
+        label=_("Led by a woman"), required=False,
+        choices=[("", _("Any")), ("yes", _("Yes")), ("no", _("No"))],
+    )  # fmt: skip
+    sector = forms.ChoiceField(
+        label=_("Main activity"), required=False,
+        choices=lambda: [("", _("Any"))] + list(Sector.choices),
+    )  # fmt: skip
+    size = forms.ChoiceField(
+        label=_("Size"), required=False,
+        choices=[
+            ("", _("Any")), ("micro", _("Micro (1–9 people)")), ("small", _("Small (10–49)")),
+            ("medium", _("Medium (50–249)")), ("large", _("Large (250 or more)")),
+        ],
+    )  # fmt: skip
+    region = forms.CharField(label=_("State or province"), required=False, max_length=120)
+    consultant = forms.ModelChoiceField(
+        label=_("Consultant"), queryset=Membership.objects.none(), required=False,
+        empty_label=_("Any"),
+    )  # fmt: skip
+    submitted_from = forms.DateField(
+        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    submitted_to = forms.DateField(
+        label=_("Submitted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, cohorts, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+        self.fields["consultant"].queryset = consultants  # type: ignore[attr-defined]
+        self.fields["consultant"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda membership: membership.user.get_full_name() or membership.user.get_username()
+        )
+
+    def filters(self) -> "Filters":
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        women_led = {"yes": True, "no": False}.get(data.get("women_led") or "")
+        consultant = data.get("consultant")
+        return Filters(
+            settlement=data.get("settlement") or "",
+            women_led=women_led,
+            sector=data.get("sector") or "",
+            size=data.get("size") or "",
+            region=(data.get("region") or "").strip(),
+            consultant=consultant.pk if consultant else None,
+            submitted_from=data.get("submitted_from"),
+            submitted_to=data.get("submitted_to"),
+        )

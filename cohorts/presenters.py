@@ -134,3 +134,37 @@ def _months_between(start: datetime | None, end: datetime | None) -> int:
     if start is None or end is None:
         return 0
     return max(0, round((end - start).days / 30.4))
+
+
+CHART_WIDTH = 200  # px for 100 %
+
+
+def dashboard_charts(data: dict, language: str) -> dict:
+    """Geometry of the dashboard's server-drawn SVG charts; the numbers stay in tables too."""
+    known = [count for _stage, count in data["stages"] if count]
+    largest = max(known, default=0) or 1
+    stage_bars = [
+        {
+            "stage": stage,
+            "count": count,
+            "y": index * 28,
+            "width": round(CHART_WIDTH * (count or 0) / largest),
+        }
+        for index, (stage, count) in enumerate(data["stages"])
+    ]
+    spreads = [
+        {
+            "name": localized(row["name"], language),
+            "y": index * 34 + 16,
+            "label_y": index * 34 + 10,
+            "q1": (row["q1"] or 0) * CHART_WIDTH / 100,
+            "q3": (row["q3"] or 0) * CHART_WIDTH / 100,
+            "median": (row["median"] or 0) * CHART_WIDTH / 100,
+            "shown": row["median"] is not None,
+        }
+        for index, row in enumerate(data["dimensions"])
+    ]
+    return {
+        "stages": {"bars": stage_bars, "height": len(stage_bars) * 28},
+        "spreads": {"rows": spreads, "height": len(spreads) * 34 + 6},
+    }

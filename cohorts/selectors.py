@@ -200,3 +200,11 @@ def assessment_editable_by(user: User, assessment: Assessment) -> bool:
     return linked.created_by_id == user.pk or (
         consultant is not None and consultant.user_id == user.pk
     )
+
+
+def cohorts_managed_by(user: User) -> QuerySet[Cohort]:
+    """Cohorts of the organisations this person manages: their dashboards and exports."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
+    return Cohort.objects.filter(organisation__in=managed).select_related("organisation")

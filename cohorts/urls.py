@@ -38,6 +38,7 @@ urlpatterns = [
         name="email_roadmap",
     ),
     path("desk/invite/", views.invite, name="invite"),
+    path("desk/dashboard/", views.dashboard, name="dashboard"),
     path("desk/cohorts/<int:cohort_pk>/import/", import_views.import_new, name="import_new"),
     path("desk/imports/template.csv", import_views.import_template, name="import_template"),
     path("desk/imports/<int:job_pk>/", import_views.import_status, name="import_status"),

@@ -17,8 +17,9 @@ from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.services import roadmap_email
 
-from . import presenters
+from . import dashboards, presenters
 from .forms import (
+    DashboardFilterForm,
     DeskFilterForm,
     EnrolForm,
     InvitationForm,
@@ -36,6 +37,7 @@ from .selectors import (
     cohort_assessment_for,
     cohort_assessments_for,
     cohorts_for_user,
+    cohorts_managed_by,
     consultant_memberships_for,
     enrolment_get_for_user,
     enrolment_status,
@@ -388,3 +390,36 @@ def email_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse
     roadmap_email(assessment=linked.assessment, to=email)
     messages.success(request, _("The roadmap PDF is on its way to %(email)s.") % {"email": email})
     return redirect("cohorts:firm", pk=pk)
+
+
+# --- Programme managers -----------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """A programme's figures: one cohort or all the organisation's, with filters."""
+    managed = cohorts_managed_by(request.user)
+    if not managed.exists():
+        raise Http404
+    consultants = Membership.objects.filter(
+        organisation__in=managed.values("organisation"), role=Role.CONSULTANT
+    ).select_related("user")
+    form = DashboardFilterForm(request.GET or None, cohorts=managed, consultants=consultants)
+    chosen = form.cleaned_data.get("cohort") if form.is_valid() else None
+    cohorts = managed.filter(pk=chosen.pk) if chosen else managed
+    filters = form.filters()
+    instrument = instrument_spec(instrument_get_or_load())
+    figures = dashboards.dashboard(cohorts, filters, instrument)
+    context = {
+        "form": form,
+        "figures": figures,
+        "charts": presenters.dashboard_charts(figures, get_language()),
+        "breakdowns": [
+            (segment, dashboards.breakdown(cohorts, filters, segment))
+            for segment in ("settlement", "women_led", "sector", "size")
+        ],
+        "stages": dashboards.STAGES,
+        "small_cell": dashboards.SMALL_CELL,
+        "cohort": chosen,
+    }
+    return render(request, "cohorts/dashboard.html", context)

@@ -11,23 +11,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_cohort_has_every_role_and_firms_at_several_stages():
-    call_command("load_demo_cohort", stdout=StringIO())
-    call_command("load_demo_cohort", stdout=StringIO())
+    call_command("load_demo_cohort", "--synthetic-firms=12", stdout=StringIO())
+    call_command("load_demo_cohort", "--synthetic-firms=12", stdout=StringIO())
     assert sorted(Membership.objects.values_list("role", flat=True)) == [
         "consultant", "consultant", "coordinator", "manager",
     ]  # fmt: skip
-    assert Enrolment.objects.count() == 6
+    assert Enrolment.objects.count() == 6 + 12
     assert set(CohortAssessment.objects.values_list("assessment__stage", flat=True)) >= {
         "B",
         "C",
         "D",
         "E",
     }
-    assert CohortAssessment.objects.filter(kind="follow_up").count() == 3
+    assert CohortAssessment.objects.filter(kind="follow_up").count() >= 3
 
 
 def test_the_demo_log_ins_work_and_each_sees_their_own():
-    call_command("load_demo_cohort", stdout=StringIO())
+    call_command("load_demo_cohort", "--synthetic-firms=4", stdout=StringIO())
     seen = {}
     for username in ("demo-gerente", "demo-coordinador", "demo-consultora", "demo-consultant"):
         client = Client()

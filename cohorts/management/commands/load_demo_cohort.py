@@ -1,3 +1,4 @@
+import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -5,11 +6,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts.models import Cohort, CohortAssessment, Enrolment, Membership, Organisation, Role
+from cohorts.models import (
+    Cohort,
+    CohortAssessment,
+    Enrolment,
+    Membership,
+    Organisation,
+    Profile,
+    Role,
+)
 from cohorts.services import cohort_assessment_start, profile_set_language, visit_log
-from diagnostic.models import Assessment, Firm
+from diagnostic.models import Assessment, Firm, Sector
 from diagnostic.selectors import instrument_spec
-from diagnostic.services import answers_save, assessment_submit
+from diagnostic.services import answers_save, assessment_submit, instrument_get_or_load
 
 DEMO_PASSWORD = "ruta-demo-2026"  # noqa: S105 - public, for the demo accounts only
 PEOPLE = [
@@ -32,6 +41,17 @@ B = {
     "payments_accepted": ("bank_transfer", "mobile_wallet"),
     "business_software": ("accounting",),
 }
+A = {
+    **B,
+    "sales_channels": ("social_media", "national_marketplace", "global_marketplace"),
+    "payments_accepted": ("card_terminal", "online_gateway", "cross_border"),
+    "business_software": ("accounting", "inventory", "e_invoicing"),
+    "cross_border_sales": "regular",
+}
+STAGE_ANSWERS = {"A": A, "B": B, "C": C, "D": D, "E": E}
+STAGE_ITEMS = set(A) | set(E)
+SYNTHETIC_FIRMS = 200
+MUNICIPALITIES = ["Hermosillo", "Cajeme", "Navojoa", "Guaymas", "Nogales", "Álamos", "Ures"]
 # name, region, settlement, sector, consultant, baseline, follow-up (or None)
 FIRMS = [
     ("Bacanora La Sierra", "Sonora", "rural", "agrifood", 2, E, D),
@@ -46,7 +66,16 @@ FIRMS = [
 class Command(BaseCommand):
     help = "Create the demo organisation, its cohort, people and firms (once)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--synthetic-firms",
+            type=int,
+            default=SYNTHETIC_FIRMS,
+            help="how many synthetic firms to add besides the named ones (default %(default)s)",
+        )
+
     def handle(self, *args, **options):
+        self.synthetic_firms = max(0, options["synthetic_firms"])
         if Organisation.objects.filter(name__endswith="(demo)").exists():
             self.stdout.write(self.summary())
             return
@@ -78,32 +107,78 @@ class Command(BaseCommand):
                 coordinator = membership
             users.append(user)
             memberships.append(membership)
-        now = timezone.now()
+        spec = instrument_spec(instrument_get_or_load())
         for name, region, settlement, sector, index, baseline, follow_up in FIRMS:
             firm = Firm.objects.create(
                 name=name, country="MX", region=region, settlement=settlement, sector=sector,
                 employees=3, women_led=index == 2,
             )  # fmt: skip
-            enrolment = Enrolment.objects.create(
-                cohort=cohort, firm=firm, consultant=memberships[index]
+            self.add(cohort, firm, memberships[index], baseline, follow_up)
+        rng = random.Random(2026)  # noqa: S311 - the same synthetic firms every time
+        for number in range(1, self.synthetic_firms + 1):
+            start, moves = self.synthetic_path(rng)
+            firm = Firm.objects.create(
+                name=f"Negocio de ejemplo {number:03d}",
+                country="MX",
+                region="Sonora",
+                municipality=rng.choice(MUNICIPALITIES),
+                settlement=rng.choices(["metro", "city", "rural"], weights=[2, 4, 4])[0],
+                sector=rng.choice([code for code, _label in Sector.choices]),
+                employees=rng.choice([1, 2, 3, 4, 5, 8, 12, 20, 35, 60]),
+                women_led=rng.random() < 0.45,
             )
-            consultant = users[index]
-            for answers, months_ago in ((baseline, 6), (follow_up, 1)):
-                if answers is None:
-                    continue
-                linked = cohort_assessment_start(
-                    enrolment=enrolment, user=consultant, language=PEOPLE[index][4]
-                )
-                self.submit(linked.assessment, answers)
-                when = now - timedelta(days=30 * months_ago)
-                Assessment.objects.filter(pk=linked.assessment_id).update(
-                    created_at=when, submitted_at=when
-                )
-                CohortAssessment.objects.filter(pk=linked.pk).update(created_at=when)
-                visit_log(
-                    enrolment=enrolment, user=consultant, day=when.date(), mode="in_person",
-                    notes="",
-                )  # fmt: skip
+            extra = self.extra_answers(rng, spec)
+            follow_up = {**extra, **STAGE_ANSWERS[moves]} if moves else None
+            self.add(
+                cohort,
+                firm,
+                memberships[2 + number % 2],
+                {**extra, **STAGE_ANSWERS[start]},
+                follow_up,
+            )
+
+    def synthetic_path(self, rng: random.Random) -> tuple[str, str | None]:
+        """A baseline stage, and the stage of a follow-up when the firm had one."""
+        start = rng.choices("EDCBA", weights=[35, 35, 15, 10, 5])[0]
+        if rng.random() > 0.55:
+            return start, None
+        if start != "A" and rng.random() < 0.6:
+            return start, "EDCBA"["EDCBA".index(start) + 1]
+        return start, start
+
+    def extra_answers(self, rng: random.Random, spec) -> dict:
+        """Some of the other questions answered, so scores vary from firm to firm."""
+        answers: dict = {}
+        for item in spec.items.values():
+            if item.code in STAGE_ITEMS or rng.random() < 0.4:
+                continue
+            if item.kind == "number":
+                answers[item.code] = rng.randint(int(item.minimum), int(min(item.maximum, 20)))
+            else:
+                option = rng.choice([o.code for o in item.options if not o.exclusive])
+                answers[item.code] = option if item.kind == "single" else (option,)
+        return answers
+
+    def add(self, cohort, firm, membership, baseline: dict | None, follow_up: dict | None) -> None:
+        enrolment = Enrolment.objects.create(cohort=cohort, firm=firm, consultant=membership)
+        consultant = membership.user
+        language = Profile.objects.get(user=consultant).language
+        now = timezone.now()
+        for answers, months_ago in ((baseline, 6), (follow_up, 1)):
+            if answers is None:
+                continue
+            linked = cohort_assessment_start(
+                enrolment=enrolment, user=consultant, language=language
+            )
+            self.submit(linked.assessment, answers)
+            when = now - timedelta(days=30 * months_ago)
+            Assessment.objects.filter(pk=linked.assessment_id).update(
+                created_at=when, submitted_at=when
+            )
+            CohortAssessment.objects.filter(pk=linked.pk).update(created_at=when)
+            visit_log(
+                enrolment=enrolment, user=consultant, day=when.date(), mode="in_person", notes=""
+            )
 
     def submit(self, assessment: Assessment, answers: dict) -> None:
         spec = instrument_spec(assessment.instrument)

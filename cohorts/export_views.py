@@ -1,0 +1,127 @@
+"""A manager downloads a cohort's assessments: CSV or XLSX, with a codebook, full or pseudonymised.
+
+`?pseudonymised=1` gives the variant without names and contacts. Cohorts of organisations the
+person does not manage do not exist for them (a 404).
+"""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from diagnostic.instrument import Instrument
+from diagnostic.selectors import instrument_spec
+from diagnostic.services import instrument_get_or_load
+
+from .exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table, write_xlsx
+from .models import Cohort
+from .selectors import cohorts_managed_by
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+@login_required
+@require_GET
+def exports(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """The page that lists the downloads of one cohort."""
+    return render(request, "cohorts/exports.html", {"cohort": _managed_cohort(request, cohort_pk)})
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest, cohort_pk: int) -> StreamingHttpResponse:
+    cohort = _managed_cohort(request, cohort_pk)
+    pseudonymised = _pseudonymised(request)
+    table = export_table(cohort, _instrument(), pseudonymised=pseudonymised)
+    return StreamingHttpResponse(
+        csv_lines(table),
+        content_type=CSV_CONTENT_TYPE,
+        headers=_attachment(_data_filename(cohort, pseudonymised, "csv")),
+    )
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest, cohort_pk: int) -> FileResponse:
+    """The workbook is written to a temporary file, deleted when the response is closed."""
+    cohort = _managed_cohort(request, cohort_pk)
+    pseudonymised = _pseudonymised(request)
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
+    try:
+        write_xlsx(
+            file, cohort, _instrument(), pseudonymised=pseudonymised, language=get_language()
+        )
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=_data_filename(cohort, pseudonymised, "xlsx"),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+@login_required
+@require_GET
+def export_codebook(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """What each column of the CSV export means, in the reader's language."""
+    cohort = _managed_cohort(request, cohort_pk)
+    pseudonymised = _pseudonymised(request)
+    rows = codebook_rows(_instrument(), get_language(), pseudonymised=pseudonymised)
+    if pseudonymised:
+        name = _("%(cohort)s-codebook-pseudonymised-%(date)s")
+    else:
+        name = _("%(cohort)s-codebook-%(date)s")
+    return HttpResponse(
+        "".join(csv_lines(rows)),
+        content_type=CSV_CONTENT_TYPE,
+        headers=_attachment(_filename(name, cohort, "csv")),
+    )
+
+
+def _managed_cohort(request: HttpRequest, cohort_pk: int) -> Cohort:
+    cohort = cohorts_managed_by(request.user).filter(pk=cohort_pk).first()
+    if cohort is None:
+        raise Http404
+    return cohort
+
+
+def _pseudonymised(request: HttpRequest) -> bool:
+    """Refuses a value it does not know rather than guess, and perhaps hand out names."""
+    value = request.GET.get("pseudonymised", "0")
+    if value not in ("0", "1"):
+        raise BadRequest("pseudonymised must be 0 or 1")
+    return value == "1"
+
+
+def _instrument() -> Instrument:
+    return instrument_spec(instrument_get_or_load())
+
+
+def _data_filename(cohort: Cohort, pseudonymised: bool, extension: str) -> str:
+    if pseudonymised:
+        name = _("%(cohort)s-assessments-pseudonymised-%(date)s")
+    else:
+        name = _("%(cohort)s-assessments-%(date)s")
+    return _filename(name, cohort, extension)
+
+
+def _filename(name: str, cohort: Cohort, extension: str) -> str:
+    stem = name % {"cohort": slugify(cohort.name) or cohort.pk, "date": timezone.localdate()}
+    return f"{stem}.{extension}"
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None
+    return {"Content-Disposition": disposition}

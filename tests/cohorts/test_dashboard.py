@@ -1,0 +1,134 @@
+"""The programme dashboard: stored results aggregated, small cells suppressed, per organisation."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts.dashboards import Filters, breakdown, dashboard, suppress
+from cohorts.models import Cohort, Enrolment
+from cohorts.services import cohort_assessment_start
+from diagnostic.models import Assessment
+from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
+from tests.recommendations.conftest import real_instrument
+
+pytestmark = pytest.mark.django_db
+
+C = {**SOCIAL_SELLER, "sales_channels": ("social_media", "own_online_store")}
+E = {"internet_access": "none", "sales_channels": ("in_person_only",)}
+
+
+def assess(enrolment, user, answers, *, days_ago=0) -> Assessment:
+    linked = cohort_assessment_start(enrolment=enrolment, user=user, language="es")
+    submit_answers(linked.assessment, answers)
+    when = timezone.now() - timedelta(days=days_ago)
+    Assessment.objects.filter(pk=linked.assessment_id).update(submitted_at=when)
+    return linked.assessment
+
+
+@pytest.fixture
+def cohort_of_twelve(world, instrument):
+    """Twelve firms: 7 at D (5 of them rural), 5 at E; 6 of the D firms came up from E."""
+    consultant = world.ana_firm.consultant
+    firms = []
+    for number in range(12):
+        settlement = "rural" if number < 5 else "city"
+        firm = make_firm(name=f"Firma {number}", settlement=settlement, employees=3)
+        firms.append(
+            Enrolment.objects.create(cohort=world.cohort, firm=firm, consultant=consultant)
+        )
+    for number, enrolment in enumerate(firms):
+        if number < 6:
+            assess(enrolment, world.ana, E, days_ago=150)
+            assess(enrolment, world.ana, SOCIAL_SELLER)
+        elif number == 6:
+            assess(enrolment, world.ana, SOCIAL_SELLER)
+        else:
+            assess(enrolment, world.ana, E)
+    return world.cohort
+
+
+def figures(cohort, **filters):
+    return dashboard(Cohort.objects.filter(pk=cohort.pk), Filters(**filters), real_instrument())
+
+
+def test_counts_and_stages_from_stored_results(cohort_of_twelve):
+    result = figures(cohort_of_twelve)
+    # world's own two firms are enrolled but not assessed
+    assert (result["enrolled"], result["assessed"], result["completion"]) == (14, 12, 86)
+    assert dict(result["stages"]) == {"A": None, "B": None, "C": None, "D": 7, "E": 5}
+
+
+def test_transitions_count_firms_moving_from_their_first_to_latest_stage(cohort_of_twelve):
+    result = figures(cohort_of_twelve)
+    stages = "ABCDE"
+    matrix = {
+        (stages[i], stages[j]): n
+        for i, row in enumerate(result["transitions"])
+        for j, n in enumerate(row)
+    }
+    assert matrix[("E", "D")] == 6
+    assert result["moved_up"] == 6
+    assert result["followed_up"] == 6
+    assert result["score_change"] > 0
+
+
+def test_dimension_spread_is_read_from_the_database(cohort_of_twelve):
+    ecommerce = next(
+        row for row in figures(cohort_of_twelve)["dimensions"] if row["code"] == "ecommerce"
+    )
+    assert ecommerce["q1"] <= ecommerce["median"] <= ecommerce["q3"]
+    assert ecommerce["scored"] == 12
+
+
+def test_a_cell_of_fewer_than_five_firms_is_suppressed(cohort_of_twelve):
+    assert suppress(4) is None and suppress(5) == 5
+    rural = figures(cohort_of_twelve, settlement="rural")
+    assert rural["assessed"] == 5
+    assert rural["moved_up"] == 5
+    tiny = figures(cohort_of_twelve, region="Nowhere")
+    assert tiny["enrolled"] is None and tiny["overall_mean"] is None
+
+
+def test_breakdown_by_settlement_suppresses_small_groups(cohort_of_twelve):
+    rows = {
+        row["value"]: row
+        for row in breakdown(Cohort.objects.filter(pk=cohort_of_twelve.pk), Filters(), "settlement")
+    }
+    assert rows["rural"]["firms"] == 5
+    assert rows["city"]["firms"] == 7
+    assert rows["rural"]["stages"][3] == 5  # D
+    assert rows["city"]["stages"][3] is None  # 2 firms at D: fewer than five
+
+
+def test_the_dashboard_queries_do_not_grow_with_the_cohort(
+    cohort_of_twelve, client, world, django_assert_max_num_queries
+):
+    client.force_login(world.maria)
+    with django_assert_max_num_queries(60) as captured:
+        client.get(reverse("cohorts:dashboard"))
+    small = len(captured)
+    for number in range(10):
+        enrolment = Enrolment.objects.create(
+            cohort=cohort_of_twelve, firm=make_firm(name=f"Más {number}")
+        )
+        assess(enrolment, world.ana, E)
+    with django_assert_max_num_queries(small):
+        page = client.get(reverse("cohorts:dashboard"))
+    assert "Programme dashboard" in page.text or "Tablero del programa" in page.text
+
+
+@pytest.mark.parametrize("who", ["ana", "carlos"])
+def test_only_managers_see_the_dashboard(client, world, who):
+    client.force_login(getattr(world, who))
+    assert client.get(reverse("cohorts:dashboard")).status_code == 404
+
+
+def test_a_manager_sees_only_their_organisations_cohorts(client, world, cohort_of_twelve):
+    client.force_login(world.otto)
+    page = client.get(reverse("cohorts:dashboard")).text
+    assert "Pueblos Digitales 2026" not in page
+    response = client.get(reverse("cohorts:dashboard"), {"cohort": cohort_of_twelve.pk})
+    assert response.status_code == 200
+    assert "error-summary" in response.text or response.context["cohort"] is None

@@ -1,0 +1,346 @@
+"""A manager downloads a cohort's submitted assessments: CSV or XLSX, a codebook, pseudonymised."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cohorts.exports import export_columns, pseudonymous_firm_id
+from cohorts.models import CohortAssessment, Enrolment
+from cohorts.services import assessment_correct, assessment_mark_reviewed, cohort_assessment_start
+from diagnostic.instrument import load_instrument_file, parse_instrument
+from diagnostic.services import INSTRUMENTS_DIR
+from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
+
+DOWNLOADS = ("cohorts:export_csv", "cohorts:export_xlsx", "cohorts:export_codebook")
+IDENTIFYING = {"firm_name", "contact_email", "municipality", "consultant", "external_id"}
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return parse_instrument(load_instrument_file(INSTRUMENTS_DIR / "mydigitalsme-v1.yaml"))
+
+
+def assessed(enrolment: Enrolment, user, answers=SOCIAL_SELLER) -> CohortAssessment:
+    """A submitted assessment of the firm: its baseline first, follow-ups after."""
+    linked = cohort_assessment_start(enrolment=enrolment, user=user, language="es")
+    submit_answers(linked.assessment, answers)
+    linked.refresh_from_db()
+    linked.assessment.refresh_from_db()
+    return linked
+
+
+def download(client, name: str, cohort, query: str = "") -> bytes:
+    response = client.get(reverse(name, kwargs={"cohort_pk": cohort.pk}) + query)
+    assert response.status_code == 200
+    return read(response)
+
+
+def read(response) -> bytes:
+    """The whole body. Reading a streamed body to its end makes the test client close the
+    response (and its file) as a WSGI server would; closing it again would close the database
+    connection of the test."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def csv_table(content: bytes) -> list[dict[str, str]]:
+    assert content.startswith(b"\xef\xbb\xbf")  # so Excel reads the accents right
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def workbook(content: bytes) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+# --- Columns ----------------------------------------------------------------------------------
+
+
+def test_export_columns_have_unique_stable_names_and_descriptions_in_each_language(spec):
+    columns = export_columns(spec, pseudonymised=False)
+    names = [column.name for column in columns]
+    assert len(names) == len(set(names))
+    assert names[:3] == ["firm_id", "external_id", "firm_name"]
+    assert {"stage", "kind", "score_marketing", "level_marketing", "score_payments"} <= set(names)
+    for column in columns:
+        assert column.description["en"] and column.description["es"]
+        assert column.allowed["en"]
+
+
+def test_pseudonymised_columns_leave_out_names_and_contacts(spec):
+    names = {column.name for column in export_columns(spec, pseudonymised=True)}
+    assert not names & IDENTIFYING
+    assert "firm_id" in names and "region" in names
+
+
+def test_coded_columns_list_their_codes(spec):
+    columns = {column.name: column for column in export_columns(spec, pseudonymised=False)}
+    assert all(code in columns["settlement"].allowed["en"] for code in ("metro", "city", "rural"))
+    assert all(f"{stage}:" in columns["stage"].allowed["en"] for stage in "ABCDE")
+    assert "baseline:" in columns["kind"].allowed["en"]
+    assert "follow_up:" in columns["kind"].allowed["en"]
+    assert "initial: Initial (0–19)" in columns["level_marketing"].allowed["en"]
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def test_the_csv_has_a_row_per_submitted_assessment(client, world):
+    baseline = assessed(world.ana_firm, world.ana)
+    follow_up = assessed(world.ana_firm, world.ana)
+    cohort_assessment_start(enrolment=world.beto_firm, user=world.beto, language="es")  # a draft
+    client.force_login(world.maria)
+
+    rows = csv_table(download(client, "cohorts:export_csv", world.cohort))
+
+    assert [(row["kind"], row["firm_name"]) for row in rows] == [
+        ("baseline", "Bacanora La Sierra"),
+        ("follow_up", "Bacanora La Sierra"),
+    ]
+    scores = baseline.assessment.result["scores"]
+    first = rows[0]
+    assert first["firm_id"] == str(world.ana_firm.firm_id)
+    assert first["consultant"] == "Ana"
+    assert first["cohort"] == "Pueblos Digitales 2026"
+    assert first["stage"] == "D"
+    assert first["overall_score"] == str(baseline.assessment.overall_score)
+    assert first["score_marketing"] == str(scores["dimensions"]["marketing"]["value"])
+    assert first["level_marketing"] == scores["dimensions"]["marketing"]["level"]
+    assert first["score_social_networks"] == str(scores["areas"]["social_networks"]["value"])
+    assert first["contact_email"] == "duena@example.com"
+    assert first["settlement"] == "metro"
+    assert first["women_led"] == ""  # unknown
+    assert first["language"] == "es"
+    assert first["submitted_at"].startswith(str(baseline.assessment.submitted_at.year))
+    assert rows[1]["submitted_at"] >= first["submitted_at"]
+    assert follow_up.kind == CohortAssessment.Kind.FOLLOW_UP
+
+
+def test_the_csv_header_is_the_stable_column_names(client, world, spec):
+    client.force_login(world.maria)
+    content = download(client, "cohorts:export_csv", world.cohort)
+    header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert header == [column.name for column in export_columns(spec, pseudonymised=False)]
+
+
+def test_booleans_are_true_or_false(client, world):
+    firm = make_firm(name="Abarrotes Lupita", women_led=True, exports=False)
+    enrolment = Enrolment.objects.create(cohort=world.cohort, firm=firm)
+    assessed(enrolment, world.maria)
+    client.force_login(world.maria)
+    [row] = csv_table(download(client, "cohorts:export_csv", world.cohort))
+    assert (row["women_led"], row["exports"], row["consultant"]) == ("true", "false", "")
+
+
+def test_a_corrected_assessment_is_replaced_by_its_submitted_correction(client, world):
+    baseline = assessed(world.ana_firm, world.ana)
+    assessment_mark_reviewed(linked=baseline, actor=world.carlos)
+    baseline.refresh_from_db()
+    revision = assessment_correct(linked=baseline, actor=world.ana, language="es")
+    client.force_login(world.maria)
+    [row] = csv_table(download(client, "cohorts:export_csv", world.cohort))
+    assert row["submitted_at"] == download_time(baseline)
+
+    submit_answers(revision.assessment, SOCIAL_SELLER)
+    revision.assessment.refresh_from_db()
+    [row] = csv_table(download(client, "cohorts:export_csv", world.cohort))
+    assert (row["kind"], row["submitted_at"]) == ("baseline", download_time(revision))
+
+
+def download_time(linked: CohortAssessment) -> str:
+    return timezone.localtime(linked.assessment.submitted_at).isoformat(timespec="seconds")
+
+
+# --- Pseudonymised ----------------------------------------------------------------------------
+
+
+def test_the_pseudonymised_csv_has_no_names_and_a_stable_hashed_firm_id(client, world):
+    assessed(world.ana_firm, world.ana)
+    assessed(world.ana_firm, world.ana)
+    assessed(world.beto_firm, world.beto)
+    client.force_login(world.maria)
+
+    rows = csv_table(download(client, "cohorts:export_csv", world.cohort, "?pseudonymised=1"))
+
+    assert not set(rows[0]) & IDENTIFYING
+    ana_rows = [row["firm_id"] for row in rows if row["firm_id"] == rows[0]["firm_id"]]
+    assert len(ana_rows) == 2
+    ids = {row["firm_id"] for row in rows}
+    assert ids == {
+        pseudonymous_firm_id(world.ana_firm.firm_id),
+        pseudonymous_firm_id(world.beto_firm.firm_id),
+    }
+    assert str(world.ana_firm.firm_id) not in ids
+    assert all(len(firm_id) == 16 for firm_id in ids)
+    again = csv_table(download(client, "cohorts:export_csv", world.cohort, "?pseudonymised=1"))
+    assert [row["firm_id"] for row in again] == [row["firm_id"] for row in rows]
+    assert "Bacanora" not in str(rows)
+
+
+def test_the_hashed_firm_id_depends_on_the_secret_key(settings):
+    before = pseudonymous_firm_id(7)
+    settings.SECRET_KEY = "another secret key, long enough for the test " * 2
+    assert pseudonymous_firm_id(7) != before
+
+
+def test_an_unknown_pseudonymised_value_is_refused_rather_than_exporting_names(client, world):
+    client.force_login(world.maria)
+    url = reverse("cohorts:export_csv", kwargs={"cohort_pk": world.cohort.pk})
+    assert client.get(url + "?pseudonymised=yes").status_code == 400
+
+
+# --- Formula injection ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def evil(world):
+    firm = make_firm(name='=HYPERLINK("http://evil")', region="+52 Sonora")
+    enrolment = Enrolment.objects.create(cohort=world.cohort, firm=firm)
+    return assessed(enrolment, world.maria)
+
+
+def test_formulas_are_neutralised_in_the_csv(client, world, evil):
+    client.force_login(world.maria)
+    [row] = csv_table(download(client, "cohorts:export_csv", world.cohort))
+    assert row["firm_name"] == '\'=HYPERLINK("http://evil")'
+    assert row["region"] == "'+52 Sonora"
+
+
+def test_formulas_are_text_in_the_xlsx(client, world, evil):
+    client.force_login(world.maria)
+    book = workbook(download(client, "cohorts:export_xlsx", world.cohort))
+    header, row = book["data"].iter_rows(max_row=2)
+    cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
+    assert cells["firm_name"].value == '\'=HYPERLINK("http://evil")'
+    assert cells["firm_name"].data_type == "s"
+    assert cells["region"].value == "'+52 Sonora"
+    assert cells["region"].data_type == "s"
+    book.close()
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def test_the_xlsx_has_the_data_then_the_codebook(client, world, spec):
+    linked = assessed(world.ana_firm, world.ana)
+    client.force_login(world.maria)
+    url = reverse("cohorts:export_xlsx", kwargs={"cohort_pk": world.cohort.pk})
+    response = client.get(url)
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "pueblos-digitales-2026" in response["Content-Disposition"]
+    content = read(response)
+
+    book = workbook(content)
+    assert book.sheetnames == ["data", "codebook"]
+    header, row = ([cell.value for cell in cells] for cells in book["data"].iter_rows())
+    names = [column.name for column in export_columns(spec, pseudonymised=False)]
+    assert header == names
+    values = dict(zip(header, row, strict=True))
+    assert values["firm_name"] == "Bacanora La Sierra"
+    assert values["overall_score"] == linked.assessment.overall_score  # a number, not text
+    assert values["women_led"] is None
+    codebook = [cells[0].value for cells in book["codebook"].iter_rows(min_row=2)]
+    assert codebook == names
+    book.close()
+
+
+def test_the_pseudonymised_xlsx_has_no_names(client, world):
+    assessed(world.ana_firm, world.ana)
+    client.force_login(world.maria)
+    book = workbook(download(client, "cohorts:export_xlsx", world.cohort, "?pseudonymised=1"))
+    header = [cell.value for cell in next(book["data"].iter_rows(max_row=1))]
+    assert not set(header) & IDENTIFYING
+    assert "Bacanora La Sierra" not in str([c.value for r in book["data"].iter_rows() for c in r])
+    book.close()
+
+
+# --- Codebook ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["", "?pseudonymised=1"])
+def test_the_codebook_lists_every_column(client, world, spec, query):
+    client.force_login(world.maria)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                download(client, "cohorts:export_codebook", world.cohort, query).decode("utf-8-sig")
+            )
+        )
+    )
+    columns = export_columns(spec, pseudonymised=bool(query))
+    assert [row[0] for row in rows[1:]] == [column.name for column in columns]
+    assert all(description and allowed for _name, description, allowed in rows[1:])
+
+
+def test_the_codebook_is_in_the_readers_language(client, world):
+    client.force_login(world.maria)
+    url = reverse("cohorts:export_codebook", kwargs={"cohort_pk": world.cohort.pk})
+    with translation.override("en"):
+        english_url = reverse("cohorts:export_codebook", kwargs={"cohort_pk": world.cohort.pk})
+
+    def description(url: str) -> str:
+        response = client.get(url)
+        rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+        return next(row[1] for row in rows if row[0] == "score_social_networks")
+
+    assert "Redes sociales" in description(url)
+    assert "Social networks" in description(english_url)
+
+
+# --- Who may download -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["ana", "carlos", "otto"])
+@pytest.mark.parametrize("name", [*DOWNLOADS, "cohorts:exports"])
+def test_only_the_cohorts_managers_download(client, world, who, name):
+    assessed(world.ana_firm, world.ana)
+    client.force_login(getattr(world, who))
+    url = reverse(name, kwargs={"cohort_pk": world.cohort.pk})
+    assert client.get(url).status_code == 404
+    assert client.get(url + "?pseudonymised=1").status_code == 404
+
+
+@pytest.mark.parametrize("name", [*DOWNLOADS, "cohorts:exports"])
+def test_people_not_signed_in_are_sent_to_log_in(client, world, name):
+    response = client.get(reverse(name, kwargs={"cohort_pk": world.cohort.pk}))
+    assert response.status_code == 302
+    assert reverse("cohorts:login") in response["Location"]
+
+
+def test_the_exports_page_links_every_download(client, world):
+    client.force_login(world.maria)
+    page = client.get(reverse("cohorts:exports", kwargs={"cohort_pk": world.cohort.pk})).text
+    for name in DOWNLOADS:
+        url = reverse(name, kwargs={"cohort_pk": world.cohort.pk})
+        assert f'href="{url}"' in page
+        assert f'href="{url}?pseudonymised=1"' in page
+
+
+# --- Scale ------------------------------------------------------------------------------------
+
+
+def test_the_csv_export_queries_do_not_grow_with_the_cohort(
+    client, world, django_assert_max_num_queries
+):
+    for _ in range(2):
+        assessed(world.ana_firm, world.ana)
+    client.force_login(world.maria)
+    url = reverse("cohorts:export_csv", kwargs={"cohort_pk": world.cohort.pk})
+
+    def export() -> int:
+        response = client.get(url)
+        return read(response).count(b"\r\n") - 1
+
+    with CaptureQueriesContext(connection) as few:
+        assert export() == 2
+    for enrolment in (world.ana_firm, world.beto_firm):
+        for _ in range(5):
+            assessed(enrolment, world.ana)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert export() == 12
