@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import import_views, views
+from . import export_views, import_views, views
 
 app_name = "cohorts"
 
@@ -39,6 +39,22 @@ urlpatterns = [
     ),
     path("desk/invite/", views.invite, name="invite"),
     path("desk/dashboard/", views.dashboard, name="dashboard"),
+    path("desk/cohorts/<int:cohort_pk>/exports/", export_views.exports, name="exports"),
+    path(
+        "desk/cohorts/<int:cohort_pk>/exports/assessments.csv",
+        export_views.export_csv,
+        name="export_csv",
+    ),
+    path(
+        "desk/cohorts/<int:cohort_pk>/exports/assessments.xlsx",
+        export_views.export_xlsx,
+        name="export_xlsx",
+    ),
+    path(
+        "desk/cohorts/<int:cohort_pk>/exports/codebook.csv",
+        export_views.export_codebook,
+        name="export_codebook",
+    ),
     path("desk/cohorts/<int:cohort_pk>/import/", import_views.import_new, name="import_new"),
     path("desk/imports/template.csv", import_views.import_template, name="import_template"),
     path("desk/imports/<int:job_pk>/", import_views.import_status, name="import_status"),

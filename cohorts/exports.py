@@ -1,0 +1,494 @@
+"""A cohort's assessments as a table: one row per submitted assessment, with its codebook.
+
+The rows come from one query read in chunks, so memory and the number of queries stay flat
+however large the cohort. Every cell is neutralised against formula injection. The
+pseudonymised variant leaves out names and contacts and replaces the firm's number with a
+keyed hash, so a firm's baseline and follow-up still match without revealing which firm it is.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from diagnostic.instrument import Instrument, Texts, localized
+from diagnostic.models import Assessment, Sector, Settlement
+from diagnostic.scoring import LEVELS, level_for
+from diagnostic.stages import STAGES
+from recommendations.csv_io import neutralise
+
+from .models import Cohort, CohortAssessment
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHUNK_SIZE = 500
+FIRM_ID_LENGTH = 16
+_FIRM_ID_SALT = "cohorts.exports.firm_id"
+_TIMESTAMP = _("ISO 8601 date and time with the offset from UTC, like 2026-03-01T10:30:00-06:00.")
+_SCORE = _("A whole number from 0 to 100; empty when nothing could be scored.")
+_FREE_TEXT = _("Free text.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column:
+    """One column: its stable name, what it means and which values it takes, in each language."""
+
+    name: str
+    description: Texts
+    allowed: Texts
+    numeric: bool = False
+    # Names and contacts: left out of the pseudonymised variant.
+    identifying: bool = False
+    read: Callable[[CohortAssessment], Any] = field(repr=False, compare=False)
+
+
+def pseudonymous_firm_id(firm_id: int) -> str:
+    """The firm's code in pseudonymised exports: HMAC-SHA256 keyed by SECRET_KEY, 16 hex digits.
+
+    Stable while SECRET_KEY stays the same; without the key it cannot be traced to the firm.
+    """
+    return salted_hmac(_FIRM_ID_SALT, str(firm_id), algorithm="sha256").hexdigest()[:FIRM_ID_LENGTH]
+
+
+def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Column]:
+    """The columns of the export, in order; the pseudonymised variant has no names or contacts."""
+    columns = [
+        _firm_id_column(pseudonymised),
+        _column(
+            "external_id",
+            _("The firm’s id in the programme’s own records, if one was given at enrolment."),
+            read=lambda linked: linked.enrolment.external_id,
+            identifying=True,
+        ),
+        _column("firm_name", _("Name of the business."), read=_firm("name"), identifying=True),
+        _column(
+            "contact_email",
+            _("The firm’s contact e-mail."),
+            read=_firm("contact_email"),
+            identifying=True,
+        ),
+        _column(
+            "country",
+            _("Country of the firm."),
+            read=_firm("country"),
+            allowed=_said(_("An ISO 3166-1 alpha-2 code, like MX.")),
+        ),
+        _column("region", _("State or province."), read=_firm("region")),
+        _column("municipality", _("Municipality."), read=_firm("municipality"), identifying=True),
+        _column(
+            "settlement",
+            _("Type of place where the firm works."),
+            read=_firm("settlement"),
+            allowed=_coded(Settlement.choices),
+        ),
+        _column(
+            "town_population",
+            _("Population of the firm’s town."),
+            read=_firm("town_population"),
+            allowed=_said(_("A whole number; empty when unknown.")),
+            numeric=True,
+        ),
+        _column(
+            "sector",
+            _("Main activity of the firm."),
+            read=_firm("sector"),
+            allowed=_coded(Sector.choices),
+        ),
+        _column(
+            "employees",
+            _("People working in the business."),
+            read=_firm("employees"),
+            allowed=_said(_("A whole number.")),
+            numeric=True,
+        ),
+        _column(
+            "annual_turnover",
+            _("Yearly sales, in the currency given in the column “currency”."),
+            read=_firm("annual_turnover"),
+            allowed=_said(_("A number with “.” as decimal mark; empty when unknown.")),
+            numeric=True,
+        ),
+        _column(
+            "currency",
+            _("Currency of the yearly sales."),
+            read=_firm("currency"),
+            allowed=_said(_("An ISO 4217 code, like MXN.")),
+        ),
+        _column(
+            "years_trading",
+            _("Years in business."),
+            read=_firm("years_trading"),
+            allowed=_said(_("A whole number; empty when unknown.")),
+            numeric=True,
+        ),
+        _yes_no("women_led", _("Whether the business is led by a woman.")),
+        _yes_no(
+            "has_physical_storefront",
+            _("Whether the business has a shop or premises open to customers."),
+        ),
+        _yes_no("formally_registered", _("Whether the business is formally registered.")),
+        _yes_no("exports", _("Whether the business sells abroad.")),
+        _column(
+            "cohort", _("Name of the cohort."), read=lambda linked: linked.enrolment.cohort.name
+        ),
+        _column(
+            "consultant",
+            _("The consultant assigned to the firm; empty for firms that joined on their own."),
+            read=_consultant,
+            identifying=True,
+        ),
+        _column(
+            "kind",
+            _("Whether this is the firm’s first assessment in the cohort or a later one."),
+            read=lambda linked: linked.kind,
+            allowed=_coded(CohortAssessment.Kind.choices),
+        ),
+        _column(
+            "language",
+            _("Language the questionnaire was answered in."),
+            read=_assessment("language"),
+            allowed=_coded(settings.LANGUAGES),
+        ),
+        _column(
+            "started_at",
+            _("When the assessment was started."),
+            read=_assessment("created_at"),
+            allowed=_said(_TIMESTAMP),
+        ),
+        _column(
+            "submitted_at",
+            _("When the assessment was submitted."),
+            read=_assessment("submitted_at"),
+            allowed=_said(_TIMESTAMP),
+        ),
+        _column(
+            "stage",
+            _(
+                "Stage on the A–E digital journey, placed by what the firm does; empty when "
+                "neither its sales channels nor its online presence were answered."
+            ),
+            read=_assessment("stage"),
+            allowed=_coded(STAGES.items()),
+        ),
+        _column(
+            "overall_score",
+            _("Overall score: the weighted mean of the scored dimensions."),
+            read=_assessment("overall_score"),
+            allowed=_said(_SCORE),
+            numeric=True,
+        ),
+        _column(
+            "overall_level",
+            _("Level of the overall score."),
+            read=_level("overall"),
+            allowed=_levels(),
+        ),
+    ]
+    for dimension in instrument.dimensions:
+        description = (
+            _("Score of the dimension “%(name)s”.")
+            if dimension.scored
+            else _("Score of “%(name)s”: asked, but not part of the overall score.")
+        )
+        columns += [
+            _column(
+                f"score_{dimension.code}",
+                description,
+                names=dimension.name,
+                read=_score("dimensions", dimension.code),
+                allowed=_said(_SCORE),
+                numeric=True,
+            ),
+            _column(
+                f"level_{dimension.code}",
+                _("Level of the score of “%(name)s”."),
+                names=dimension.name,
+                read=_level("dimensions", dimension.code),
+                allowed=_levels(),
+            ),
+        ]
+    for dimension in instrument.dimensions:
+        columns += [
+            _column(
+                f"score_{area.code}",
+                _("Score of the area “%(name)s”."),
+                names=area.name,
+                read=_score("areas", area.code),
+                allowed=_said(_SCORE),
+                numeric=True,
+            )
+            for area in dimension.areas
+        ]
+    return [column for column in columns if not (pseudonymised and column.identifying)]
+
+
+def submitted_assessments(cohort: Cohort) -> QuerySet[CohortAssessment]:
+    """The cohort's submitted assessments, by firm then date.
+
+    A submitted correction replaces the assessment it corrects, so nothing is counted twice.
+    """
+    superseded = CohortAssessment.objects.filter(
+        corrects=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
+    )
+    return (
+        CohortAssessment.objects.filter(
+            enrolment__cohort=cohort, assessment__status=Assessment.Status.SUBMITTED
+        )
+        .exclude(Exists(superseded))
+        .select_related(
+            "assessment", "enrolment__cohort", "enrolment__firm", "enrolment__consultant__user"
+        )
+        .order_by("enrolment__firm_id", "assessment__submitted_at", "pk")
+    )
+
+
+def export_rows(
+    cohort: Cohort, instrument: Instrument, *, pseudonymised: bool
+) -> Iterator[list[str]]:
+    """One row of neutralised text per submitted assessment, read in chunks."""
+    columns = export_columns(instrument, pseudonymised=pseudonymised)
+    for linked in submitted_assessments(cohort).iterator(chunk_size=CHUNK_SIZE):
+        yield [neutralise(_text(column.read(linked))) for column in columns]
+
+
+def export_table(
+    cohort: Cohort, instrument: Instrument, *, pseudonymised: bool
+) -> Iterator[list[str]]:
+    """The header of stable column names, then the rows."""
+    yield [column.name for column in export_columns(instrument, pseudonymised=pseudonymised)]
+    yield from export_rows(cohort, instrument, pseudonymised=pseudonymised)
+
+
+def codebook_rows(
+    instrument: Instrument, language: str, *, pseudonymised: bool = False
+) -> list[list[str]]:
+    """A header, then each column with its description and allowed values, in `language`."""
+    with translation.override(language):
+        header = [gettext("Column"), gettext("Description"), gettext("Allowed values")]
+    rows = [
+        [column.name, localized(column.description, language), localized(column.allowed, language)]
+        for column in export_columns(instrument, pseudonymised=pseudonymised)
+    ]
+    return [[neutralise(cell) for cell in row] for row in [header, *rows]]
+
+
+def csv_lines(rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """CSV text line by line, after a byte-order mark so that Excel reads the accents right."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def write_xlsx(
+    file: IO[bytes],
+    cohort: Cohort,
+    instrument: Instrument,
+    *,
+    pseudonymised: bool,
+    language: str,
+) -> None:
+    """The workbook, sheet "data" then sheet "codebook", written row by row into `file`."""
+    workbook = Workbook(write_only=True)
+    columns = export_columns(instrument, pseudonymised=pseudonymised)
+    data = workbook.create_sheet("data")
+    data.append([_text_cell(data, column.name) for column in columns])
+    for row in export_rows(cohort, instrument, pseudonymised=pseudonymised):
+        data.append(
+            [
+                _number_cell(data, text) if column.numeric else _text_cell(data, text)
+                for column, text in zip(columns, row, strict=True)
+            ]
+        )
+    codebook = workbook.create_sheet("codebook")
+    for row in codebook_rows(instrument, language, pseudonymised=pseudonymised):
+        codebook.append([_text_cell(codebook, text) for text in row])
+    workbook.save(file)
+
+
+# --- Columns ----------------------------------------------------------------------------------
+
+
+def _column(
+    name: str,
+    description: Promise,
+    *,
+    read: Callable[[CohortAssessment], Any],
+    allowed: Texts | None = None,
+    names: Texts | None = None,
+    numeric: bool = False,
+    identifying: bool = False,
+) -> Column:
+    """A column; `names` are the instrument's texts that fill the description's %(name)s."""
+
+    def describe(language: str) -> str:
+        text = str(description)
+        return text % {"name": localized(names, language)} if names is not None else text
+
+    return Column(
+        name=name,
+        description=_in_each_language(describe),
+        allowed=allowed or _said(_FREE_TEXT),
+        numeric=numeric,
+        identifying=identifying,
+        read=read,
+    )
+
+
+def _firm_id_column(pseudonymised: bool) -> Column:
+    if pseudonymised:
+        return _column(
+            "firm_id",
+            _(
+                "A code for the firm, the same on each of its rows and in every pseudonymised "
+                "export of this site; it cannot be traced back to the firm without the site’s "
+                "secret key."
+            ),
+            read=lambda linked: pseudonymous_firm_id(linked.enrolment.firm_id),
+            allowed=_said(_("16 hexadecimal digits.")),
+        )
+    return _column(
+        "firm_id",
+        _("The firm’s number in Ruta Digital, the same on each of its rows."),
+        read=lambda linked: linked.enrolment.firm_id,
+        allowed=_said(_("A whole number.")),
+        numeric=True,
+    )
+
+
+def _yes_no(name: str, description: Promise) -> Column:
+    return _column(
+        name,
+        description,
+        read=_firm(name),
+        allowed=_said(_("true or false; empty when unknown.")),
+    )
+
+
+def _firm(attribute: str) -> Callable[[CohortAssessment], Any]:
+    return lambda linked: getattr(linked.enrolment.firm, attribute)
+
+
+def _assessment(attribute: str) -> Callable[[CohortAssessment], Any]:
+    return lambda linked: getattr(linked.assessment, attribute)
+
+
+def _consultant(linked: CohortAssessment) -> str:
+    consultant = linked.enrolment.consultant
+    if consultant is None:
+        return ""
+    return consultant.user.get_full_name() or consultant.user.get_username()
+
+
+def _scores(linked: CohortAssessment) -> dict[str, Any]:
+    return (linked.assessment.result or {}).get("scores") or {}
+
+
+def _score(group: str, code: str) -> Callable[[CohortAssessment], Any]:
+    return lambda linked: (_scores(linked).get(group) or {}).get(code, {}).get("value")
+
+
+def _level(group: str, code: str | None = None) -> Callable[[CohortAssessment], Any]:
+    """The level of the overall score (no code), or of one dimension's score."""
+
+    def read(linked: CohortAssessment) -> Any:
+        score = _scores(linked).get(group) or {}
+        if code is not None:
+            score = score.get(code) or {}
+        return score.get("level")
+
+    return read
+
+
+def _in_each_language(render: Callable[[str], str]) -> Texts:
+    texts: Texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = render(language)
+    return texts
+
+
+def _said(message: Promise) -> Texts:
+    return _in_each_language(lambda language: str(message))
+
+
+def _coded(choices: Iterable[tuple[str, Any]]) -> Texts:
+    """Each code with its meaning: "metro: Large city; city: Smaller city"."""
+    choices = list(choices)
+    return _in_each_language(lambda language: "; ".join(f"{c}: {label}" for c, label in choices))
+
+
+def _levels() -> Texts:
+    """Each level code with its name and range of scores, as the scoring rules define them."""
+    ranges: dict[str, tuple[int, int]] = {}
+    for value in range(101):
+        level = level_for(value)
+        assert level is not None
+        low, _high = ranges.get(level, (value, value))
+        ranges[level] = (low, value)
+    return _in_each_language(
+        lambda language: "; ".join(
+            f"{code}: {label} ({ranges[code][0]}–{ranges[code][1]})"
+            for code, label in LEVELS.items()
+        )
+    )
+
+
+# --- Cells ------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A value as export text: booleans true/false, dates ISO 8601, unknown empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+class _Echo:
+    """A file that hands back what is written, so csv.writer produces one line at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _text_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    if not text:
+        return WriteOnlyCell(sheet, value=None)
+    # openpyxl would store a string starting with "=" as a formula: force text.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"
+    return cell
+
+
+def _number_cell(sheet: Any, text: str) -> WriteOnlyCell:
+    """A number where the text is one, so spreadsheets can add it up; otherwise text."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return _text_cell(sheet, text)
+    if not number.is_finite():
+        return _text_cell(sheet, text)
+    value: int | Decimal = int(number) if number == number.to_integral_value() else number
+    return WriteOnlyCell(sheet, value=value)
