@@ -288,3 +288,34 @@ class JoinConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} · {self.consented_at:%Y-%m-%d}"
+
+
+class CohortReport(models.Model):
+    """A cohort report PDF, made in the background for a manager, with its progress."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reports")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, null=True, blank=True)
+    filters = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=20, blank=True)
+    file = models.FileField(upload_to="reports/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.created_at:%Y-%m-%d} · {self.state}"

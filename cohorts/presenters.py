@@ -4,8 +4,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.urls import translate_url
+from django.utils.translation import gettext as _
 
 from diagnostic.instrument import Instrument, localized
+from diagnostic.models import Sector, Settlement
 from diagnostic.presenters import answer_lines
 from diagnostic.stages import STAGES
 
@@ -168,3 +170,26 @@ def dashboard_charts(data: dict, language: str) -> dict:
         "stages": {"bars": stage_bars, "height": len(stage_bars) * 28},
         "spreads": {"rows": spreads, "height": len(spreads) * 34 + 6},
     }
+
+
+def filter_summary(filters) -> list[str]:
+    """The filters of a report or export in words, for its methods note."""
+    parts = []
+    if filters.settlement:
+        parts.append(
+            _("Type of place: %(value)s") % {"value": Settlement(filters.settlement).label}
+        )
+    if filters.women_led is not None:
+        parts.append(_("Led by a woman") if filters.women_led else _("Not led by a woman"))
+    if filters.sector:
+        parts.append(_("Main activity: %(value)s") % {"value": Sector(filters.sector).label})
+    if filters.size:
+        parts.append(_("Size: %(value)s") % {"value": filters.size})
+    if filters.region:
+        parts.append(_("State or province: %(value)s") % {"value": filters.region})
+    if filters.submitted_from or filters.submitted_to:
+        parts.append(
+            _("Submitted between %(start)s and %(end)s")
+            % {"start": filters.submitted_from or "…", "end": filters.submitted_to or "…"}
+        )
+    return parts

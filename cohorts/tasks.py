@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import imports
+from . import imports, reports
 
 
 # Up to 10,000 firms: well over the default limits, well under the broker's visibility timeout
@@ -12,3 +12,9 @@ def import_responses(job_id: int, language: str) -> bool:
     A failure is not retried here: the status page shows it with a button to try again.
     """
     return imports.import_run(job_id=job_id, language=language)
+
+
+@shared_task(soft_time_limit=900, time_limit=960)
+def render_cohort_report(report_id: int) -> bool:
+    """Make a cohort report PDF; a second delivery finds it claimed or done."""
+    return reports.report_run(report_id=report_id)

@@ -39,6 +39,10 @@ urlpatterns = [
     ),
     path("desk/invite/", views.invite, name="invite"),
     path("desk/dashboard/", views.dashboard, name="dashboard"),
+    path("desk/reports/new/", views.report_new, name="report_new"),
+    path("desk/reports/<int:pk>/", views.report, name="report"),
+    path("desk/reports/<int:pk>/again/", views.report_again, name="report_again"),
+    path("desk/reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("desk/cohorts/<int:cohort_pk>/exports/", export_views.exports, name="exports"),
     path(
         "desk/cohorts/<int:cohort_pk>/exports/assessments.csv",

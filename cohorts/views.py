@@ -6,9 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +25,7 @@ from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.services import roadmap_email
 
-from . import dashboards, presenters
+from . import dashboards, presenters, reports
 from .forms import (
     DashboardFilterForm,
     DeskFilterForm,
@@ -421,5 +429,58 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "stages": dashboards.STAGES,
         "small_cell": dashboards.SMALL_CELL,
         "cohort": chosen,
+        "reports": reports.reports_for(signed_in(request)),
     }
     return render(request, "cohorts/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def report_new(request: HttpRequest) -> HttpResponse:
+    """Ask for the cohort report PDF of the dashboard as filtered, in the manager's language."""
+    managed = cohorts_managed_by(request.user)
+    consultants = Membership.objects.filter(
+        organisation__in=managed.values("organisation"), role=Role.CONSULTANT
+    )
+    form = DashboardFilterForm(request.POST, cohorts=managed, consultants=consultants)
+    if not managed.exists() or not form.is_valid():
+        raise Http404
+    report = reports.report_request(
+        user=signed_in(request),
+        cohort=form.cleaned_data["cohort"],
+        filters=form.filters(),
+        language=get_language(),
+    )
+    if report is None:
+        raise Http404
+    return redirect("cohorts:report", pk=report.pk)
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    found = reports.report_for(signed_in(request), pk)
+    if found is None:
+        raise Http404
+    if request.GET.get("format") == "json":
+        return JsonResponse({"state": found.state, "progress": found.progress, "step": found.step})
+    return render(request, "cohorts/report.html", {"report": found})
+
+
+@login_required
+@require_POST
+def report_again(request: HttpRequest, pk: int) -> HttpResponse:
+    found = reports.report_for(signed_in(request), pk)
+    if found is None:
+        raise Http404
+    reports.report_retry(report=found)
+    return redirect("cohorts:report", pk=pk)
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    found = reports.report_for(signed_in(request), pk)
+    if found is None or found.state != found.State.DONE:
+        raise Http404
+    with translation.override(found.language):
+        filename = _("cohort-report.pdf")
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=filename)

@@ -24,6 +24,11 @@ document.addEventListener("DOMContentLoaded", function () {
     fetch(box.getAttribute("data-status-url"), {headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (data) {
+        var bar = box.querySelector("[data-progress]");
+        if (bar && typeof data.progress === "number") {
+          bar.value = data.progress;
+          box.querySelector("[data-progress-text]").textContent = data.progress;
+        }
         if (data.state === "done" || data.state === "failed") {
           clearInterval(timer);
           window.location.reload();

@@ -5,11 +5,17 @@ Ana and Beto are consultants (Beto in no team). Otto manages Puebla's chamber, e
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment, Membership, Organisation, Role
-from tests.factories import make_firm
+from cohorts.services import cohort_assessment_start
+from diagnostic.models import Assessment
+from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
+
+E = {"internet_access": "none", "sales_channels": ("in_person_only",)}
 
 
 @dataclass
@@ -67,3 +73,33 @@ def world(db, django_user_model) -> World:
             cohort=puebla_cohort, firm=make_firm(name="Talavera Poblana"), consultant=otto_m
         ),
     )
+
+
+def assess(enrolment, user, answers, *, days_ago=0) -> Assessment:
+    linked = cohort_assessment_start(enrolment=enrolment, user=user, language="es")
+    submit_answers(linked.assessment, answers)
+    when = timezone.now() - timedelta(days=days_ago)
+    Assessment.objects.filter(pk=linked.assessment_id).update(submitted_at=when)
+    return linked.assessment
+
+
+@pytest.fixture
+def cohort_of_twelve(world, instrument):
+    """Twelve firms: 7 at D (5 of them rural), 5 at E; 6 of the D firms came up from E."""
+    consultant = world.ana_firm.consultant
+    firms = []
+    for number in range(12):
+        settlement = "rural" if number < 5 else "city"
+        firm = make_firm(name=f"Firma {number}", settlement=settlement, employees=3)
+        firms.append(
+            Enrolment.objects.create(cohort=world.cohort, firm=firm, consultant=consultant)
+        )
+    for number, enrolment in enumerate(firms):
+        if number < 6:
+            assess(enrolment, world.ana, E, days_ago=150)
+            assess(enrolment, world.ana, SOCIAL_SELLER)
+        elif number == 6:
+            assess(enrolment, world.ana, SOCIAL_SELLER)
+        else:
+            assess(enrolment, world.ana, E)
+    return world.cohort

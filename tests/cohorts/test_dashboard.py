@@ -1,52 +1,15 @@
 """The programme dashboard: stored results aggregated, small cells suppressed, per organisation."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts.dashboards import Filters, breakdown, dashboard, suppress
 from cohorts.models import Cohort, Enrolment
-from cohorts.services import cohort_assessment_start
-from diagnostic.models import Assessment
-from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
+from tests.cohorts.conftest import E, assess
+from tests.factories import make_firm
 from tests.recommendations.conftest import real_instrument
 
 pytestmark = pytest.mark.django_db
-
-C = {**SOCIAL_SELLER, "sales_channels": ("social_media", "own_online_store")}
-E = {"internet_access": "none", "sales_channels": ("in_person_only",)}
-
-
-def assess(enrolment, user, answers, *, days_ago=0) -> Assessment:
-    linked = cohort_assessment_start(enrolment=enrolment, user=user, language="es")
-    submit_answers(linked.assessment, answers)
-    when = timezone.now() - timedelta(days=days_ago)
-    Assessment.objects.filter(pk=linked.assessment_id).update(submitted_at=when)
-    return linked.assessment
-
-
-@pytest.fixture
-def cohort_of_twelve(world, instrument):
-    """Twelve firms: 7 at D (5 of them rural), 5 at E; 6 of the D firms came up from E."""
-    consultant = world.ana_firm.consultant
-    firms = []
-    for number in range(12):
-        settlement = "rural" if number < 5 else "city"
-        firm = make_firm(name=f"Firma {number}", settlement=settlement, employees=3)
-        firms.append(
-            Enrolment.objects.create(cohort=world.cohort, firm=firm, consultant=consultant)
-        )
-    for number, enrolment in enumerate(firms):
-        if number < 6:
-            assess(enrolment, world.ana, E, days_ago=150)
-            assess(enrolment, world.ana, SOCIAL_SELLER)
-        elif number == 6:
-            assess(enrolment, world.ana, SOCIAL_SELLER)
-        else:
-            assess(enrolment, world.ana, E)
-    return world.cohort
 
 
 def figures(cohort, **filters):

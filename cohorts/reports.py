@@ -1,0 +1,150 @@
+"""Cohort report PDFs: asked for by a manager, made in the background, step by step."""
+
+import logging
+import uuid
+from dataclasses import asdict
+from datetime import date, timedelta
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from diagnostic.selectors import instrument_spec
+from diagnostic.services import instrument_get_or_load
+from recommendations.pdf import render_pdf
+
+from . import dashboards, presenters, tasks
+from .models import Cohort, CohortReport, Membership, Role
+
+logger = logging.getLogger(__name__)
+
+STALE_REPORT = timedelta(minutes=15)
+# The steps a report goes through, with the progress reached at the end of each.
+STEPS = (("figures", 35), ("segments", 65), ("rendering", 95))
+
+
+def filters_to_json(filters: dashboards.Filters) -> dict:
+    data = asdict(filters)
+    for key in ("submitted_from", "submitted_to"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
+
+
+def filters_from_json(data: dict) -> dashboards.Filters:
+    values = dict(data)
+    for key in ("submitted_from", "submitted_to"):
+        values[key] = date.fromisoformat(values[key]) if values.get(key) else None
+    return dashboards.Filters(**values)
+
+
+def report_request(
+    *, user: User, cohort: Cohort | None, filters: dashboards.Filters, language: str
+) -> CohortReport | None:
+    """Queue a report of one cohort (or all the organisation's) for a manager of it."""
+    membership = Membership.objects.filter(user=user, role=Role.MANAGER).first()
+    if membership is None or (cohort and cohort.organisation_id != membership.organisation_id):
+        return None
+    with transaction.atomic():
+        report = CohortReport.objects.create(
+            organisation_id=membership.organisation_id,
+            cohort=cohort,
+            filters=filters_to_json(filters),
+            language=language,
+            requested_by=user,
+        )
+        tasks.render_cohort_report.delay_on_commit(report.pk)
+    return report
+
+
+def report_retry(*, report: CohortReport) -> None:
+    with transaction.atomic():
+        retried = CohortReport.objects.filter(pk=report.pk, state=CohortReport.State.FAILED).update(
+            state=CohortReport.State.PENDING, error="", progress=0, step=""
+        )
+        if retried:
+            tasks.render_cohort_report.delay_on_commit(report.pk)
+
+
+def report_claim(*, report_id: int) -> bool:
+    stale = timezone.now() - STALE_REPORT
+    return bool(
+        CohortReport.objects.filter(pk=report_id)
+        .filter(
+            Q(state=CohortReport.State.PENDING)
+            | Q(state=CohortReport.State.RUNNING, updated_at__lt=stale)
+        )
+        .update(state=CohortReport.State.RUNNING, progress=0, step="", updated_at=timezone.now())
+    )
+
+
+def _progress(report_id: int, step: str, progress: int) -> None:
+    CohortReport.objects.filter(pk=report_id).update(
+        step=step, progress=progress, updated_at=timezone.now()
+    )
+
+
+def report_run(*, report_id: int) -> bool:
+    """Make the PDF of a claimed report, writing its progress as it goes."""
+    if not report_claim(report_id=report_id):
+        return False
+    report = CohortReport.objects.select_related("organisation", "cohort").get(pk=report_id)
+    try:
+        content = _render(report)
+    except Exception as error:  # shown on the report page with a retry button
+        logger.exception("Cohort report %s failed", report_id)
+        CohortReport.objects.filter(pk=report_id).update(
+            state=CohortReport.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return False
+    report.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
+    report.state = CohortReport.State.DONE
+    report.progress = 100
+    report.step = "done"
+    report.save(update_fields=["file", "state", "progress", "step", "updated_at"])
+    return True
+
+
+def _render(report: CohortReport) -> bytes:
+    cohorts = Cohort.objects.filter(organisation=report.organisation)
+    if report.cohort_id:
+        cohorts = cohorts.filter(pk=report.cohort_id)
+    filters = filters_from_json(report.filters)
+    instrument = instrument_spec(instrument_get_or_load())
+    with translation.override(report.language):
+        figures = dashboards.dashboard(cohorts, filters, instrument)
+        _progress(report.pk, "figures", STEPS[0][1])
+        breakdowns = [
+            (segment, dashboards.breakdown(cohorts, filters, segment))
+            for segment in ("settlement", "women_led", "sector", "size")
+        ]
+        _progress(report.pk, "segments", STEPS[1][1])
+        context = {
+            "report": report,
+            "figures": figures,
+            "charts": presenters.dashboard_charts(figures, report.language),
+            "breakdowns": breakdowns,
+            "stages": dashboards.STAGES,
+            "small_cell": dashboards.SMALL_CELL,
+            "instrument": instrument,
+            "filters": presenters.filter_summary(filters),
+        }
+        content = render_pdf("cohorts/report_pdf.html", context, language=report.language)
+    _progress(report.pk, "rendering", STEPS[2][1])
+    return content
+
+
+def reports_for(user: User) -> list[CohortReport]:
+    """The reports of the organisations this person manages, newest first."""
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
+    return list(
+        CohortReport.objects.filter(organisation__in=managed)
+        .select_related("cohort")
+        .order_by("-created_at")[:20]
+    )
+
+
+def report_for(user: User, pk: int) -> CohortReport | None:
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
+    return CohortReport.objects.filter(organisation__in=managed, pk=pk).first()
