@@ -11,21 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import (
-    Avg,
-    Count,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from diagnostic.instrument import Instrument
-from diagnostic.models import Assessment
+from diagnostic.models import Assessment, Score
 
 from .models import Cohort, CohortAssessment, Enrolment
 
@@ -95,61 +85,62 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
     )
 
 
-def _score(path: str) -> Cast:
-    return Cast(KT(f"result__scores__{path}__value"), FloatField())
-
-
 def dashboard(
     cohorts: QuerySet[Cohort], filters: Filters, instrument: Instrument
 ) -> dict[str, Any]:
     """Every figure of the dashboard and the cohort report, small cells suppressed."""
     enrolments = enrolments_in(cohorts, filters)
     enrolled = enrolments.count()
-    assessed_ids = enrolments.filter(latest_id__isnull=False).values("latest_id")
-    latest = Assessment.objects.filter(pk__in=assessed_ids)
+    latest_ids = _ranked_results(enrolments, filters, newest=True)
+    latest = Assessment.objects.filter(pk__in=latest_ids)
     assessed = latest.count()
     stages = dict(latest.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
     dimensions = [d for d in instrument.dimensions if d.scored]
     areas = [area for d in dimensions for area in d.areas]
-    means = latest.aggregate(
-        overall=Avg("overall_score"),
-        **{f"dimension_{d.code}": Avg(_score(f"dimensions__{d.code}")) for d in dimensions},
-        **{f"area_{a.code}": Avg(_score(f"areas__{a.code}")) for a in areas},
+    scores = Score.objects.filter(assessment_id__in=latest_ids)
+    pairs = list(
+        enrolments.filter(latest_id__isnull=False)
+        .exclude(first_id=F("latest_id"))
+        .values_list("first_stage", "latest_stage", "first_overall", "latest_overall")
     )
-    moved = enrolments.exclude(first_id=F("latest_id")).filter(latest_id__isnull=False)
-    transitions = dict(
-        ((first, last), n)
-        for first, last, n in moved.values_list("first_stage", "latest_stage")
-        .annotate(n=Count("id"))
-        .values_list("first_stage", "latest_stage", "n")
-    )
-    change = moved.aggregate(
-        change=Avg(
-            Cast(F("latest_overall"), IntegerField()) - Cast(F("first_overall"), IntegerField())
-        ),
-        firms=Count("id"),
-    )
+    summary = {
+        (kind, code): (mean, count)
+        for kind, code, mean, count in scores.values_list("kind", "code")
+        .annotate(mean=Avg("value"), count=Count("id"))
+        .values_list("kind", "code", "mean", "count")
+    }
+    overall = latest.aggregate(mean=Avg("overall_score"))["mean"]
+    transitions: dict[tuple[str, str], int] = {}
+    changes = []
+    for first_stage, last_stage, before, after in pairs:
+        transitions[(first_stage, last_stage)] = transitions.get((first_stage, last_stage), 0) + 1
+        if before is not None and after is not None:
+            changes.append(after - before)
     return {
         "enrolled": suppress(enrolled),
         "assessed": suppress(assessed),
         "completion": round(100 * assessed / enrolled) if enrolled >= SMALL_CELL else None,
         "stages": [(stage, suppress(stages.get(stage, 0))) for stage in STAGES],
         "undetermined": suppress(stages.get("", 0)),
-        "overall_mean": _mean(means["overall"], assessed),
+        "overall_mean": _mean(overall, assessed),
         "dimensions": [
             {
                 "code": d.code,
                 "name": d.name,
-                "mean": _mean(means[f"dimension_{d.code}"], assessed),
-                **_spread(latest, f"dimensions__{d.code}", assessed),
+                "mean": _mean(*summary.get(("dimension", d.code), (None, 0))),
+                **_spread(scores, d.code, summary.get(("dimension", d.code), (None, 0))[1]),
             }
             for d in dimensions
         ],
         "weakest_areas": sorted(
             (
-                {"code": a.code, "name": a.name, "mean": _mean(means[f"area_{a.code}"], assessed)}
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "mean": _mean(*summary.get(("area", a.code), (None, 0))),
+                }
                 for a in areas
-                if means[f"area_{a.code}"] is not None
+                if ("area", a.code) in summary
             ),
             key=lambda row: (row["mean"] is None, row["mean"] or 0),
         )[:5],
@@ -163,9 +154,30 @@ def dashboard(
                 if first in STAGES and last in STAGES and STAGES.index(last) < STAGES.index(first)
             )
         ),
-        "followed_up": suppress(change["firms"]),
-        "score_change": _mean(change["change"], change["firms"]),
+        "followed_up": suppress(len(pairs)),
+        "score_change": _mean(sum(changes) / len(changes), len(changes)) if changes else None,
     }
+
+
+def _ranked_results(enrolments: QuerySet[Any], filters: Filters, *, newest: bool) -> QuerySet[Any]:
+    """The ids of each enrolment's latest (or first) submitted assessment, as one subquery."""
+    links = CohortAssessment.objects.filter(
+        enrolment__in=enrolments.values("pk"), assessment__status=Assessment.Status.SUBMITTED
+    )
+    if filters.submitted_from:
+        links = links.filter(assessment__submitted_at__date__gte=filters.submitted_from)
+    if filters.submitted_to:
+        links = links.filter(assessment__submitted_at__date__lte=filters.submitted_to)
+    order = F("assessment__submitted_at").desc() if newest else F("assessment__submitted_at").asc()
+    return (
+        links.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("enrolment_id")], order_by=[order, F("pk").desc()]
+            )
+        )
+        .filter(rank=1)
+        .values("assessment_id")
+    )
 
 
 def _mean(value: float | None, firms: int) -> float | None:
@@ -174,15 +186,14 @@ def _mean(value: float | None, firms: int) -> float | None:
     return round(value, 1)
 
 
-def _spread(latest: QuerySet[Assessment], path: str, firms: int) -> dict[str, float | None]:
-    """Quartiles of a score, read in order from the database: three rows, whatever the size."""
-    scored = latest.annotate(score=_score(path)).filter(score__isnull=False).order_by("score", "pk")
-    count = scored.count()
-    if count < SMALL_CELL or firms < SMALL_CELL:
+def _spread(scores: QuerySet[Score], dimension: str, count: int) -> dict[str, float | None]:
+    """Quartiles of a dimension's score, read in order from the database: three small reads."""
+    if count < SMALL_CELL:
         return {"q1": None, "median": None, "q3": None, "scored": suppress(count)}
+    ordered = scores.filter(kind=Score.Kind.DIMENSION, code=dimension).order_by("value")
 
     def at(fraction: float) -> float:
-        return scored.values_list("score", flat=True)[int(round(fraction * (count - 1)))]
+        return float(ordered.values_list("value", flat=True)[int(round(fraction * (count - 1)))])
 
     return {"q1": at(0.25), "median": at(0.5), "q3": at(0.75), "scored": count}
 

@@ -149,6 +149,28 @@ class Answer(models.Model):
         return f"{self.item_code}={self.value}"
 
 
+class Score(models.Model):
+    """One stored 0–100 score of a submitted assessment, so reports aggregate it in SQL."""
+
+    class Kind(models.TextChoices):
+        DIMENSION = "dimension", _("Dimension")
+        AREA = "area", _("Area")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(max_length=64)
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "kind", "code"], name="one_score_each")
+        ]
+        indexes = [models.Index(fields=["kind", "code", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.code}={self.value}"
+
+
 class AnswerNote(models.Model):
     """A consultant's note on one item of an assisted assessment."""
 

@@ -23,8 +23,8 @@ from .flow import REVIEW
 from .instrument import Answer as AnswerValue
 from .instrument import Item, load_instrument_file, parse_instrument
 from .interchange import ParsedDiagnostic
-from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail
-from .scoring import SCORING_VERSION, score_answers
+from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail, Score
+from .scoring import SCORING_VERSION, ScoreResult, score_answers
 from .selectors import answers_for, instrument_spec
 from .stages import place_stage
 
@@ -181,15 +181,32 @@ def assessment_submit(*, assessment: Assessment) -> bool:
         "stage": placement.to_dict(),
     }
     now = timezone.now()
-    updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
-        status=Assessment.Status.SUBMITTED,
-        submitted_at=now,
-        updated_at=now,
-        overall_score=scores.overall.value,
-        stage=placement.stage or "",
-        result=result,
-    )
+    with transaction.atomic():
+        updated = Assessment.objects.filter(
+            pk=assessment.pk, status=Assessment.Status.DRAFT
+        ).update(
+            status=Assessment.Status.SUBMITTED,
+            submitted_at=now,
+            updated_at=now,
+            overall_score=scores.overall.value,
+            stage=placement.stage or "",
+            result=result,
+        )
+        if updated:
+            scores_store(assessment_id=assessment.pk, scores=scores)
     return bool(updated)
+
+
+def scores_store(*, assessment_id: int, scores: ScoreResult) -> None:
+    """The dimension and area scores as rows, replacing those of an earlier submission."""
+    Score.objects.filter(assessment_id=assessment_id).delete()
+    groups = ((Score.Kind.DIMENSION, scores.dimensions), (Score.Kind.AREA, scores.areas))
+    Score.objects.bulk_create(
+        Score(assessment_id=assessment_id, kind=kind, code=code, value=score.value)
+        for kind, group in groups
+        for code, score in group.items()
+        if score.value is not None
+    )
 
 
 def _from_json(value: Any) -> AnswerValue:

@@ -31,6 +31,7 @@ def main() -> None:
     os.environ["VAR_DIR"] = str(bench_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "scripts"))
     import django
 
     django.setup()
@@ -44,6 +45,9 @@ def main() -> None:
     roadmap_figures()
     queries_per_page()
     server_times(bench_dir)
+    import bench_cohort
+
+    bench_cohort.run()
 
 
 def database_label() -> str:
