@@ -51,12 +51,16 @@ def build(firms: int):
 
     def result_of(cleaned: dict) -> dict:
         scores, placement = score_answers(spec, cleaned), place_stage(cleaned)
-        return {
-            "scoring_version": SCORING_VERSION,
-            "instrument": spec.code,
-            "scores": scores.to_dict(),
-            "stage": placement.to_dict(),
-        }, scores.overall.value, placement.stage or ""
+        return (
+            {
+                "scoring_version": SCORING_VERSION,
+                "instrument": spec.code,
+                "scores": scores.to_dict(),
+                "stage": placement.to_dict(),
+            },
+            scores.overall.value,
+            placement.stage or "",
+        )
 
     for start in range(0, firms, BATCH):
         size = min(BATCH, firms - start)
