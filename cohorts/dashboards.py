@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from diagnostic.instrument import Instrument
 from diagnostic.models import Assessment, Score
+from recommendations.models import RoadmapSummary
 
 from .models import Cohort, CohortAssessment, Enrolment
 
 SMALL_CELL = 5
+TOP = 8  # actions and programmes listed
 STAGES = ("A", "B", "C", "D", "E")
 # Size bands by people working in the firm (OECD/EU micro, small, medium, large).
 SIZE_BANDS: dict[str, tuple[int, int | None]] = {
@@ -116,7 +118,25 @@ def dashboard(
         transitions[(first_stage, last_stage)] = transitions.get((first_stage, last_stage), 0) + 1
         if before is not None and after is not None:
             changes.append(after - before)
+    summary_rows = RoadmapSummary.objects.filter(assessment_id__in=latest_ids)
+    actions = (
+        summary_rows.filter(kind=RoadmapSummary.Kind.ACTION)
+        .values_list("code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "code")[:TOP]
+    )
+    fits = (
+        summary_rows.filter(kind=RoadmapSummary.Kind.PROGRAMME, eligible__in=("yes", "check"))
+        .values_list("code")
+        .annotate(
+            fits=Count("id", filter=Q(eligible="yes")),
+            to_check=Count("id", filter=Q(eligible="check")),
+        )
+        .order_by("-fits", "-to_check", "code")[:TOP]
+    )
     return {
+        "top_actions": [(code, suppress(n)) for code, n in actions],
+        "programme_fit": [(code, suppress(yes), suppress(check)) for code, yes, check in fits],
         "enrolled": suppress(enrolled),
         "assessed": suppress(assessed),
         "completion": round(100 * assessed / enrolled) if enrolled >= SMALL_CELL else None,

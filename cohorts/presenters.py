@@ -10,6 +10,7 @@ from diagnostic.instrument import Instrument, localized
 from diagnostic.models import Sector, Settlement
 from diagnostic.presenters import answer_lines
 from diagnostic.stages import STAGES
+from recommendations.models import Action, Programme
 
 from .models import CohortAssessment
 
@@ -193,3 +194,21 @@ def filter_summary(filters) -> list[str]:
             % {"start": filters.submitted_from or "…", "end": filters.submitted_to or "…"}
         )
     return parts
+
+
+def recommended(figures: dict, language: str) -> dict:
+    """The most recommended actions and the programmes that fit most firms, by name."""
+    action_codes = [code for code, _n in figures["top_actions"]]
+    programme_codes = [code for code, _yes, _check in figures["programme_fit"]]
+    titles = dict(Action.objects.filter(code__in=action_codes).values_list("code", "title"))
+    names = dict(Programme.objects.filter(code__in=programme_codes).values_list("code", "name"))
+    return {
+        "actions": [
+            {"name": localized(titles.get(code), language) or code, "firms": n}
+            for code, n in figures["top_actions"]
+        ],
+        "programmes": [
+            {"name": localized(names.get(code), language) or code, "fits": yes, "to_check": check}
+            for code, yes, check in figures["programme_fit"]
+        ],
+    }

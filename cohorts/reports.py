@@ -124,6 +124,7 @@ def _render(report: CohortReport) -> bytes:
             "report": report,
             "figures": figures,
             "charts": presenters.dashboard_charts(figures, report.language),
+            "recommended": presenters.recommended(figures, report.language),
             "breakdowns": breakdowns,
             "stages": dashboards.STAGES,
             "small_cell": dashboards.SMALL_CELL,

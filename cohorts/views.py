@@ -422,6 +422,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "form": form,
         "figures": figures,
         "charts": presenters.dashboard_charts(figures, get_language()),
+        "recommended": presenters.recommended(figures, get_language()),
         "breakdowns": [
             (segment, dashboards.breakdown(cohorts, filters, segment))
             for segment in ("settlement", "women_led", "sector", "size")

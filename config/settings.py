@@ -209,6 +209,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DIAGNOSTIC_INSTRUMENT = os.environ.get("DIAGNOSTIC_INSTRUMENT", "mydigitalsme-v1")
 # Who may change an assessment run by a programme's consultant (see diagnostic/access.py).
 ASSISTED_EDIT_POLICY = "cohorts.selectors.assessment_editable_by"
+# What else happens once an assessment is submitted: dotted paths of functions taking
+# `assessment_id`, called after the commit (here: keep its roadmap's summary for reports).
+AFTER_SUBMIT = ["recommendations.services.roadmap_summary_queue"]
 # A draft nobody touched for this many days can no longer be resumed.
 DRAFT_RESUME_DAYS = env_int("DRAFT_RESUME_DAYS", 180)
 

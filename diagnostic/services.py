@@ -6,6 +6,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, ProtectedError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -194,6 +196,11 @@ def assessment_submit(*, assessment: Assessment) -> bool:
         )
         if updated:
             scores_store(assessment_id=assessment.pk, scores=scores)
+            for hook in settings.AFTER_SUBMIT:
+                # robust: a failing follow-up (say, the broker is down) never undoes a submit
+                transaction.on_commit(
+                    partial(import_string(hook), assessment_id=assessment.pk), robust=True
+                )
     return bool(updated)
 
 

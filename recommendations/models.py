@@ -203,3 +203,24 @@ class RoadmapPDF(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.language} {self.state}"
+
+
+class RoadmapSummary(models.Model):
+    """What the roadmap of a submitted assessment recommends: kept so reports count it in SQL."""
+
+    class Kind(models.TextChoices):
+        ACTION = "action", _("Action")
+        PROGRAMME = "programme", _("Programme")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="roadmap_summary"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(max_length=64)
+    eligible = models.CharField(max_length=5, blank=True)  # programmes: "yes", "check" or "no"
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.kind} {self.code}"

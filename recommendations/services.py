@@ -22,7 +22,7 @@ from diagnostic.selectors import instrument_spec
 from . import tasks
 from .catalogue import ActionSpec, Catalogue, ProgrammeSpec, ProviderSpec
 from .csv_io import read_csv, write_csv
-from .models import Action, Programme, Provider, RoadmapPDF
+from .models import Action, Programme, Provider, RoadmapPDF, RoadmapSummary
 from .parsing import parse_action, parse_all, parse_programme, parse_provider
 from .pdf import render_roadmap_pdf
 from .presenters import roadmap_context
@@ -247,3 +247,36 @@ def catalogue_get_or_load(*, instrument: InstrumentSpec) -> Catalogue:
     if not Action.objects.exists():
         catalogue_load(instrument=instrument)
     return catalogue_current()
+
+
+def roadmap_summary_queue(*, assessment_id: int) -> None:
+    """After a submit: keep what the roadmap recommends, in the background."""
+    tasks.store_roadmap_summary.delay(assessment_id)
+
+
+def roadmap_summary_store(*, assessment_id: int) -> None:
+    """The roadmap's actions and programme verdicts of a submitted assessment, replaced whole."""
+    assessment = (
+        Assessment.objects.select_related("instrument", "firm")
+        .filter(pk=assessment_id, status=Assessment.Status.SUBMITTED)
+        .first()
+    )
+    if assessment is None:
+        return
+    with translation.override(assessment.language):
+        roadmap = roadmap_for_assessment(assessment, today=timezone.localdate())
+    rows = [
+        RoadmapSummary(assessment=assessment, kind=RoadmapSummary.Kind.ACTION, code=chosen.code)
+        for chosen in roadmap.actions
+    ] + [
+        RoadmapSummary(
+            assessment=assessment,
+            kind=RoadmapSummary.Kind.PROGRAMME,
+            code=match.programme.code,
+            eligible=match.eligible,
+        )
+        for match in (*roadmap.programmes, *roadmap.not_eligible)
+    ]
+    with transaction.atomic():
+        RoadmapSummary.objects.filter(assessment=assessment).delete()
+        RoadmapSummary.objects.bulk_create(rows)

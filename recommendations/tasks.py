@@ -38,3 +38,11 @@ def email_roadmap_pdf(self, email_id: int) -> bool:
         if self.request.retries >= self.max_retries:
             outbound_email_give_up(email_id=email_id)
         raise
+
+
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=10, max_retries=3, soft_time_limit=60, time_limit=90
+)
+def store_roadmap_summary(assessment_id: int) -> None:
+    """Idempotent: the summary of an assessment is replaced whole each time."""
+    services.roadmap_summary_store(assessment_id=assessment_id)

@@ -95,3 +95,45 @@ def test_a_manager_sees_only_their_organisations_cohorts(client, world, cohort_o
     response = client.get(reverse("cohorts:dashboard"), {"cohort": cohort_of_twelve.pk})
     assert response.status_code == 200
     assert "error-summary" in response.text or response.context["cohort"] is None
+
+
+def test_the_most_recommended_actions_and_fitting_programmes_are_counted(
+    world, instrument, django_capture_on_commit_callbacks
+):
+    from recommendations.models import RoadmapSummary
+    from recommendations.services import catalogue_load
+    from tests.factories import SOCIAL_SELLER
+
+    catalogue_load(instrument=real_instrument())
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(6):
+            enrolment = Enrolment.objects.create(
+                cohort=world.cohort, firm=make_firm(name=f"Vende por redes {number}")
+            )
+            assess(enrolment, world.ana, SOCIAL_SELLER)
+    assert RoadmapSummary.objects.filter(kind="action").exists()
+    result = figures(world.cohort)
+    top_code, firms = result["top_actions"][0]
+    assert firms == 6
+    first = RoadmapSummary.objects.filter(kind="action", code=top_code).first()
+    assert first is not None
+    programmes = dict((code, (yes, check)) for code, yes, check in result["programme_fit"])
+    assert programmes, "firms in Mexico City have programmes that fit"
+    assert all(yes is None or yes >= 5 for yes, _check in programmes.values())
+
+
+def test_a_failing_summary_never_undoes_a_submit(
+    client, instrument, monkeypatch, django_capture_on_commit_callbacks
+):
+    from diagnostic.models import Assessment
+    from tests.factories import SOCIAL_SELLER, make_assessment
+
+    def broken(**kwargs):
+        raise ConnectionError("the broker is down")
+
+    monkeypatch.setattr("recommendations.services.roadmap_summary_queue", broken)
+    assessment = make_assessment(answers=SOCIAL_SELLER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("diagnostic:review", kwargs={"token": assessment.token}))
+    assert response.status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
