@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from diagnostic.instrument import Instrument
@@ -207,15 +219,22 @@ def _mean(value: float | None, firms: int) -> float | None:
 
 
 def _spread(scores: QuerySet[Score], dimension: str, count: int) -> dict[str, float | None]:
-    """Quartiles of a dimension's score, read in order from the database: three small reads."""
+    """Quartiles of a dimension's score: the three rows at those ranks, in one query."""
     if count < SMALL_CELL:
         return {"q1": None, "median": None, "q3": None, "scored": suppress(count)}
-    ordered = scores.filter(kind=Score.Kind.DIMENSION, code=dimension).order_by("value")
-
-    def at(fraction: float) -> float:
-        return float(ordered.values_list("value", flat=True)[int(round(fraction * (count - 1)))])
-
-    return {"q1": at(0.25), "median": at(0.5), "q3": at(0.75), "scored": count}
+    ranks = {fraction: int(round(fraction * (count - 1))) + 1 for fraction in (0.25, 0.5, 0.75)}
+    at_rank = dict(
+        scores.filter(kind=Score.Kind.DIMENSION, code=dimension)
+        .annotate(rank=Window(RowNumber(), order_by=[F("value").asc(), F("pk").asc()]))
+        .filter(rank__in=set(ranks.values()))
+        .values_list("rank", "value")
+    )
+    return {
+        "q1": float(at_rank[ranks[0.25]]),
+        "median": float(at_rank[ranks[0.5]]),
+        "q3": float(at_rank[ranks[0.75]]),
+        "scored": count,
+    }
 
 
 def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list[dict[str, Any]]:
@@ -225,26 +244,38 @@ def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list
         "women_led": "firm__women_led",
         "sector": "firm__sector",
         "region": "firm__region",
-        "consultant": "consultant__user__username",
+        "consultant": "cohort_link__enrolment__consultant__user__username",
     }.get(segment)
-    enrolments = enrolments_in(cohorts, filters).filter(latest_id__isnull=False)
+    # Each firm's latest result, found once by the database (a window function).
+    latest = Assessment.objects.filter(
+        pk__in=_ranked_results(enrolments_in(cohorts, filters), filters, newest=True)
+    )
+    rows: dict[Any, dict[str, int]] = {}
     if segment == "size":
-        rows = {}
-        for band, (low, high) in SIZE_BANDS.items():
-            in_band = enrolments.filter(firm__employees__gte=low)
-            if high is not None:
-                in_band = in_band.filter(firm__employees__lte=high)
-            rows[band] = dict(
-                in_band.values_list("latest_stage")
-                .annotate(n=Count("id"))
-                .values_list("latest_stage", "n")
-            )
-    elif field:
-        rows = {}
+        band = Case(
+            *(
+                When(
+                    Q(firm__employees__gte=low)
+                    & (Q(firm__employees__lte=high) if high is not None else Q()),
+                    then=Value(name),
+                )
+                for name, (low, high) in SIZE_BANDS.items()
+            ),
+            default=Value(""),
+        )
         for value, stage, n in (
-            enrolments.values_list(field, "latest_stage")
+            latest.annotate(band=band)
+            .values_list("band", "stage")
             .annotate(n=Count("id"))
-            .values_list(field, "latest_stage", "n")
+            .values_list("band", "stage", "n")
+        ):
+            rows.setdefault(value, {})[stage] = n
+        rows = {name: rows[name] for name in SIZE_BANDS if name in rows}
+    elif field:
+        for value, stage, n in (
+            latest.values_list(field, "stage")
+            .annotate(n=Count("id"))
+            .values_list(field, "stage", "n")
         ):
             rows.setdefault(value, {})[stage] = n
     else:
