@@ -117,7 +117,7 @@ def _render(report: CohortReport) -> bytes:
         _progress(report.pk, "figures", STEPS[0][1])
         breakdowns = [
             (segment, dashboards.breakdown(cohorts, filters, segment))
-            for segment in ("settlement", "women_led", "sector", "size")
+            for segment in dashboards.SEGMENTS
         ]
         _progress(report.pk, "segments", STEPS[1][1])
         context = {

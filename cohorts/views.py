@@ -425,7 +425,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "recommended": presenters.recommended(figures, get_language()),
         "breakdowns": [
             (segment, dashboards.breakdown(cohorts, filters, segment))
-            for segment in ("settlement", "women_led", "sector", "size")
+            for segment in dashboards.SEGMENTS
         ],
         "stages": dashboards.STAGES,
         "small_cell": dashboards.SMALL_CELL,

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.cohorts.conftest import world  # noqa: F401 - the named people, for journeys
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
