@@ -27,6 +27,17 @@ def status_choices() -> list[tuple[str, Any]]:
     return [("", _("Any status"))] + [(code, labels[code]) for code in STATUSES]
 
 
+def person_name(membership: Membership) -> str:
+    return membership.user.get_full_name() or membership.user.get_username()
+
+
+def offer_cohorts_and_consultants(form: forms.BaseForm, cohorts, consultants) -> None:
+    """Limit a form's cohort and consultant choices to what the person may pick."""
+    form.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+    form.fields["consultant"].queryset = consultants  # type: ignore[attr-defined]
+    form.fields["consultant"].label_from_instance = person_name  # type: ignore[attr-defined]
+
+
 class DeskFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by business name"), required=False, max_length=100)
     cohort = forms.ModelChoiceField(
@@ -58,11 +69,7 @@ class EnrolForm(ProfileForm):
 
     def __init__(self, *args, cohorts, consultants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
-        self.fields["consultant"].queryset = consultants  # type: ignore[attr-defined]
-        self.fields["consultant"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda membership: membership.user.get_full_name() or membership.user.get_username()
-        )
+        offer_cohorts_and_consultants(self, cohorts, consultants)
 
     def profile(self) -> dict:
         return {name: self.cleaned_data[name] for name in ProfileForm.Meta.fields}
@@ -105,9 +112,7 @@ class InvitationForm(forms.Form):
         field.queryset = Membership.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation, role=Role.COORDINATOR
         ).select_related("user")
-        field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda membership: membership.user.get_full_name() or membership.user.get_username()
-        )
+        field.label_from_instance = person_name  # type: ignore[attr-defined]
 
     def clean(self):
         cleaned = self.cleaned_data
@@ -219,11 +224,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, cohorts, consultants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
-        self.fields["consultant"].queryset = consultants  # type: ignore[attr-defined]
-        self.fields["consultant"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda membership: membership.user.get_full_name() or membership.user.get_username()
-        )
+        offer_cohorts_and_consultants(self, cohorts, consultants)
 
     def filters(self) -> "Filters":
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
