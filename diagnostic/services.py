@@ -110,6 +110,13 @@ def assessment_start(*, language: str) -> Assessment:
     )
 
 
+def assessment_token_rotate(*, assessment: Assessment) -> str:
+    """A new resume link; the old one stops working at once (a link shared by mistake)."""
+    assessment.token = secrets.token_urlsafe(32)
+    assessment.save(update_fields=["token", "updated_at"])
+    return assessment.token
+
+
 def firm_profile_save(*, assessment: Assessment, profile: dict, step: str, language: str) -> Firm:
     """Create or update the assessment's firm from a validated profile."""
     with transaction.atomic():

@@ -23,6 +23,7 @@ from .services import (
     answers_save,
     assessment_delete,
     assessment_start,
+    assessment_token_rotate,
     assessment_submit,
     firm_profile_save,
     resume_link_email,
@@ -180,6 +181,16 @@ def email_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
             request,
             _("We are sending the link to %(email)s.") % {"email": email.to},
         )
+    return redirect(_step_url(assessment, request.POST.get("step", "")))
+
+
+@require_POST
+@with_assessment(draft_only=False)
+def new_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    assessment_token_rotate(assessment=assessment)
+    messages.success(request, _("Here is your new link. The old one no longer works."))
+    if assessment.is_submitted:
+        return redirect("diagnostic:result", token=assessment.token)
     return redirect(_step_url(assessment, request.POST.get("step", "")))
 
 

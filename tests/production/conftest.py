@@ -1,0 +1,10 @@
+import pytest
+
+from diagnostic.selectors import instrument_spec
+from recommendations.services import catalogue_load
+from tests.cohorts.conftest import world  # noqa: F401 - the named people
+
+
+@pytest.fixture
+def catalogue(instrument):
+    catalogue_load(instrument=instrument_spec(instrument))
