@@ -23,8 +23,8 @@ from .services import (
     answers_save,
     assessment_delete,
     assessment_start,
-    assessment_token_rotate,
     assessment_submit,
+    assessment_token_rotate,
     firm_profile_save,
     resume_link_email,
 )

@@ -4,8 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.http import HttpRequest
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 
