@@ -2,7 +2,8 @@
 
 A journey asks for `visit`: a fresh browser page in one language on one screen. Journeys
 marked `every_language_and_screen` run in Spanish and English on a phone and a desktop;
-the others in Spanish on a phone and English on a desktop, unless screenshots are wanted.
+the others in Spanish on a phone and English on a desktop, unless screenshots are wanted;
+a test may also name its own with `@pytest.mark.parametrize("way", [("es", "desktop")])`.
 """
 
 import os
@@ -46,7 +47,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_generate_tests(metafunc):
-    if "way" in metafunc.fixturenames:
+    chosen = any(mark.args[0] == "way" for mark in metafunc.definition.iter_markers("parametrize"))
+    if "way" in metafunc.fixturenames and not chosen:
         everything = SCREENSHOTS or metafunc.definition.get_closest_marker(
             "every_language_and_screen"
         )
@@ -111,6 +113,8 @@ class Visit:
 @pytest.fixture
 def visit(browser, live_server, way):
     language, screen = way
-    context = browser.new_context(locale=BROWSER_LOCALES[language], **SCREENS[screen])
+    context = browser.new_context(
+        locale=BROWSER_LOCALES[language], reduced_motion="reduce", **SCREENS[screen]
+    )
     yield Visit(page=context.new_page(), base=live_server.url, language=language, screen=screen)
     context.close()
