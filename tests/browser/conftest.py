@@ -87,6 +87,7 @@ class Visit:
 
     def log_in(self, username: str) -> None:
         self.goto("/accounts/login/")
+        self.screenshot("login")
         self.page.get_by_label(self.say("Nombre de usuario", "Username")).fill(username)
         self.page.get_by_label(self.say("Contraseña", "Password")).fill(PASSWORD)
         self.page.get_by_role("button", name=self.say("Iniciar sesión", "Log in")).click()
@@ -105,7 +106,10 @@ class Visit:
             return
         path = Path(SCREENSHOTS) / f"{page_type}-{self.language}-{self.screen}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+        # The whole page, down to a few screens: enough to see it, small enough to commit.
+        height = min(self.page.evaluate("document.documentElement.scrollHeight"), 3000)
+        clip = {"x": 0, "y": 0, "width": self.page.viewport_size["width"], "height": height}
+        self.page.screenshot(path=path, full_page=True, clip=clip, caret="hide")
         # 256 colours keep text sharp and the file a fraction of its size.
         Image.open(path).convert("RGB").quantize(colors=256).save(path, optimize=True)
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cohorts.models import CohortAssessment
+from cohorts.models import CohortAssessment, ReviewEvent
 from diagnostic.models import Assessment
 from tests.browser.test_owner_journey import answer, option
 
@@ -82,7 +82,10 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
     visit.log_out()
 
     # Five months later, Ana's follow-up starts from the last answers; the firm now sells online.
-    Assessment.objects.update(submitted_at=timezone.now() - timedelta(days=152))
+    five_months_ago = timezone.now() - timedelta(days=152)
+    Assessment.objects.update(created_at=five_months_ago, submitted_at=five_months_ago)
+    CohortAssessment.objects.update(created_at=five_months_ago)
+    ReviewEvent.objects.update(created_at=five_months_ago)
     visit.log_in("ana")
     page.get_by_role("link", name=firm).click()
     page.get_by_role("button", name=say("Iniciar un seguimiento", "Start a follow-up")).click()
