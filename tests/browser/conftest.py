@@ -97,6 +97,7 @@ class Visit:
 
     def fits_the_screen(self) -> bool:
         """Nothing sticks out sideways: the page never scrolls horizontally."""
+        self.page.wait_for_load_state()  # with its stylesheets
         width = self.page.viewport_size["width"]
         return self.page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -106,6 +107,7 @@ class Visit:
             return
         path = Path(SCREENSHOTS) / f"{page_type}-{self.language}-{self.screen}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.wait_for_load_state()
         # The whole page, down to a few screens: enough to see it, small enough to commit.
         height = min(self.page.evaluate("document.documentElement.scrollHeight"), 3000)
         clip = {"x": 0, "y": 0, "width": self.page.viewport_size["width"], "height": height}

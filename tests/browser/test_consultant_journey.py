@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cohorts.models import CohortAssessment, ReviewEvent
 from diagnostic.models import Assessment
@@ -26,7 +27,7 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
     channels = say("¿Por qué canales le compran sus clientes?", "Through which channels do")
 
     visit.log_in("ana")
-    assert page.get_by_role("heading", name=say("Sus negocios", "Your firms")).is_visible()
+    expect(page.get_by_role("heading", name=say("Sus negocios", "Your firms"))).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("desk")
     page.get_by_role("link", name=firm).click()
@@ -46,9 +47,9 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
     )
     for _step in range(4):
         continue_button.click()
-    assert page.get_by_text("Señal solo en la plaza").is_visible()
+    expect(page.get_by_text("Señal solo en la plaza")).to_be_visible()
     submit_button.click()
-    assert page.get_by_text(say("usted está aquí", "you are here")).is_visible()
+    expect(page.get_by_text(say("usted está aquí", "you are here"))).to_be_visible()
     visit.log_out()
 
     visit.log_in("carlos")
@@ -62,12 +63,12 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
     page.get_by_role(
         "button", name=say("Devolver al consultor o consultora", "Return to the consultant")
     ).click()
-    assert page.get_by_text("Pregunte por las ventas en redes").is_visible()
+    expect(page.get_by_text("Pregunte por las ventas en redes")).to_be_visible()
     visit.log_out()
 
     visit.log_in("ana")
     page.get_by_role("link", name=firm).click()
-    assert page.get_by_text("Pregunte por las ventas en redes").is_visible()
+    expect(page.get_by_text("Pregunte por las ventas en redes")).to_be_visible()
     page.get_by_role("link", name=say("Continuar la evaluación", "Continue the assessment")).click()
     submit_button.click()
     visit.log_out()
@@ -75,9 +76,9 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
     visit.log_in("carlos")
     page.get_by_role("link", name=firm).click()
     page.get_by_role("button", name=say("Marcar como revisada", "Mark as reviewed")).click()
-    assert page.get_by_text(
-        say("Marcada como revisada", "Marked as reviewed"), exact=True
-    ).is_visible()
+    expect(
+        page.get_by_text(say("Marcada como revisada", "Marked as reviewed"), exact=True)
+    ).to_be_visible()
     assert CohortAssessment.objects.get().review == "reviewed"
     visit.log_out()
 
@@ -90,11 +91,8 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
     page.get_by_role("link", name=firm).click()
     page.get_by_role("button", name=say("Iniciar un seguimiento", "Start a follow-up")).click()
     continue_button.click()
-    assert (
-        page.get_by_role("note")
-        .filter(has_text=say("vienen de la última evaluación", "come from the last assessment"))
-        .is_visible()
-    )
+    prefilled = say("vienen de la última evaluación", "come from the last assessment")
+    expect(page.get_by_role("note").filter(has_text=prefilled)).to_be_visible()
     assert option(page, connection, say("Solo datos móviles", "Mobile data only")).is_checked()
     for _step in range(2):
         continue_button.click()
@@ -102,17 +100,17 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
     for _step in range(3):
         continue_button.click()
     submit_button.click()
-    assert page.get_by_text(say("usted está aquí", "you are here")).is_visible()
+    expect(page.get_by_text(say("usted está aquí", "you are here"))).to_be_visible()
 
     visit.goto("/desk/")
     page.get_by_role("link", name=firm).click()
     progress = page.get_by_role("region", name=say("Avance", "Progress"))
-    assert progress.get_by_text(say("D → C en 5 meses", "D → C in 5 months")).is_visible()
-    assert progress.get_by_role(
-        "img", name=say("Puntaje por dimensión", "Score by dimension")
-    ).is_visible()
-    assert progress.get_by_text(
-        say("En nuestra propia tienda en línea", "In our own online store")
-    ).is_visible()
+    expect(progress.get_by_text(say("D → C en 5 meses", "D → C in 5 months"))).to_be_visible()
+    expect(
+        progress.get_by_role("img", name=say("Puntaje por dimensión", "Score by dimension"))
+    ).to_be_visible()
+    expect(
+        progress.get_by_text(say("En nuestra propia tienda en línea", "In our own online store"))
+    ).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("firm")

@@ -5,6 +5,7 @@ it is on screen with a visible focus ring.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from diagnostic.models import Assessment
 
@@ -29,13 +30,13 @@ def test_an_owner_completes_the_diagnostic_with_the_keyboard_alone(visit, instru
     # The first Tab reaches the skip link, which shows itself and jumps to the content.
     keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Saltar al contenido principal")
-    assert has_focus(skip_link)
+    expect(skip_link).to_be_focused()
     assert skip_link.bounding_box()["height"] >= 24  # no longer hidden: a target to see
     assert_focus_is_visible(page)
     keyboard.press("Enter")
-    assert has_focus(page.locator("main"))
+    expect(page.locator("main")).to_be_focused()
     keyboard.press("Tab")
-    assert has_focus(page.get_by_role("button", name="Comenzar el diagnóstico"))
+    expect(page.get_by_role("button", name="Comenzar el diagnóstico")).to_be_focused()
     press_enter_and_wait(page)
 
     # Continuing with nothing filled in: the error summary takes the focus, and its first
@@ -44,12 +45,12 @@ def test_an_owner_completes_the_diagnostic_with_the_keyboard_alone(visit, instru
     tab_to(page, continue_button)
     press_enter_and_wait(page)
     error_summary = page.get_by_role("alert").filter(has_text="Hay un problema")
-    assert has_focus(error_summary)
+    expect(error_summary).to_be_focused()
     assert_focus_is_visible(page)
     keyboard.press("Tab")
-    assert has_focus(error_summary.get_by_role("link").first)
+    expect(error_summary.get_by_role("link").first).to_be_focused()
     keyboard.press("Enter")
-    assert has_focus(page.get_by_label("Nombre de su negocio"))
+    expect(page.get_by_label("Nombre de su negocio")).to_be_focused()
     assert_focus_is_visible(page)
     keyboard.type("Herbolaria Coyoacán")
     country = page.get_by_role("combobox", name="País")
@@ -61,7 +62,7 @@ def test_an_owner_completes_the_diagnostic_with_the_keyboard_alone(visit, instru
         keyboard.press("ArrowDown")
     keyboard.press("Tab")
     region = page.get_by_label("Estado, provincia o departamento")
-    assert has_focus(region)
+    expect(region).to_be_focused()
     # One step back with Shift+Tab: the country is chosen, and the focus shows it.
     keyboard.press("Shift+Tab")
     assert has_focus(country) and country.input_value() == "MX"
@@ -74,7 +75,7 @@ def test_an_owner_completes_the_diagnostic_with_the_keyboard_alone(visit, instru
     keyboard.type("4")
     press_enter_and_wait(page)  # submits the form, as Continue does
 
-    assert page.get_by_text("Paso 2 de 6").is_visible()
+    expect(page.get_by_text("Paso 2 de 6")).to_be_visible()
     choose_with_arrows(
         page, "¿Cómo se conecta su negocio a internet?", "Datos móviles que funcionan bien"
     )
@@ -93,15 +94,15 @@ def test_an_owner_completes_the_diagnostic_with_the_keyboard_alone(visit, instru
     for step in ("Paso 5 de 6", "Paso 6 de 6", "Revise sus respuestas"):
         tab_to(page, continue_button)
         press_enter_and_wait(page)
-        assert page.get_by_text(step).first.is_visible()
+        expect(page.get_by_text(step).first).to_be_visible()
 
     tab_to(page, page.get_by_role("button", name="Enviar y ver mi resultado"))
     press_enter_and_wait(page)
-    assert page.get_by_text("Vendedor en redes sociales — usted está aquí").is_visible()
+    expect(page.get_by_text("Vendedor en redes sociales — usted está aquí")).to_be_visible()
     assert Assessment.objects.get().stage == "D"
     tab_to(page, page.get_by_role("link", name="Vea su hoja de ruta"))
     press_enter_and_wait(page)
-    assert page.get_by_role("heading", name="Su hoja de ruta digital").is_visible()
+    expect(page.get_by_role("heading", name="Su hoja de ruta digital")).to_be_visible()
 
 
 def press_enter_and_wait(page) -> None:

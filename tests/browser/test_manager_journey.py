@@ -4,6 +4,7 @@ and takes the report PDF and the cohort's data as CSV."""
 import csv
 
 import pytest
+from playwright.sync_api import expect
 
 from cohorts import reports, tasks
 from cohorts.models import Enrolment
@@ -30,7 +31,7 @@ def test_a_manager_filters_the_dashboard_and_downloads_the_report_and_data(
 
     visit.log_in("maria")
     page.get_by_role("link", name=say("Tablero del programa", "Programme dashboard")).click()
-    assert page.get_by_role("heading", name=say("Cifras clave", "Key figures")).is_visible()
+    expect(page.get_by_role("heading", name=say("Cifras clave", "Key figures"))).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("dashboard")
 
@@ -39,22 +40,25 @@ def test_a_manager_filters_the_dashboard_and_downloads_the_report_and_data(
     page.get_by_label(say("Tipo de localidad", "Type of place")).select_option("rural")
     page.get_by_role("button", name=say("Mostrar", "Show")).click()
     assert "settlement=rural" in page.url
-    assert page.get_by_role(
-        "heading", name=say("Tablero del programa", "Programme dashboard") + ": Pueblos Digitales"
-    ).is_visible()
+    expect(
+        page.get_by_role(
+            "heading",
+            name=say("Tablero del programa", "Programme dashboard") + ": Pueblos Digitales",
+        )
+    ).to_be_visible()
 
     page.get_by_role(
         "button",
         name=say("Preparar el informe en PDF de estas cifras", "Prepare the report PDF of these"),
     ).click()
-    assert page.get_by_role(
-        "heading", name=say("Informe de la cohorte", "Cohort report")
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name=say("Informe de la cohorte", "Cohort report"))
+    ).to_be_visible()
     progress_bar = page.get_by_role(
         "progressbar", name=say("Preparando su informe", "Preparing your report")
     )
-    assert progress_bar.is_visible()
-    assert page.get_by_text(say("esperando su turno", "waiting for its turn")).is_visible()
+    expect(progress_bar).to_be_visible()
+    expect(page.get_by_text(say("esperando su turno", "waiting for its turn"))).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("report")
     reports.report_run(report_id=queued.pop())

@@ -4,7 +4,10 @@ Every control is found by its role and its visible name in the page's language, 
 label, legend or button text breaks the journey.
 """
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from diagnostic.models import Assessment
@@ -31,8 +34,8 @@ def test_an_owner_completes_the_diagnostic_and_keeps_the_roadmap_pdf(visit):
     error_summary = page.get_by_role("alert").filter(
         has_text=say("Hay un problema", "There is a problem")
     )
-    assert error_summary.is_visible()
-    assert page.title().startswith("Error:")
+    expect(error_summary).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
     visit.screenshot("profile-errors")
     page.get_by_label(say("Nombre de su negocio", "Name of your business")).fill(
         "Herbolaria Coyoacán"
@@ -53,7 +56,7 @@ def test_an_owner_completes_the_diagnostic_and_keeps_the_roadmap_pdf(visit):
     assert visit.fits_the_screen()
     continue_button.click()
 
-    assert page.get_by_text(say("Paso 2 de 6", "Step 2 of 6")).is_visible()
+    expect(page.get_by_text(say("Paso 2 de 6", "Step 2 of 6"))).to_be_visible()
     answer(
         page,
         say("¿Cómo se conecta su negocio a internet?", "How does your business connect"),
@@ -63,7 +66,7 @@ def test_an_owner_completes_the_diagnostic_and_keeps_the_roadmap_pdf(visit):
     visit.screenshot("questionnaire")
     continue_button.click()
 
-    assert page.get_by_text(say("Paso 3 de 6", "Step 3 of 6")).is_visible()
+    expect(page.get_by_text(say("Paso 3 de 6", "Step 3 of 6"))).to_be_visible()
     online = say("¿Dónde pueden encontrar su negocio en internet?", "Where can customers find")
     answer(
         page, online, say("Una página o perfil en redes sociales", "A page or profile on social")
@@ -78,10 +81,10 @@ def test_an_owner_completes_the_diagnostic_and_keeps_the_roadmap_pdf(visit):
     answer(page, channels, in_person_only)
     answer(page, channels, whatsapp)
     continue_button.click()
-    assert error_summary.is_visible()
-    assert page.get_by_text(
-        say("no se puede combinar", "can’t be combined"), exact=False
-    ).first.is_visible()
+    expect(error_summary).to_be_visible()
+    expect(
+        page.get_by_text(say("no se puede combinar", "can’t be combined"), exact=False).first
+    ).to_be_visible()
     assert option(page, channels, whatsapp).is_checked()
     option(page, channels, in_person_only).uncheck()
     answer(page, channels, say("En redes sociales", "On social networks"))
@@ -97,28 +100,32 @@ def test_an_owner_completes_the_diagnostic_and_keeps_the_roadmap_pdf(visit):
     address = resume_link.input_value()
     page.goto("about:blank")
     page.goto(address)
-    assert page.get_by_text(say("Paso 5 de 6", "Step 5 of 6")).is_visible()
+    expect(page.get_by_text(say("Paso 5 de 6", "Step 5 of 6"))).to_be_visible()
     continue_button.click()
-    assert page.get_by_text(say("Paso 6 de 6", "Step 6 of 6")).is_visible()
+    expect(page.get_by_text(say("Paso 6 de 6", "Step 6 of 6"))).to_be_visible()
     continue_button.click()
 
-    assert page.get_by_role(
-        "heading",
-        name=say(
-            "Revise sus respuestas antes de enviarlas", "Check your answers before you submit"
-        ),
-    ).is_visible()
-    assert page.get_by_text("Herbolaria Coyoacán").is_visible()
+    expect(
+        page.get_by_role(
+            "heading",
+            name=say(
+                "Revise sus respuestas antes de enviarlas", "Check your answers before you submit"
+            ),
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("Herbolaria Coyoacán")).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("review")
     page.get_by_role(
         "button", name=say("Enviar y ver mi resultado", "Submit and see my result")
     ).click()
 
-    assert page.get_by_text(
-        say("Vendedor en redes sociales — usted está aquí", "Social seller — you are here")
-    ).is_visible()
-    assert page.get_by_text(say("Para llegar a la etapa C", "To reach stage C")).is_visible()
+    expect(
+        page.get_by_text(
+            say("Vendedor en redes sociales — usted está aquí", "Social seller — you are here")
+        )
+    ).to_be_visible()
+    expect(page.get_by_text(say("Para llegar a la etapa C", "To reach stage C"))).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("result")
     assessment = Assessment.objects.get()
@@ -126,12 +133,12 @@ def test_an_owner_completes_the_diagnostic_and_keeps_the_roadmap_pdf(visit):
 
     # The roadmap, then its PDF, kept on the device.
     page.get_by_role("link", name=say("Vea su hoja de ruta", "See your roadmap")).click()
-    assert page.get_by_role(
-        "heading", name=say("Su hoja de ruta digital", "Your digital roadmap")
-    ).is_visible()
-    assert page.get_by_text(
-        say("Necesario para la etapa C", "Needed for stage C")
-    ).first.is_visible()
+    expect(
+        page.get_by_role("heading", name=say("Su hoja de ruta digital", "Your digital roadmap"))
+    ).to_be_visible()
+    expect(
+        page.get_by_text(say("Necesario para la etapa C", "Needed for stage C")).first
+    ).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("roadmap")
     page.get_by_role("button", name=say("Preparar el PDF", "Prepare the PDF")).click()
