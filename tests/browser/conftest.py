@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page
+from playwright.sync_api import Page, sync_playwright
 
 from tests.cohorts.conftest import world  # noqa: F401 - the named people, for journeys
 
@@ -58,8 +58,6 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium package.")
     with sync_playwright() as playwright:
