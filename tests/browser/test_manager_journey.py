@@ -26,7 +26,7 @@ def test_a_manager_filters_the_dashboard_and_downloads_the_report_and_data(
         assess(enrolment, world.ana, SOCIAL_SELLER if number % 2 else E)
     # The report waits in the queue until this test, as the worker, renders it.
     queued: list[int] = []
-    monkeypatch.setattr(tasks.render_cohort_report, "delay_on_commit", queued.append)
+    monkeypatch.setattr(tasks.render_cohort_report, "delay", queued.append)
     page, say = visit.page, visit.say
 
     visit.log_in("maria")
