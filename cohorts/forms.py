@@ -88,7 +88,8 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = Visit.Mode.choices  # type: ignore[attr-defined]
-        self.initial.setdefault("day", timezone.localdate())
+        # An ISO date: what <input type="date"> shows whatever the page's language.
+        self.initial.setdefault("day", timezone.localdate().isoformat())
 
     def clean_day(self):
         day = self.cleaned_data["day"]
@@ -152,6 +153,11 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+    def __init__(self, linked_pk: int, *args, **kwargs):
+        """One per assessment on a firm's page, each with its own element ids."""
+        super().__init__(*args, auto_id=f"id_review{linked_pk}_%s", **kwargs)
+        self.linked_pk = linked_pk
 
 
 def consent_text(cohort: Cohort) -> str:
