@@ -56,9 +56,14 @@ class DeskFilterForm(forms.Form):
 class EnrolForm(ProfileForm):
     """A new client firm: its profile, the cohort and who assesses it."""
 
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none())
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.none(), empty_label=_("Choose a cohort")
+    )
     consultant = forms.ModelChoiceField(
-        label=_("Consultant"), queryset=Membership.objects.none(), required=False
+        label=_("Consultant"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Choose a consultant"),
     )
     external_id = forms.CharField(
         label=_("Programme's own id (optional)"), max_length=100, required=False
@@ -105,6 +110,7 @@ class InvitationForm(forms.Form):
         label=_("In the team of (consultants only)"),
         queryset=Membership.objects.none(),
         required=False,
+        empty_label=_("No team"),
     )
 
     def __init__(self, *args, organisation, **kwargs):
