@@ -12,7 +12,7 @@ from django.utils import translation
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import load_instrument
-from tests.quality.site import Page, build_programme, crawl_site
+from tests.quality.site import Page, Site, build_programme, crawl_site, neutral_texts
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "quality" / "node_modules"
 
@@ -36,7 +36,7 @@ def system_tool(name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def site_pages(django_db_setup, django_db_blocker) -> list[Page]:
+def site(django_db_setup, django_db_blocker) -> Site:
     """Every page type as each role in each language, fetched once; the data is rolled back."""
     with (
         django_db_blocker.unblock(),
@@ -47,8 +47,14 @@ def site_pages(django_db_setup, django_db_blocker) -> list[Page]:
         with TestCase.captureOnCommitCallbacks(execute=True):
             programme = build_programme(get_user_model())
         pages = [page for code, _name in settings.LANGUAGES for page in crawl_site(programme, code)]
+        found = Site(pages=pages, neutral_texts=neutral_texts())
         transaction.set_rollback(True)
-    return pages
+    return found
+
+
+@pytest.fixture(scope="session")
+def site_pages(site) -> list[Page]:
+    return site.pages
 
 
 @pytest.fixture(scope="session")

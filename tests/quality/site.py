@@ -7,16 +7,20 @@ folder (valid HTML, accessibility, translations, page weight) all check the same
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_countries import countries
 
 from cohorts.models import (
     CohortAssessment,
@@ -34,10 +38,19 @@ from recommendations.selectors import catalogue_version
 from recommendations.services import catalogue_load
 from tests.cohorts.conftest import E, World, assess, build_world
 from tests.factories import SOCIAL_SELLER, age, make_assessment, make_firm
+from tests.quality.texts import normalised
 from tests.recommendations.conftest import real_instrument
 
 PASSWORD = "una-clave-larga-9"
 QUESTION_STEPS = ("readiness", "marketing", "ecommerce", "operations", "culture")
+
+
+@dataclass(frozen=True)
+class Site:
+    """The pages of every type, and the texts that read the same in every language."""
+
+    pages: list["Page"]
+    neutral_texts: set[str]
 
 
 @dataclass(frozen=True)
@@ -339,3 +352,28 @@ def crawl_manager_pages(maria: Visitor, scene: Scene) -> None:
 
 def bad_import_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("respuestas.csv", b"external_id,name\nA1,\n", content_type="text/csv")
+
+
+DATA_APPS = {"diagnostic", "cohorts", "recommendations"}
+
+
+def neutral_texts() -> set[str]:
+    """Texts a page shows the same in every language: what people typed or imported (names,
+    e-mail addresses, notes, links), country names and month names."""
+    texts: set[str] = set()
+    for model in apps.get_models():
+        if model._meta.app_label in DATA_APPS or model is get_user_model():
+            fields = [
+                field.name
+                for field in model._meta.concrete_fields
+                if isinstance(field, models.CharField | models.TextField) and not field.choices
+            ]
+            for row in model.objects.values_list(*fields) if fields else ():
+                texts |= {normalised(value) for value in row if value}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts |= {str(name) for name in dict(countries).values()}
+            for month in range(1, 13):
+                day = date(2026, month, 1)
+                texts |= {formats.date_format(day, "M"), formats.date_format(day, "F")}
+    return {text for text in texts if text}

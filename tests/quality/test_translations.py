@@ -5,16 +5,25 @@ text of the instrument or the recommendations catalogue) that is not also a Span
 ("No", "Total" and "WhatsApp" are both); an English page fails the same way on Spanish
 texts. Short texts (one or two words) count only when a whole text node is exactly that
 text; longer ones count wherever they appear, so a translated sentence with an English
-phrase glued in is caught too.
+phrase glued in is caught too. A text that never went through the catalogue is caught as
+the same text on every language's version of a page.
 """
 
+import re
 from collections import defaultdict
 
 import polib
 import pytest
 from django.conf import settings
 
-from tests.quality.texts import BASE, content_pairs, pieces, texts_by_language, visible_texts
+from tests.quality.texts import (
+    BASE,
+    content_pairs,
+    normalised,
+    pieces,
+    texts_by_language,
+    visible_texts,
+)
 
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 # Proper names, and each language's own name, which the language switcher shows as it is.
@@ -40,6 +49,7 @@ SAME_IN_BOTH = {
     "Lulus Local Food",
     *settings.LANGUAGE_NAMES.values(),
 }
+WORD = re.compile(r"[^\W\d_]{3}")
 LONG = 3  # words: a text this long is looked for inside text nodes, not only as a whole node
 
 
@@ -102,3 +112,28 @@ def test_no_page_type_shows_the_other_languages_texts(site_pages, language):
     assert not problems, f"texts in the wrong language on {len(problems)} pages:\n{report}"
     checked = {page.language for page in site_pages}
     assert checked >= {"en", language}
+
+
+def test_no_page_type_shows_the_same_words_in_every_language(site):
+    """Catches a text that never went through the catalogue: the same on every language's
+    version of a page, once names, addresses and other typed-in data are set aside."""
+    versions = defaultdict(list)
+    for page in site.pages:
+        versions[page.role, page.name].append(set(visible_texts(page.html)))
+    neutral = site.neutral_texts | {normalised(text) for text in SAME_IN_BOTH}
+    data = re.compile(
+        "|".join(rf"\b{re.escape(text)}\b" for text in sorted(neutral, key=len, reverse=True))
+    )
+    problems = {
+        f"{role} · {name}": left
+        for (role, name), texts in versions.items()
+        if len(texts) == len(settings.LANGUAGES)
+        if (
+            left := sorted(
+                text for text in set.intersection(*texts) if WORD.search(data.sub(" ", text))
+            )
+        )
+    }
+    report = "\n".join(f"{page}: {texts}" for page, texts in problems.items())
+    assert not problems, f"the same text in every language on {len(problems)} pages:\n{report}"
+    assert len(versions) > 50
