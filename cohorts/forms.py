@@ -160,9 +160,9 @@ class ReturnForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, linked_pk: int, *args, **kwargs):
+    def __init__(self, linked_pk: int, data=None):
         """One per assessment on a firm's page, each with its own element ids."""
-        super().__init__(*args, auto_id=f"id_review{linked_pk}_%s", **kwargs)
+        super().__init__(data, auto_id=f"id_review{linked_pk}_%s")
         self.linked_pk = linked_pk
 
 

@@ -1,9 +1,10 @@
 """Every page type of the site, as each role sees it, in each language.
 
-`crawl_site` sets up a small world (an owner's drafts and results, Sonora's programme with
-its manager, coordinator and consultants), then fetches every kind of page through Django's
-test client, error states included, and returns the HTML of each. The quality gates in this
-folder (valid HTML, accessibility, translations, page weight) all check the same list.
+`build_programme` sets up Sonora's programme with its manager, coordinator and consultants;
+`crawl_site` adds an owner's drafts and results in one language, then fetches every kind of
+page through Django's test client, error states included, and returns the HTML of each.
+The quality gates in this folder (valid HTML, accessibility, translations, page weight) all
+check the same list.
 """
 
 from dataclasses import dataclass
@@ -41,7 +42,6 @@ from tests.factories import SOCIAL_SELLER, age, make_assessment, make_firm
 from tests.quality.texts import normalised
 from tests.recommendations.conftest import real_instrument
 
-PASSWORD = "una-clave-larga-9"
 QUESTION_STEPS = ("readiness", "marketing", "ecommerce", "operations", "culture")
 
 
@@ -83,25 +83,33 @@ class Visitor:
         with translation.override(self.language):
             return reverse(name, kwargs=kwargs)
 
-    def get(self, name: str, url: str, status: int = 200, *, questionnaire: bool = False):
-        response = self.client.get(url, follow=True)
-        return self._keep(name, response, status, questionnaire)
+    def get(self, name: str, url: str, status: int = 200, *, questionnaire: bool = False) -> None:
+        self._keep(name, self.client.get(url, follow=True), status, questionnaire)
 
     def post(
-        self, name: str, url: str, data: dict, status: int = 200, *, questionnaire: bool = False
-    ):
+        self,
+        name: str,
+        url: str,
+        data: dict,
+        *,
+        questionnaire: bool = False,
+        refused: bool = True,
+    ) -> None:
+        """Send a form; unless told otherwise, the form is refused and the page says why."""
         response = self.client.post(url, data, follow=True)
-        return self._keep(name, response, status, questionnaire)
+        self._keep(name, response, 200, questionnaire)
+        shows_errors = "is-invalid" in response.text or "alert-danger" in response.text
+        assert shows_errors == refused, f"{self.role} {name}: errors shown {shows_errors}"
 
-    def _keep(self, name: str, response, status: int, questionnaire: bool):
-        where = response.redirect_chain[-1][0] if response.redirect_chain else response.request
-        url = where if isinstance(where, str) else response.request["PATH_INFO"]
+    def _keep(self, name: str, response, status: int, questionnaire: bool) -> None:
+        """Keep the page shown at the end of any redirects, at the address it was shown at."""
+        chain = response.redirect_chain
+        url = chain[-1][0] if chain else response.request["PATH_INFO"]
         assert response.status_code == status, f"{self.role} {name} {url}: {response.status_code}"
         assert response["Content-Type"].startswith("text/html"), f"{name}: not a page"
         self.pages.append(
             Page(name, self.role, self.language, url, status, response.text, questionnaire)
         )
-        return response
 
 
 @dataclass
@@ -193,9 +201,6 @@ def build_programme(django_user_model) -> Programme:
     """Sonora's programme with enough assessed firms that the dashboard shows its figures."""
     catalogue_load(instrument=real_instrument())
     world = build_world(django_user_model)
-    for user in (world.maria, world.carlos, world.ana, world.beto):
-        user.set_password(PASSWORD)
-        user.save()
     consultant = world.ana_firm.consultant
     firms = [
         world.cohort.enrolments.create(
@@ -260,7 +265,7 @@ def crawl_owner_pages(owner: Visitor, scene: Scene) -> None:
     owner.get("roadmap PDF status", owner.url("recommendations:pdf", token=submitted.token))
     delete = owner.url("diagnostic:delete", token=scene.throwaway.token)
     owner.get("delete confirm", delete)
-    owner.post("deleted", delete, {})
+    owner.post("deleted", delete, {}, refused=False)
     owner.get("link unknown", owner.url("diagnostic:profile", token="no-such-link"), 404)
     owner.get("link expired", owner.url("diagnostic:profile", token=scene.expired.token), 410)
     owner.get("join code", owner.url("cohorts:join_code"))
@@ -277,7 +282,7 @@ def crawl_account_pages(visitor: Visitor, scene: Scene) -> None:
     visitor.post("login failed", login, {"username": "ana", "password": "not-the-password"})
     reset = visitor.url("cohorts:password_reset")
     visitor.get("password reset", reset)
-    visitor.post("password reset sent", reset, {"email": scene.world.ana.email})
+    visitor.post("password reset sent", reset, {"email": scene.world.ana.email}, refused=False)
     ana = scene.world.ana
     confirm = visitor.url(
         "cohorts:password_reset_confirm",
