@@ -10,7 +10,6 @@ from django.db import transaction
 from django.test import TestCase
 from django.utils import translation
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import load_instrument
 from tests.quality.site import Page, Site, build_programme, crawl_site, neutral_texts
 
@@ -55,16 +54,3 @@ def site(django_db_setup, django_db_blocker) -> Site:
 @pytest.fixture(scope="session")
 def site_pages(site) -> list[Page]:
     return site.pages
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium, started as the browser journeys start it."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
