@@ -6,7 +6,7 @@ PYTHON ?= $(shell scripts/find-python)
 INSTALLED := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run serve test bench lint messages translations clean
+.PHONY: setup run serve test bench lint messages translations clean quality-tools
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
@@ -37,9 +37,21 @@ run: setup
 serve: $(INSTALLED)
 	scripts/serve
 
-test: $(INSTALLED) translations lint
+test: $(INSTALLED) translations lint quality-tools
 	@scripts/ensure-debian-packages chromium chromium
 	$(PY) -m pytest
+
+# The quality gates' npm tools (Nu HTML checker, axe-core, Lighthouse), pinned by
+# tools/quality/package-lock.json; reinstalled when the lock file changes.
+QUALITY_TOOLS := tools/quality/node_modules/.installed
+
+$(QUALITY_TOOLS): tools/quality/package.json tools/quality/package-lock.json
+	@scripts/ensure-debian-packages npm npm
+	@scripts/ensure-debian-packages java openjdk-17-jre-headless
+	cd tools/quality && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+quality-tools: $(QUALITY_TOOLS)
 
 bench: setup
 	$(PY) scripts/bench.py

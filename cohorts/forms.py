@@ -56,9 +56,14 @@ class DeskFilterForm(forms.Form):
 class EnrolForm(ProfileForm):
     """A new client firm: its profile, the cohort and who assesses it."""
 
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none())
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.none(), empty_label=_("Choose a cohort")
+    )
     consultant = forms.ModelChoiceField(
-        label=_("Consultant"), queryset=Membership.objects.none(), required=False
+        label=_("Consultant"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Choose a consultant"),
     )
     external_id = forms.CharField(
         label=_("Programme's own id (optional)"), max_length=100, required=False
@@ -88,7 +93,8 @@ class VisitForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = Visit.Mode.choices  # type: ignore[attr-defined]
-        self.initial.setdefault("day", timezone.localdate())
+        # An ISO date: what <input type="date"> shows whatever the page's language.
+        self.initial.setdefault("day", timezone.localdate().isoformat())
 
     def clean_day(self):
         day = self.cleaned_data["day"]
@@ -104,6 +110,7 @@ class InvitationForm(forms.Form):
         label=_("In the team of (consultants only)"),
         queryset=Membership.objects.none(),
         required=False,
+        empty_label=_("No team"),
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -152,6 +159,11 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+    def __init__(self, linked_pk: int, data=None):
+        """One per assessment on a firm's page, each with its own element ids."""
+        super().__init__(data, auto_id=f"id_review{linked_pk}_%s")
+        self.linked_pk = linked_pk
 
 
 def consent_text(cohort: Cohort) -> str:

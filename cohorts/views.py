@@ -218,14 +218,20 @@ def firm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cohorts/firm.html", _firm_context(request, enrolment, VisitForm()))
 
 
-def _firm_context(request: HttpRequest, enrolment, visit_form: VisitForm) -> dict:
+def _firm_context(
+    request: HttpRequest, enrolment, visit_form: VisitForm, returned: ReturnForm | None = None
+) -> dict:
+    history = presenters.history(cohort_assessments_for(enrolment), get_language())
+    for row in history:
+        row["review_form"] = (
+            returned if returned and returned.linked_pk == row["pk"] else ReturnForm(row["pk"])
+        )
     return {
         "can_review": (reviewer := reviewer_membership(request.user, enrolment)) is not None,
         "can_export": reviewer is not None and reviewer.role == Role.MANAGER,
-        "review_form": ReturnForm(),
         "enrolment": enrolment,
         "status": enrolment_status(enrolment),
-        "history": presenters.history(cohort_assessments_for(enrolment), get_language()),
+        "history": history,
         "progress": presenters.progress(
             cohort_assessments_for(enrolment),
             instrument_spec(instrument_get_or_load()),
@@ -304,10 +310,9 @@ def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
             assessment_mark_reviewed(linked=linked, actor=signed_in(request))
             messages.success(request, _("The assessment is marked as reviewed."))
         else:
-            form = ReturnForm(request.POST)
+            form = ReturnForm(linked.pk, request.POST)
             if not form.is_valid():
-                context = _firm_context(request, enrolment, VisitForm())
-                context["review_form"] = form
+                context = _firm_context(request, enrolment, VisitForm(), returned=form)
                 return render(request, "cohorts/firm.html", context)
             comment = form.cleaned_data["comment"]
             assessment_return(linked=linked, actor=signed_in(request), comment=comment)

@@ -31,7 +31,8 @@ def question(field: BoundField) -> dict:
             if kind == "select" or value != ""
         ]
     widget = field.field.widget
-    attrs = dict(widget.attrs)
+    # Boolean attributes (autofocus) are written bare; false ones are left out.
+    attrs = {name: value for name, value in widget.attrs.items() if value is not False}
     describedby = " ".join(
         part
         for part, present in (
@@ -42,6 +43,8 @@ def question(field: BoundField) -> dict:
     )
     return {
         "field": field,
+        # "item-<name>" with the default ids, so links such as the review page's stay stable.
+        "item_id": "item-" + field.auto_id.removeprefix("id_"),
         "kind": kind,
         "choices": choices,
         "describedby": describedby,

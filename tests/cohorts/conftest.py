@@ -42,6 +42,10 @@ def person(django_user_model, name: str):
 
 @pytest.fixture
 def world(db, django_user_model) -> World:
+    return build_world(django_user_model)
+
+
+def build_world(django_user_model) -> World:
     sonora = Organisation.objects.create(name="Secretaría de Economía de Sonora")
     puebla = Organisation.objects.create(name="Cámara de Comercio de Puebla")
     maria, carlos, ana, beto, otto = (
