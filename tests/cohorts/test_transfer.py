@@ -154,7 +154,7 @@ def test_the_export_holds_all_kinds_of_records(sonora):
     assert data["cohorts"][0]["imports"][0]["created_count"] == 2
 
 
-def test_no_password_hash_leaves_and_new_people_set_their_own(sonora, tmp_path):
+def test_no_password_hash_leaves_and_new_people_set_their_own(sonora, tmp_path, client, mailoutbox):
     data = export()
     assert "password" not in json.dumps(data)
     assert {person["username"] for person in data["people"]} == {"maria", "carlos", "ana", "beto"}
@@ -165,8 +165,10 @@ def test_no_password_hash_leaves_and_new_people_set_their_own(sonora, tmp_path):
 
     maria = get_user_model().objects.get(username="maria")
     assert maria.email == "maria@example.org"
-    assert not maria.has_usable_password()
+    assert not maria.check_password("una-clave-larga-9")
     assert maria.profile.language == "es"
+    client.post(reverse("cohorts:password_reset"), {"email": "maria@example.org"})
+    assert [mail.to for mail in mailoutbox] == [["maria@example.org"]]
 
 
 def test_people_who_are_still_here_keep_their_accounts(sonora, tmp_path):

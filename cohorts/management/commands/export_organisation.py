@@ -29,7 +29,7 @@ class Command(BaseCommand):
             with open(options["output"], "w", encoding="utf-8") as output:
                 output.write(text + "\n")
         except OSError as error:
-            message = _("Cannot write %(file)s: %(error)s.")
+            message = _("Cannot write %(file)s: %(error)s")
             raise CommandError(
                 message % {"file": options["output"], "error": error.strerror}
             ) from None

@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 with open(options["file"], encoding="utf-8") as source:
                     text = source.read()
         except (OSError, UnicodeDecodeError) as error:
-            message = _("Cannot read %(file)s: %(error)s.")
+            message = _("Cannot read %(file)s: %(error)s")
             raise CommandError(message % {"file": options["file"], "error": error}) from None
         try:
             organisation = organisation_import(data=read_file_data(text))
