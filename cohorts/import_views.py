@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from diagnostic.interchange import InterchangeError, import_csv_template
+from diagnostic.jobs import job_is_stalled
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 
@@ -17,7 +18,6 @@ from .imports import (
     IMPORT_MAX_BYTES,
     cohorts_for_importer,
     import_create,
-    import_is_stalled,
     import_jobs_for_user,
     import_retry,
 )
@@ -99,7 +99,7 @@ def import_status(request: HttpRequest, job_pk: int) -> HttpResponse:
     context = {
         "job": job,
         "percent": job.processed * 100 // job.total if job.total else 100,
-        "stalled": import_is_stalled(job),
+        "stalled": job_is_stalled(job),
     }
     return render(request, "cohorts/import_status.html", context)
 

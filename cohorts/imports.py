@@ -8,7 +8,6 @@ a second delivery of the task, the same file uploaded twice) never makes duplica
 
 import logging
 import uuid
-from datetime import timedelta
 
 from django.contrib.auth.models import User as AuthUser
 from django.core.files.base import ContentFile
@@ -25,6 +24,7 @@ from diagnostic.interchange import (
     parse_import_csv,
     parse_import_json,
 )
+from diagnostic.jobs import STALE_AFTER, job_claim
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import (
     answers_save,
@@ -45,7 +45,6 @@ IMPORTER_ROLES = (Role.MANAGER, Role.COORDINATOR)
 # The page shows progress every this many firms; each write also tells that the run is alive.
 PROGRESS_EVERY = 25
 # A run that has written no progress for this long was lost with its worker: claim it again.
-STALE_IMPORT = timedelta(minutes=15)
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xls", ".ods", ".numbers")
 # Zip (xlsx, ods) and the old binary Office format.
 SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -136,14 +135,9 @@ def import_create(
     return job
 
 
-def import_is_stalled(job: ImportJob) -> bool:
-    """A run that stopped without saying so: its worker was killed, or lost for too long."""
-    return job.state == ImportJob.State.RUNNING and job.updated_at < timezone.now() - STALE_IMPORT
-
-
 def import_retry(*, job: ImportJob, language: str) -> bool:
     """Queue a failed or stalled import again; it skips the firms imported before."""
-    stale = timezone.now() - STALE_IMPORT
+    stale = timezone.now() - STALE_AFTER
     with transaction.atomic():
         retried = (
             ImportJob.objects.filter(pk=job.pk)
@@ -158,32 +152,25 @@ def import_retry(*, job: ImportJob, language: str) -> bool:
     return bool(retried)
 
 
-def import_claim(*, job_id: int) -> bool:
-    """Take an import for this worker; False when it is done, failed or another worker has it."""
-    stale = timezone.now() - STALE_IMPORT
-    return bool(
-        ImportJob.objects.filter(pk=job_id)
-        .filter(
-            Q(state=ImportJob.State.PENDING)
-            | Q(state=ImportJob.State.RUNNING, updated_at__lt=stale)
-        )
-        .update(
-            state=ImportJob.State.RUNNING,
-            processed=0,
-            created_count=0,
-            skipped_count=0,
-            problems=[],
-            updated_at=timezone.now(),
-        )
+def import_claim(*, job_id: int, task_id: str = "") -> bool:
+    """Take an import for this task; False when it is done, failed or another task has it."""
+    return job_claim(
+        ImportJob,
+        pk=job_id,
+        task_id=task_id,
+        processed=0,
+        created_count=0,
+        skipped_count=0,
+        problems=[],
     )
 
 
-def import_run(*, job_id: int, language: str) -> bool:
+def import_run(*, job_id: int, language: str, task_id: str = "") -> bool:
     """Import a claimed job's file firm by firm; False when it wasn't ours to run or it failed.
 
     Problems are written in `language`, the language of the person who asked for the import.
     """
-    if not import_claim(job_id=job_id):
+    if not import_claim(job_id=job_id, task_id=task_id):
         return False
     job = ImportJob.objects.select_related("cohort").get(pk=job_id)
     created = skipped = 0

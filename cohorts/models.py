@@ -262,6 +262,7 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to="imports/")
     file_format = models.CharField(max_length=10)  # "csv" or "json"
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
@@ -307,6 +308,7 @@ class CohortReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=20, blank=True)
     file = models.FileField(upload_to="reports/", blank=True)

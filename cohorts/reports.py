@@ -3,14 +3,14 @@
 import logging
 import uuid
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 
+from diagnostic.jobs import job_claim
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.pdf import render_pdf
@@ -20,7 +20,6 @@ from .models import Cohort, CohortReport, Membership, Role
 
 logger = logging.getLogger(__name__)
 
-STALE_REPORT = timedelta(minutes=15)
 # The steps a report goes through, with the progress reached at the end of each.
 STEPS = (("figures", 35), ("segments", 65), ("rendering", 95))
 
@@ -67,16 +66,8 @@ def report_retry(*, report: CohortReport) -> None:
             tasks.render_cohort_report.delay_on_commit(report.pk)
 
 
-def report_claim(*, report_id: int) -> bool:
-    stale = timezone.now() - STALE_REPORT
-    return bool(
-        CohortReport.objects.filter(pk=report_id)
-        .filter(
-            Q(state=CohortReport.State.PENDING)
-            | Q(state=CohortReport.State.RUNNING, updated_at__lt=stale)
-        )
-        .update(state=CohortReport.State.RUNNING, progress=0, step="", updated_at=timezone.now())
-    )
+def report_claim(*, report_id: int, task_id: str = "") -> bool:
+    return job_claim(CohortReport, pk=report_id, task_id=task_id, progress=0, step="")
 
 
 def _progress(report_id: int, step: str, progress: int) -> None:
@@ -85,9 +76,9 @@ def _progress(report_id: int, step: str, progress: int) -> None:
     )
 
 
-def report_run(*, report_id: int) -> bool:
+def report_run(*, report_id: int, task_id: str = "") -> bool:
     """Make the PDF of a claimed report, writing its progress as it goes."""
-    if not report_claim(report_id=report_id):
+    if not report_claim(report_id=report_id, task_id=task_id):
         return False
     report = CohortReport.objects.select_related("organisation", "cohort").get(pk=report_id)
     try:

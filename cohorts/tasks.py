@@ -5,16 +5,16 @@ from . import imports, reports
 
 # Up to 10,000 firms: well over the default limits, well under the broker's visibility timeout
 # (an hour), so a message is never delivered twice while its first run is still going.
-@shared_task(soft_time_limit=1800, time_limit=1860)
-def import_responses(job_id: int, language: str) -> bool:
+@shared_task(bind=True, soft_time_limit=1800, time_limit=1860)
+def import_responses(self, job_id: int, language: str) -> bool:
     """Import one queued file; a second delivery finds the job claimed or done.
 
     A failure is not retried here: the status page shows it with a button to try again.
     """
-    return imports.import_run(job_id=job_id, language=language)
+    return imports.import_run(job_id=job_id, language=language, task_id=self.request.id)
 
 
-@shared_task(soft_time_limit=900, time_limit=960)
-def render_cohort_report(report_id: int) -> bool:
+@shared_task(bind=True, soft_time_limit=900, time_limit=960)
+def render_cohort_report(self, report_id: int) -> bool:
     """Make a cohort report PDF; a second delivery finds it claimed or done."""
-    return reports.report_run(report_id=report_id)
+    return reports.report_run(report_id=report_id, task_id=self.request.id)

@@ -188,6 +188,7 @@ class RoadmapPDF(models.Model):
     language = models.CharField(max_length=10)
     catalogue_version = models.CharField(max_length=64)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="roadmaps/", blank=True)
     error = models.TextField(blank=True)

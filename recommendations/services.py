@@ -2,20 +2,20 @@
 
 import logging
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import yaml
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostic.instrument import Instrument as InstrumentSpec
+from diagnostic.jobs import job_claim
 from diagnostic.models import Assessment, OutboundEmail
 from diagnostic.selectors import instrument_spec
 
@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 # A render that has been "running" this long was lost with its worker: it may be claimed again.
-STALE_RENDER = timedelta(minutes=15)
 
 
 class CatalogueError(Exception):
@@ -161,19 +160,9 @@ def roadmap_pdf_retry(*, pdf: RoadmapPDF) -> None:
             tasks.render_roadmap_pdf.delay_on_commit(pdf.pk)
 
 
-def roadmap_pdf_claim(*, pdf_id: int) -> bool:
-    """Take a render for this worker; False when it is done or another worker has it."""
-    stale = timezone.now() - STALE_RENDER
-    return bool(
-        RoadmapPDF.objects.filter(pk=pdf_id)
-        .filter(
-            Q(state=RoadmapPDF.State.PENDING)
-            | Q(state=RoadmapPDF.State.RUNNING, updated_at__lt=stale)
-        )
-        .update(
-            state=RoadmapPDF.State.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now()
-        )
-    )
+def roadmap_pdf_claim(*, pdf_id: int, task_id: str = "") -> bool:
+    """Take a render for this task; False when it is done or another task has it."""
+    return job_claim(RoadmapPDF, pk=pdf_id, task_id=task_id, attempts=F("attempts") + 1)
 
 
 def roadmap_pdf_store(*, pdf_id: int, content: bytes) -> None:

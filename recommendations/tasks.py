@@ -7,10 +7,10 @@ from diagnostic.services import outbound_email_give_up, outbound_email_send
 from . import services
 
 
-@shared_task(soft_time_limit=120, time_limit=180)
-def render_roadmap_pdf(pdf_id: int) -> bool:
+@shared_task(bind=True, soft_time_limit=120, time_limit=180)
+def render_roadmap_pdf(self, pdf_id: int) -> bool:
     """Render one queued PDF; a second delivery of the same task finds it claimed or done."""
-    if not services.roadmap_pdf_claim(pdf_id=pdf_id):
+    if not services.roadmap_pdf_claim(pdf_id=pdf_id, task_id=self.request.id):
         return False
     try:
         content = services.roadmap_pdf_content(pdf_id=pdf_id)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cohorts import imports
 from cohorts.models import CohortAssessment, Enrolment, ImportJob
+from diagnostic.jobs import STALE_AFTER
 from diagnostic.models import Answer, Assessment, Firm
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "instrument")]
@@ -305,7 +306,7 @@ def test_a_run_lost_with_its_worker_is_claimed_again_only_once_stale(client, wor
     ImportJob.objects.filter(pk=job.pk).update(state="running", updated_at=timezone.now())
     assert not imports.import_claim(job_id=job.pk)
 
-    lost = timezone.now() - imports.STALE_IMPORT - timedelta(minutes=1)
+    lost = timezone.now() - STALE_AFTER - timedelta(minutes=1)
     ImportJob.objects.filter(pk=job.pk).update(updated_at=lost)
 
     assert "Try again" in client.get(status_url(job)).text
