@@ -6,7 +6,7 @@ PYTHON ?= $(shell scripts/find-python)
 INSTALLED := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run test bench lint messages translations clean
+.PHONY: setup run serve test bench lint messages translations clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
@@ -31,6 +31,11 @@ run: setup
 	@$(MANAGE) load_demo_cohort
 	@echo "Ruta Digital: http://127.0.0.1:8000/es/ (Spanish), http://127.0.0.1:8000/en/ (English)"
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production processes (gunicorn, Celery worker and beat, see Procfile) against
+# PostgreSQL and Redis: .env when present, else the local services.
+serve: $(INSTALLED)
+	scripts/serve
 
 test: $(INSTALLED) translations lint
 	@scripts/ensure-debian-packages chromium chromium

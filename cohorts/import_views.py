@@ -9,6 +9,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.ratelimit import rate_limited
 from diagnostic.interchange import InterchangeError, import_csv_template
 from diagnostic.jobs import job_is_stalled
 from diagnostic.selectors import instrument_spec
@@ -44,6 +45,7 @@ class ImportForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("import")
 def import_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = cohorts_for_importer(request.user).filter(pk=cohort_pk).first()
     if cohort is None:

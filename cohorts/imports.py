@@ -8,7 +8,10 @@ a second delivery of the task, the same file uploaded twice) never makes duplica
 
 import logging
 import uuid
+from contextlib import suppress
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -24,7 +27,7 @@ from diagnostic.interchange import (
     parse_import_csv,
     parse_import_json,
 )
-from diagnostic.jobs import STALE_AFTER, job_claim
+from diagnostic.jobs import STALE_AFTER, QueueUnavailable, job_claim, job_enqueue, job_requeue
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import (
     answers_save,
@@ -123,32 +126,34 @@ def import_create(
     records = import_records(content=content, file_format=file_format, instrument=instrument)
     if not records:
         raise InterchangeError([_("The file has no firms in it: one firm per row or record.")])
-    with transaction.atomic():
-        job = ImportJob(
-            cohort=cohort,
-            created_by=user,
-            file_format=file_format,
-            total=len(records),
-        )
-        job.file.save(f"{uuid.uuid4().hex}.{file_format}", ContentFile(content), save=True)
-        tasks.import_responses.delay_on_commit(job.pk, language)
+    job = ImportJob(
+        cohort=cohort,
+        created_by=user,
+        file_format=file_format,
+        total=len(records),
+        language=language,
+    )
+    job.file.save(f"{uuid.uuid4().hex}.{file_format}", ContentFile(content), save=True)
+    with suppress(QueueUnavailable):  # shown as waiting; housekeeping queues it again
+        job_enqueue(tasks.import_responses, job.pk, language)
     return job
 
 
 def import_retry(*, job: ImportJob, language: str) -> bool:
     """Queue a failed or stalled import again; it skips the firms imported before."""
     stale = timezone.now() - STALE_AFTER
-    with transaction.atomic():
-        retried = (
-            ImportJob.objects.filter(pk=job.pk)
-            .filter(
-                Q(state=ImportJob.State.FAILED)
-                | Q(state=ImportJob.State.RUNNING, updated_at__lt=stale)
-            )
-            .update(state=ImportJob.State.PENDING, problems=[], updated_at=timezone.now())
+    retried = (
+        ImportJob.objects.filter(pk=job.pk)
+        .filter(
+            Q(state=ImportJob.State.FAILED) | Q(state=ImportJob.State.RUNNING, updated_at__lt=stale)
         )
-        if retried:
-            tasks.import_responses.delay_on_commit(job.pk, language)
+        .update(
+            state=ImportJob.State.PENDING, problems=[], language=language, updated_at=timezone.now()
+        )
+    )
+    if retried:
+        with suppress(QueueUnavailable):
+            job_enqueue(tasks.import_responses, job.pk, language)
     return bool(retried)
 
 
@@ -270,3 +275,23 @@ def _failure_problems(error: Exception, record: ImportRecord | None) -> list[str
         "unexpected error. The firms before it are imported; try again to import the rest."
     )
     return [message % {"external_id": record.external_id}]
+
+
+def imports_requeue() -> int:
+    """Queue again the imports whose message was lost (Redis down or restarted empty)."""
+    return job_requeue(
+        ImportJob.objects.all(),
+        lambda job: tasks.import_responses.delay(job.pk, job.language or settings.LANGUAGE_CODE),
+    )
+
+
+def imports_purge() -> int:
+    """Delete the uploads of imports that failed long ago (a done import's is gone already)."""
+    limit = timezone.now() - timedelta(days=settings.GENERATED_FILES_DAYS)
+    purged = 0
+    for job in ImportJob.objects.filter(state=ImportJob.State.FAILED, updated_at__lt=limit).exclude(
+        file=""
+    ):
+        job.file.delete(save=True)
+        purged += 1
+    return purged

@@ -261,6 +261,7 @@ class ImportJob(models.Model):
     )
     file = models.FileField(upload_to="imports/")
     file_format = models.CharField(max_length=10)  # "csv" or "json"
+    language = models.CharField(max_length=10, blank=True)  # of its problems' messages
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     total = models.PositiveIntegerField(default=0)

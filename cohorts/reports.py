@@ -2,15 +2,15 @@
 
 import logging
 import uuid
+from contextlib import suppress
 from dataclasses import asdict
 from datetime import date
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone, translation
 
-from diagnostic.jobs import job_claim
+from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_requeue
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.pdf import render_pdf
@@ -45,25 +45,25 @@ def report_request(
     membership = Membership.objects.filter(user=user, role=Role.MANAGER).first()
     if membership is None or (cohort and cohort.organisation_id != membership.organisation_id):
         return None
-    with transaction.atomic():
-        report = CohortReport.objects.create(
-            organisation_id=membership.organisation_id,
-            cohort=cohort,
-            filters=filters_to_json(filters),
-            language=language,
-            requested_by=user,
-        )
-        tasks.render_cohort_report.delay_on_commit(report.pk)
+    report = CohortReport.objects.create(
+        organisation_id=membership.organisation_id,
+        cohort=cohort,
+        filters=filters_to_json(filters),
+        language=language,
+        requested_by=user,
+    )
+    with suppress(QueueUnavailable):  # shown as waiting; housekeeping queues it again
+        job_enqueue(tasks.render_cohort_report, report.pk)
     return report
 
 
 def report_retry(*, report: CohortReport) -> None:
-    with transaction.atomic():
-        retried = CohortReport.objects.filter(pk=report.pk, state=CohortReport.State.FAILED).update(
-            state=CohortReport.State.PENDING, error="", progress=0, step=""
-        )
-        if retried:
-            tasks.render_cohort_report.delay_on_commit(report.pk)
+    retried = CohortReport.objects.filter(pk=report.pk, state=CohortReport.State.FAILED).update(
+        state=CohortReport.State.PENDING, error="", progress=0, step="", updated_at=timezone.now()
+    )
+    if retried:
+        with suppress(QueueUnavailable):
+            job_enqueue(tasks.render_cohort_report, report.pk)
 
 
 def report_claim(*, report_id: int, task_id: str = "") -> bool:
@@ -140,3 +140,10 @@ def reports_for(user: User) -> list[CohortReport]:
 def report_for(user: User, pk: int) -> CohortReport | None:
     managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
     return CohortReport.objects.filter(organisation__in=managed, pk=pk).first()
+
+
+def reports_requeue() -> int:
+    """Queue again the reports whose message was lost (Redis down or restarted empty)."""
+    return job_requeue(
+        CohortReport.objects.all(), lambda report: tasks.render_cohort_report.delay(report.pk)
+    )

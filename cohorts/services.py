@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostic.jobs import job_enqueue
 from diagnostic.models import Answer, Assessment, Firm, OutboundEmail
 from diagnostic.services import assessment_start, firm_profile_save
 from diagnostic.tasks import send_outbound_email
@@ -111,7 +112,7 @@ def invitation_create(
             }
             body = render_to_string("cohorts/email/invitation.txt", context)
         email_row = OutboundEmail.objects.create(to=email, subject=subject, body=body)
-        send_outbound_email.delay_on_commit(email_row.pk)
+        job_enqueue(send_outbound_email, email_row.pk)
     return invitation
 
 

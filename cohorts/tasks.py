@@ -18,3 +18,13 @@ def import_responses(self, job_id: int, language: str) -> bool:
 def render_cohort_report(self, report_id: int) -> bool:
     """Make a cohort report PDF; a second delivery finds it claimed or done."""
     return reports.report_run(report_id=report_id, task_id=self.request.id)
+
+
+@shared_task
+def housekeeping() -> dict[str, int]:
+    """Every few minutes (Celery beat): re-queue lost imports and reports, purge old uploads."""
+    return {
+        "imports_requeued": imports.imports_requeue(),
+        "reports_requeued": reports.reports_requeue(),
+        "uploads_purged": imports.imports_purge(),
+    }

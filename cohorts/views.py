@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.ratelimit import rate_limited
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.services import roadmap_email
@@ -350,6 +351,7 @@ def join_code(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("new_assessment")
 def join(request: HttpRequest, code: str) -> HttpResponse:
     cohort = (
         Cohort.objects.select_related("organisation").filter(join_code=code.upper()[:12]).first()

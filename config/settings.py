@@ -7,6 +7,7 @@ that names the variable.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "bootstrap",
     "django_countries",
+    "axes",
     "diagnostic",
     "recommendations",
     "cohorts",
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,6 +195,10 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "diagnostic.errors.csrf_failure"
+# How many proxies in front of us append the client's address to X-Forwarded-For: the
+# address rate limits and login throttling count by.
+CLIENT_IP_PROXIES = env_int("CLIENT_IP_PROXIES", 1 if HTTPS else 0)
 
 # Content-Security-Policy: only our own scripts, styles, fonts and images (Bootstrap's
 # form icons are data: SVGs); no inline script or style anywhere, no framing, no plugins.
@@ -209,6 +216,27 @@ SECURE_CSP = {
 }
 if HTTPS:
     SECURE_CSP["upgrade-insecure-requests"] = True
+
+# Abuse: per-client limits ("count/period", period s, m, h or d, e.g. 100/10m). Generous for
+# owners, since a mobile carrier puts many phones behind one address.
+RATE_LIMITS = {
+    "new_assessment": os.environ.get("RATE_LIMIT_NEW_ASSESSMENT", "60/h"),
+    "pdf": os.environ.get("RATE_LIMIT_PDF", "30/h"),
+    "import": os.environ.get("RATE_LIMIT_IMPORT", "20/h"),
+}
+# Login throttling (django-axes): five wrong passwords for one username from one address lock
+# that pair out for a quarter of an hour; other people on the same address are not affected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 LOGIN_URL = "cohorts:login"
 LOGIN_REDIRECT_URL = "cohorts:desk"
@@ -243,9 +271,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below
 CELERY_WORKER_SEND_TASK_EVENTS = False
 # Celery beat: the periodic clean-ups (see each task's docstring).
 CELERY_BEAT_SCHEDULE = {
-    "drafts-purge": {"task": "diagnostic.tasks.drafts_purge", "schedule": 6 * 3600},
-    "files-purge": {"task": "recommendations.tasks.files_purge", "schedule": 6 * 3600},
-    "jobs-reclaim": {"task": "cohorts.tasks.jobs_reclaim", "schedule": 15 * 60},
+    f"{app}-housekeeping": {"task": f"{app}.tasks.housekeeping", "schedule": 10 * 60}
+    for app in ("diagnostic", "recommendations", "cohorts")
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -291,6 +318,9 @@ ASSISTED_EDIT_POLICY = "cohorts.selectors.assessment_editable_by"
 AFTER_SUBMIT = ["recommendations.services.roadmap_summary_queue"]
 # A draft nobody touched for this many days can no longer be resumed.
 DRAFT_RESUME_DAYS = env_int("DRAFT_RESUME_DAYS", 180)
+# Generated files (roadmap PDFs, e-mail attachments, failed import uploads) are deleted after
+# this many days; a roadmap PDF is made again when asked for.
+GENERATED_FILES_DAYS = env_int("GENERATED_FILES_DAYS", 30)
 
 # Logs: JSON lines with the request id (LOG_FORMAT=plain for a terminal).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")

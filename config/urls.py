@@ -2,7 +2,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from config.health import health
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
@@ -12,5 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
 )
 
+handler400 = "diagnostic.errors.bad_request"
+handler403 = "diagnostic.errors.permission_denied"
 handler404 = "diagnostic.errors.not_found"
 handler500 = "diagnostic.errors.server_error"

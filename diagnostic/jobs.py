@@ -7,15 +7,44 @@ because the worker running it was killed, and nothing else holds it) and a row u
 `stale_after` (its worker was lost without the broker noticing).
 """
 
+import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import models
-from django.db.models import Q
+from celery import Task
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 STALE_AFTER = timedelta(minutes=15)
+# A pending row older than this has probably lost its message (Redis restarted empty, or was
+# down when the row was made): `job_requeue` sends it again.
+REQUEUE_AFTER = timedelta(minutes=5)
+
+
+class QueueUnavailable(Exception):
+    """The broker can't be reached: the work is kept, and the visitor asked to try again."""
+
+
+def job_enqueue(task: Task, *args: Any) -> None:
+    """Queue `task` for a row that is committed, or will be when the transaction commits.
+
+    Outside a transaction a broker outage raises QueueUnavailable at once; inside one it is
+    only logged at commit. Either way the row stays pending and `job_requeue` sends it later.
+    """
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: task.delay(*args), robust=True)
+        return
+    try:
+        task.delay(*args)
+    except OperationalError as error:
+        logger.warning("Queue unavailable for %s%r: %s", task.name, args, error)
+        raise QueueUnavailable from error
 
 
 def job_claim(model: type[models.Model], *, pk: int, task_id: str = "", **changes: Any) -> bool:
@@ -35,3 +64,26 @@ def job_claim(model: type[models.Model], *, pk: int, task_id: str = "", **change
 def job_is_stalled(job: Any) -> bool:
     """A run that stopped without saying so: its worker was killed, or lost for too long."""
     return job.state == RUNNING and job.updated_at < timezone.now() - STALE_AFTER
+
+
+def job_requeue(jobs: QuerySet[Any], publish: Callable[[Any], None], *, limit: int = 500) -> int:
+    """Queue again the jobs whose message was probably lost; how many were queued.
+
+    Pending rows older than REQUEUE_AFTER and running rows untouched for STALE_AFTER; a
+    duplicate message is harmless, the claim lets only one task run a job.
+    """
+    now = timezone.now()
+    lost = jobs.filter(
+        Q(state=PENDING, updated_at__lt=now - REQUEUE_AFTER)
+        | Q(state=RUNNING, updated_at__lt=now - STALE_AFTER)
+    ).order_by("pk")[:limit]
+    queued = 0
+    for job in lost:
+        try:
+            publish(job)
+        except OperationalError:
+            logger.warning("Queue still unavailable; %s jobs wait for the next round", jobs.model)
+            break
+        jobs.filter(pk=job.pk, state=job.state).update(state=PENDING, updated_at=now)
+        queued += 1
+    return queued

@@ -4,7 +4,8 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -19,12 +20,14 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from kombu.exceptions import OperationalError
 
 from . import tasks
 from .flow import REVIEW
 from .instrument import Answer as AnswerValue
 from .instrument import Item, load_instrument_file, parse_instrument
 from .interchange import ParsedDiagnostic
+from .jobs import REQUEUE_AFTER, QueueUnavailable, job_enqueue
 from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail, Score
 from .scoring import SCORING_VERSION, ScoreResult, score_answers
 from .selectors import answers_for, instrument_spec
@@ -267,11 +270,11 @@ def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:
         context = {"firm": firm, "link": link, "days": settings.DRAFT_RESUME_DAYS}
         subject = _("Your Ruta Digital diagnostic: the link to continue")
         body = render_to_string("diagnostic/email/resume_link.txt", context)
-    with transaction.atomic():
-        email = OutboundEmail.objects.create(
-            assessment=assessment, to=firm.contact_email, subject=subject, body=body
-        )
-        tasks.send_outbound_email.delay_on_commit(email.pk)
+    email = OutboundEmail.objects.create(
+        assessment=assessment, to=firm.contact_email, subject=subject, body=body
+    )
+    with suppress(QueueUnavailable):  # kept pending: housekeeping sends it once Redis is back
+        job_enqueue(tasks.send_outbound_email, email.pk)
     return email
 
 
@@ -303,3 +306,54 @@ def outbound_email_give_up(*, email_id: int) -> None:
     OutboundEmail.objects.filter(pk=email_id).exclude(state=OutboundEmail.State.SENT).update(
         state=OutboundEmail.State.FAILED
     )
+
+
+# --- Housekeeping (Celery beat) ----------------------------------------------------------
+
+
+def drafts_purge() -> int:
+    """Delete self-diagnostic drafts nobody can resume any more; how many were deleted.
+
+    A consultant's drafts stay: they are a programme's record, not an abandoned visit.
+    """
+    limit = timezone.now() - timedelta(days=settings.DRAFT_RESUME_DAYS)
+    abandoned = Assessment.objects.filter(
+        status=Assessment.Status.DRAFT, assisted=False, updated_at__lt=limit
+    ).select_related("firm")
+    deleted = 0
+    for assessment in abandoned.iterator():
+        assessment_delete(assessment=assessment)
+        deleted += 1
+    return deleted
+
+
+def outbox_purge() -> int:
+    """Delete the attachments of e-mails sent or given up on long enough ago."""
+    limit = timezone.now() - timedelta(days=settings.GENERATED_FILES_DAYS)
+    old = OutboundEmail.objects.filter(
+        state__in=[OutboundEmail.State.SENT, OutboundEmail.State.FAILED], created_at__lt=limit
+    ).exclude(attachment="")
+    purged = 0
+    for email in old:
+        email.attachment.delete(save=True)
+        purged += 1
+    return purged
+
+
+def outbox_requeue(*, with_attachment: bool, publish: Callable[[int], object]) -> int:
+    """Queue again the e-mails still waiting after REQUEUE_AFTER (their message was lost)."""
+    waiting = OutboundEmail.objects.filter(
+        state=OutboundEmail.State.PENDING, created_at__lt=timezone.now() - REQUEUE_AFTER
+    )
+    if with_attachment:
+        waiting = waiting.exclude(attachment_name="")
+    else:
+        waiting = waiting.filter(attachment_name="")
+    queued = 0
+    for email_id in waiting.values_list("pk", flat=True)[:500]:
+        try:
+            publish(email_id)
+        except OperationalError:
+            break
+        queued += 1
+    return queued

@@ -19,3 +19,15 @@ def send_outbound_email(self, email_id: int) -> bool:
         if self.request.retries >= self.max_retries:
             services.outbound_email_give_up(email_id=email_id)
         raise
+
+
+@shared_task
+def housekeeping() -> dict[str, int]:
+    """Every few minutes (Celery beat): forget abandoned drafts, old files, re-send lost mail."""
+    return {
+        "drafts_purged": services.drafts_purge(),
+        "attachments_purged": services.outbox_purge(),
+        "emails_requeued": services.outbox_requeue(
+            with_attachment=False, publish=send_outbound_email.delay
+        ),
+    }

@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.ratelimit import rate_limited
+
 from . import presenters
 from .access import with_assessment
 from .flow import PROFILE, REVIEW, Step, step_for
@@ -31,6 +33,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("new_assessment")
 def start(request: HttpRequest) -> HttpResponse:
     assessment = assessment_start(language=get_language())
     return redirect("diagnostic:profile", token=assessment.token)

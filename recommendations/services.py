@@ -2,6 +2,8 @@
 
 import logging
 import uuid
+from contextlib import suppress
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
@@ -15,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostic.instrument import Instrument as InstrumentSpec
-from diagnostic.jobs import job_claim
+from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
 from diagnostic.selectors import instrument_spec
 
@@ -135,29 +137,30 @@ def roadmap_pdf_request(*, assessment: Assessment) -> RoadmapPDF:
     """The PDF of this assessment's roadmap for the current catalogue, queued if new.
 
     Two quick clicks ask for the same row: the unique constraint makes one of them win.
+    Asking again for a pending one queues it again (harmless: one task claims it). Raises
+    QueueUnavailable when the broker is down; the row then waits, pending, for the next ask.
     """
     version = catalogue_version()
     key = {"assessment": assessment, "language": assessment.language, "catalogue_version": version}
     pdf = RoadmapPDF.objects.filter(**key).first()
-    if pdf is not None:
-        return pdf
-    try:
-        with transaction.atomic():
-            pdf = RoadmapPDF.objects.create(**key)
-            tasks.render_roadmap_pdf.delay_on_commit(pdf.pk)
-    except IntegrityError:
-        pdf = RoadmapPDF.objects.get(**key)
+    if pdf is None:
+        try:
+            with transaction.atomic():
+                pdf = RoadmapPDF.objects.create(**key)
+        except IntegrityError:
+            return RoadmapPDF.objects.get(**key)
+    if pdf.state == RoadmapPDF.State.PENDING:
+        job_enqueue(tasks.render_roadmap_pdf, pdf.pk)
     return pdf
 
 
 def roadmap_pdf_retry(*, pdf: RoadmapPDF) -> None:
-    """Queue a failed render again."""
-    with transaction.atomic():
-        retried = RoadmapPDF.objects.filter(pk=pdf.pk, state=RoadmapPDF.State.FAILED).update(
-            state=RoadmapPDF.State.PENDING, error="", updated_at=timezone.now()
-        )
-        if retried:
-            tasks.render_roadmap_pdf.delay_on_commit(pdf.pk)
+    """Queue a failed render again; QueueUnavailable when the broker is down."""
+    retried = RoadmapPDF.objects.filter(pk=pdf.pk, state=RoadmapPDF.State.FAILED).update(
+        state=RoadmapPDF.State.PENDING, error="", updated_at=timezone.now()
+    )
+    if retried:
+        job_enqueue(tasks.render_roadmap_pdf, pdf.pk)
 
 
 def roadmap_pdf_claim(*, pdf_id: int, task_id: str = "") -> bool:
@@ -214,11 +217,11 @@ def roadmap_email(*, assessment: Assessment, to: str) -> OutboundEmail:
         subject = _("Your digital roadmap from Ruta Digital")
         body = render_to_string("recommendations/email/roadmap.txt", context)
         filename = _("digital-roadmap.pdf")
-    with transaction.atomic():
-        email = OutboundEmail.objects.create(
-            assessment=assessment, to=to, subject=subject, body=body, attachment_name=filename
-        )
-        tasks.email_roadmap_pdf.delay_on_commit(email.pk)
+    email = OutboundEmail.objects.create(
+        assessment=assessment, to=to, subject=subject, body=body, attachment_name=filename
+    )
+    with suppress(QueueUnavailable):  # kept pending: housekeeping sends it once Redis is back
+        job_enqueue(tasks.email_roadmap_pdf, email.pk)
     return email
 
 
@@ -269,3 +272,24 @@ def roadmap_summary_store(*, assessment_id: int) -> None:
     with transaction.atomic():
         RoadmapSummary.objects.filter(assessment=assessment).delete()
         RoadmapSummary.objects.bulk_create(rows)
+
+
+# --- Housekeeping (Celery beat) ----------------------------------------------------------
+
+
+def roadmap_pdfs_requeue() -> int:
+    """Queue again the renders whose message was lost (Redis down or restarted empty)."""
+    return job_requeue(RoadmapPDF.objects.all(), lambda pdf: tasks.render_roadmap_pdf.delay(pdf.pk))
+
+
+def roadmap_pdfs_purge() -> int:
+    """Delete PDFs older than GENERATED_FILES_DAYS; the owner's next ask makes one again."""
+    limit = timezone.now() - timedelta(days=settings.GENERATED_FILES_DAYS)
+    purged = 0
+    for pdf in RoadmapPDF.objects.filter(updated_at__lt=limit).exclude(
+        state=RoadmapPDF.State.RUNNING
+    ):
+        pdf.file.delete(save=False)
+        pdf.delete()
+        purged += 1
+    return purged

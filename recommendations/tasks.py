@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from diagnostic.services import outbound_email_give_up, outbound_email_send
+from diagnostic.services import outbound_email_give_up, outbound_email_send, outbox_requeue
 
 from . import services
 
@@ -46,3 +46,13 @@ def email_roadmap_pdf(self, email_id: int) -> bool:
 def store_roadmap_summary(assessment_id: int) -> None:
     """Idempotent: the summary of an assessment is replaced whole each time."""
     services.roadmap_summary_store(assessment_id=assessment_id)
+
+
+@shared_task
+def housekeeping() -> dict[str, int]:
+    """Every few minutes (Celery beat): re-queue lost renders and e-mails, purge old PDFs."""
+    return {
+        "pdfs_requeued": services.roadmap_pdfs_requeue(),
+        "pdfs_purged": services.roadmap_pdfs_purge(),
+        "emails_requeued": outbox_requeue(with_attachment=True, publish=email_roadmap_pdf.delay),
+    }

@@ -8,7 +8,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.ratelimit import rate_limited
 from diagnostic.access import with_assessment
+from diagnostic.jobs import QueueUnavailable
 from diagnostic.models import Assessment
 from diagnostic.selectors import instrument_spec
 
@@ -52,6 +54,7 @@ def roadmap(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     return render(request, "recommendations/roadmap.html", context)
 
 
+@rate_limited("pdf")
 @with_assessment(draft_only=False)
 def roadmap_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """GET: how the PDF is coming along; POST: ask for it."""
@@ -59,7 +62,10 @@ def roadmap_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if elsewhere:
         return elsewhere
     if request.method == "POST":
-        roadmap_pdf_request(assessment=assessment)
+        try:
+            roadmap_pdf_request(assessment=assessment)
+        except QueueUnavailable:
+            return _queue_unavailable(request, assessment)
         return redirect("recommendations:pdf", token=assessment.token)
     pdf = roadmap_pdf_for(assessment.pk, assessment.language, catalogue_version())
     if pdf is None:
@@ -72,12 +78,22 @@ def roadmap_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("pdf")
 @with_assessment(draft_only=False)
 def roadmap_pdf_again(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     pdf = roadmap_pdf_for(assessment.pk, assessment.language, catalogue_version())
     if pdf is not None:
-        roadmap_pdf_retry(pdf=pdf)
+        try:
+            roadmap_pdf_retry(pdf=pdf)
+        except QueueUnavailable:
+            return _queue_unavailable(request, assessment)
     return redirect("recommendations:pdf", token=assessment.token)
+
+
+def _queue_unavailable(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """Redis is down: say so, and offer to ask again; the results themselves are safe."""
+    context = {"assessment": assessment, "queue_unavailable": True}
+    return render(request, "recommendations/pdf_status.html", context, status=503)
 
 
 @require_GET
