@@ -16,7 +16,8 @@ LOADTEST_POSTGRES (postgres://postgres@127.0.0.1:5432),
 LOADTEST_DATABASE (loadtest, dropped and made again at the start, left for inspection at
 the end, like var/loadtest/ with the PDFs and the processes' log), LOADTEST_REDIS
 (redis://127.0.0.1:6379/5), LOADTEST_WEB_WORKERS (3) and LOADTEST_WEB_THREADS (2) for
-gunicorn, LOADTEST_PDF_WORKERS (2), LOADTEST_SEED (2026).
+gunicorn, LOADTEST_PDF_WORKERS (2), LOADTEST_PROCFILE (Procfile, to try another process
+set-up), LOADTEST_SEED (2026).
 """
 
 import http.client
@@ -53,6 +54,7 @@ WEB_WORKERS = os.environ.get("LOADTEST_WEB_WORKERS", "3")
 WEB_THREADS = os.environ.get("LOADTEST_WEB_THREADS", "2")
 PDF_WORKERS = os.environ.get("LOADTEST_PDF_WORKERS", "2")
 SEED = int(os.environ.get("LOADTEST_SEED", "2026"))
+PROCFILE = os.environ.get("LOADTEST_PROCFILE", "Procfile")
 
 PLACES = [
     ("MX", "Sonora"),
@@ -167,7 +169,9 @@ def start_processes(var_dir: Path) -> subprocess.Popen:
     """The Procfile's web and worker processes, under honcho as `make serve` runs them."""
     log = open(var_dir / "processes.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "web", "worker"],
+        # No .env: honcho would let it override this test's database and Redis.
+        [str(ROOT / ".venv" / "bin" / "honcho"), "--env", "/dev/null", "--procfile", PROCFILE]
+        + ["start", "web", "worker"],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
