@@ -55,7 +55,7 @@ def workers_answering() -> int:
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     checks: dict[str, str] = {"database": "ok" if database_ok() else "unreachable"}
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if celery_app.conf.task_always_eager:
         checks["redis"] = "not used"
         checks["worker"] = "in-process"
     elif redis_ok():

@@ -33,13 +33,11 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = request_id.set(request_id_from(request.headers.get(REQUEST_ID_HEADER)))
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id.get()
-            return response
-        finally:
-            request_id.reset(token)
+        # Kept after the response: Django logs a failed request only once it has left us.
+        request_id.set(request_id_from(request.headers.get(REQUEST_ID_HEADER)))
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id.get()
+        return response
 
 
 class RequestIdFilter(logging.Filter):

@@ -33,7 +33,7 @@ def parse_limit(text: str) -> tuple[int, int]:
     return int(count), int(multiple or 1) * PERIODS[unit]
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The visitor's address: REMOTE_ADDR, or the one our trusted proxies recorded for us."""
     proxies = settings.CLIENT_IP_PROXIES
     if proxies:
@@ -43,7 +43,7 @@ def client_ip(request: HttpRequest) -> str:
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def rate_limit_exceeded(scope: str, client: str) -> int:
@@ -70,7 +70,10 @@ def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)) -> Callabl
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods:
                 user = getattr(request, "user", None)
-                client = f"user:{user.pk}" if user and user.is_authenticated else client_ip(request)
+                if user and user.is_authenticated:
+                    client = f"user:{user.pk}"
+                else:
+                    client = client_ip(request) or "unknown"
                 wait = rate_limit_exceeded(scope, client)
                 if wait:
                     minutes = (wait + 59) // 60

@@ -142,10 +142,12 @@ except ValueError as error:
     ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL and a busy timeout let the in-process tasks and the web thread share the file.
+    # WAL and a busy timeout let the in-process tasks and the web thread share the file;
+    # IMMEDIATE transactions take the write lock up front, so two saves queue, not fail.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

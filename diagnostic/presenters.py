@@ -43,6 +43,21 @@ def answer_lines(item: Item, value: Any, language: str) -> list[str]:
     return [labels.get(str(code), str(code)) for code in codes]
 
 
+def conflicts(
+    items: list[Item], answers: dict[str, Any], notes: dict[str, str], language: str
+) -> list[dict]:
+    """The answers someone else saved for the questions both people changed differently."""
+    return [
+        {
+            "code": item.code,
+            "prompt": localized(item.prompt, language),
+            "theirs": answer_lines(item, answers.get(item.code), language),
+            "their_note": notes.get(item.code, ""),
+        }
+        for item in items
+    ]
+
+
 def profile_rows(firm: Firm | None) -> list[dict]:
     if firm is None:
         return []

@@ -28,6 +28,7 @@ from .instrument import Answer as AnswerValue
 from .instrument import Item, load_instrument_file, parse_instrument
 from .interchange import ParsedDiagnostic
 from .jobs import REQUEUE_AFTER, QueueUnavailable, job_enqueue
+from .merge import fingerprints, merge_page
 from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail, Score
 from .scoring import SCORING_VERSION, ScoreResult, score_answers
 from .selectors import answers_for, instrument_spec
@@ -109,6 +110,13 @@ def assessment_start(*, language: str) -> Assessment:
     )
 
 
+def assessment_token_rotate(*, assessment: Assessment) -> str:
+    """A new resume link; the old one stops working at once (a link shared by mistake)."""
+    assessment.token = secrets.token_urlsafe(32)
+    assessment.save(update_fields=["token", "updated_at"])
+    return assessment.token
+
+
 def firm_profile_save(*, assessment: Assessment, profile: dict, step: str, language: str) -> Firm:
     """Create or update the assessment's firm from a validated profile."""
     with transaction.atomic():
@@ -134,18 +142,47 @@ def answers_save(
     step: str,
     language: str,
     notes: Mapping[str, str] | None = None,
-) -> None:
-    """Store a page's cleaned answers (and notes); an item left empty loses its answer."""
+    seen: dict[str, str] | None = None,
+) -> list[str]:
+    """Store a page's cleaned answers (and notes); an item left empty loses its answer.
+
+    `seen` holds the fingerprints of the answers the page showed: what someone else saved
+    since then is merged item by item (see merge.py). Returns the codes of the items both
+    changed differently, which are left as the other person saved them.
+    """
     codes = [item.code for item in items]
-    rows = [
-        Answer(assessment=assessment, item_code=code, value=_to_json(answers[code]))
-        for code in codes
-        if code in answers
-    ]
-    cleared = [code for code in codes if code not in answers]
+    sent = {code: _to_json(answers[code]) for code in codes if code in answers}
+    sent_notes = dict(notes or {})
     with transaction.atomic():
+        # One page save at a time per assessment, so the merge reads what it overwrites.
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).exists()
+        stored = dict(
+            Answer.objects.filter(assessment=assessment, item_code__in=codes).values_list(
+                "item_code", "value"
+            )
+        )
+        stored_notes = (
+            dict(
+                AnswerNote.objects.filter(assessment=assessment, item_code__in=codes).values_list(
+                    "item_code", "text"
+                )
+            )
+            if notes is not None
+            else {}
+        )
+        to_write, conflicts = merge_page(
+            seen=seen,
+            stored=fingerprints(codes, stored, stored_notes),
+            sent=fingerprints(codes, sent, sent_notes),
+        )
+        cleared = [code for code in to_write if code not in sent]
         if cleared:
             Answer.objects.filter(assessment=assessment, item_code__in=cleared).delete()
+        rows = [
+            Answer(assessment=assessment, item_code=code, value=sent[code])
+            for code in to_write
+            if code in sent
+        ]
         if rows:
             Answer.objects.bulk_create(
                 rows,
@@ -153,15 +190,18 @@ def answers_save(
                 unique_fields=["assessment", "item_code"],
                 update_fields=["value", "updated_at"],
             )
-        if notes is not None:
-            AnswerNote.objects.filter(assessment=assessment, item_code__in=codes).delete()
+        if notes is not None and to_write:
+            AnswerNote.objects.filter(assessment=assessment, item_code__in=to_write).delete()
             AnswerNote.objects.bulk_create(
-                AnswerNote(assessment=assessment, item_code=code, text=text)
-                for code, text in notes.items()
+                AnswerNote(assessment=assessment, item_code=code, text=sent_notes[code])
+                for code in to_write
+                if code in sent_notes
             )
-        Assessment.objects.filter(pk=assessment.pk).update(
-            last_step=step, language=language, updated_at=timezone.now()
-        )
+        changes: dict[str, object] = {"language": language, "updated_at": timezone.now()}
+        if not conflicts:
+            changes["last_step"] = step
+        Assessment.objects.filter(pk=assessment.pk).update(**changes)
+    return conflicts
 
 
 def _to_json(value: object) -> object:

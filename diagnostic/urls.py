@@ -13,6 +13,7 @@ urlpatterns = [
     path("a/<str:token>/review/", views.review, name="review"),
     path("a/<str:token>/result/", views.result, name="result"),
     path("a/<str:token>/email-link/", views.email_link, name="email_link"),
+    path("a/<str:token>/new-link/", views.new_link, name="new_link"),
     path("a/<str:token>/delete/", views.delete, name="delete"),
     path("paper/questionnaire.pdf", paper.paper_questionnaire, name="paper_questionnaire"),
 ]

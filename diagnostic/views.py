@@ -14,6 +14,7 @@ from . import presenters
 from .access import with_assessment
 from .flow import PROFILE, REVIEW, Step, step_for
 from .forms import ProfileForm, StepForm
+from .merge import decode_seen, seen_for
 from .models import Assessment
 from .selectors import answers_for, instrument_spec, notes_for
 from .services import (
@@ -23,6 +24,7 @@ from .services import (
     assessment_delete,
     assessment_start,
     assessment_submit,
+    assessment_token_rotate,
     firm_profile_save,
     resume_link_email,
 )
@@ -77,7 +79,11 @@ def step(request: HttpRequest, assessment: Assessment, code: str) -> HttpRespons
         raise Http404
     dimension = spec.dimension(code)
     language = get_language()
+    conflicts: list[dict] = []
+    codes = [item.code for area in dimension.areas for item in area.items]
     if request.method == "POST":
+        # Shown again with errors, the page keeps what it first showed as the merge's base.
+        seen = request.POST.get("seen", "")
         form = StepForm(
             request.POST,
             instrument=spec,
@@ -86,19 +92,26 @@ def step(request: HttpRequest, assessment: Assessment, code: str) -> HttpRespons
             with_notes=assessment.assisted,
         )
         if form.is_valid():
-            answers_save(
+            conflicting = answers_save(
                 assessment=assessment,
                 items=form.items,
                 answers=form.answers,
                 step=_next_code(request, position),
                 language=language,
                 notes=form.notes if assessment.assisted else None,
+                seen=decode_seen(seen),
             )
-            return _go_on(request, assessment, position)
+            if not conflicting:
+                return _go_on(request, assessment, position)
+            # Sent again as it is, the page now overwrites the other person's answers.
+            answers, notes = answers_for(assessment), notes_for(assessment)
+            seen = seen_for(codes, answers, notes)
+            items = [spec.items[code] for code in conflicting]
+            conflicts = presenters.conflicts(items, answers, notes, language)
     else:
-        initial = StepForm.initial_from_answers(
-            dimension, answers_for(assessment), notes_for(assessment)
-        )
+        answers, notes = answers_for(assessment), notes_for(assessment)
+        seen = seen_for(codes, answers, notes)
+        initial = StepForm.initial_from_answers(dimension, answers, notes)
         form = StepForm(
             initial=initial,
             instrument=spec,
@@ -108,7 +121,9 @@ def step(request: HttpRequest, assessment: Assessment, code: str) -> HttpRespons
         )
     context = _page_context(request, assessment, position, form)
     context["dimension"] = presenters.dimension_page(dimension, form, language)
-    return render(request, "diagnostic/step.html", context)
+    context["conflicts"] = conflicts
+    context["seen"] = seen
+    return render(request, "diagnostic/step.html", context, status=409 if conflicts else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,6 +181,16 @@ def email_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
             request,
             _("We are sending the link to %(email)s.") % {"email": email.to},
         )
+    return redirect(_step_url(assessment, request.POST.get("step", "")))
+
+
+@require_POST
+@with_assessment(draft_only=False)
+def new_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    assessment_token_rotate(assessment=assessment)
+    messages.success(request, _("Here is your new link. The old one no longer works."))
+    if assessment.is_submitted:
+        return redirect("diagnostic:result", token=assessment.token)
     return redirect(_step_url(assessment, request.POST.get("step", "")))
 
 

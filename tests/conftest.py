@@ -50,3 +50,29 @@ def celery_worker(transactional_db):
     finally:
         app.conf.task_always_eager = True
         task_postrun.disconnect(close_worker_connections)
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis configured but refusing connections: the broker and the cache both fail."""
+    from config.celery import app
+
+    closed = "redis://127.0.0.1:1/0"
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    settings.REDIS_URL = closed
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": closed,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    app.conf.broker_url, app.conf.task_always_eager = closed, False
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app._pool = None
+        app.amqp._producer_pool = None

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -38,7 +39,7 @@ def test_a_forgotten_password_is_reset_by_email(client, world):
         {"new_password1": "otra-clave-larga-7", "new_password2": "otra-clave-larga-7"},
     )
     assert new["Location"] == reverse("cohorts:password_reset_complete")
-    assert client.login(username="ana", password="otra-clave-larga-7")
+    assert client.login(request=HttpRequest(), username="ana", password="otra-clave-larga-7")
 
 
 def test_a_manager_invites_a_consultant_who_joins_the_team(

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -31,7 +32,7 @@ def test_the_demo_log_ins_work_and_each_sees_their_own():
     seen = {}
     for username in ("demo-gerente", "demo-coordinador", "demo-consultora", "demo-consultant"):
         client = Client()
-        assert client.login(username=username, password="ruta-demo-2026")
+        assert client.login(request=HttpRequest(), username=username, password="ruta-demo-2026")
         page = client.get(reverse("cohorts:desk")).text
         seen[username] = {name for name in ("Bacanora", "Ferretería") if name in page}
     assert seen == {
