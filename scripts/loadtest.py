@@ -36,6 +36,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -230,14 +231,41 @@ class Owner:
     pdf_bytes: int = 0
 
 
+class Unexpected(Exception):
+    """The site answered otherwise than a working site would."""
+
+
+class Forms(HTMLParser):
+    """A page's POST forms: action path → the hidden inputs a browser would send with it."""
+
+    def __init__(self, page_path: str) -> None:
+        super().__init__()
+        self.page_path = page_path
+        self.found: dict[str, dict[str, str]] = {}
+        self.current: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "form" and (attributes.get("method") or "").lower() == "post":
+            action = urlsplit(attributes.get("action") or self.page_path).path
+            self.current = self.found.setdefault(action, {})
+        elif tag == "input" and self.current is not None and attributes.get("type") == "hidden":
+            self.current[attributes.get("name") or ""] = attributes.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.current = None
+
+
 class Browser:
-    """Just enough of a browser behind an HTTPS proxy: cookies, CSRF tokens, no redirects."""
+    """Just enough of a browser behind an HTTPS proxy: cookies, forms' hidden inputs (the
+    CSRF token among them), no redirects followed."""
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
-        self.csrf = ""
+        self.forms: dict[str, dict[str, str]] = {}
 
     def request(self, method: str, path: str, form: dict | None = None):
         origin = f"https://127.0.0.1:{self.port}"
@@ -250,7 +278,9 @@ class Browser:
         }
         body = None
         if method == "POST":
-            body = urlencode({**(form or {}), "csrfmiddlewaretoken": self.csrf}, doseq=True)
+            if path not in self.forms:
+                raise Unexpected(f"POST {path}: the page shown has no such form")
+            body = urlencode({**self.forms[path], **(form or {})}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = origin
             headers["Referer"] = origin + path
@@ -266,15 +296,12 @@ class Browser:
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name] = rest.split(";")[0]
-        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
-        if match:
-            self.csrf = match.group(1).decode()
+        if response.getheader("Content-Type", "").startswith("text/html"):
+            forms = Forms(urlsplit(path).path)
+            forms.feed(content.decode())
+            self.forms = forms.found
         location = urlsplit(response.getheader("Location") or "").path
         return elapsed, response.status, location, content
-
-
-class Unexpected(Exception):
-    pass
 
 
 def journey(
