@@ -200,6 +200,7 @@ def _person(user: Any) -> dict[str, Any]:
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
+        "is_active": user.is_active,
         "language": profile.language if profile else None,
     }
 
@@ -379,6 +380,7 @@ class _Importer:
                     email=email,
                     first_name=record["first_name"],
                     last_name=record["last_name"],
+                    is_active=record["is_active"],
                 )
                 # Nobody knows this password: the person sets their own through a reset e-mail,
                 # which Django sends only to accounts with a usable password.

@@ -200,6 +200,28 @@ def test_the_restored_organisation_works_in_the_desk_and_dashboard(sonora, world
     assert before[1]["assessed"] == 13
 
 
+def test_owners_links_still_open_their_results_after_a_restore(sonora, world, client, tmp_path):
+    token = assess(world.beto_firm, world.beto, SOCIAL_SELLER).token
+    path = write(tmp_path, export())
+    wipe(sonora, people=True)
+    call_command("import_organisation", path)
+
+    page = client.get(reverse("diagnostic:result", kwargs={"token": token}))
+
+    assert page.status_code == 200
+    assert "Tortillería Doña Luz" in page.content.decode()
+
+
+def test_a_person_who_was_deactivated_stays_so(sonora, world, tmp_path):
+    world.beto.is_active = False
+    world.beto.save()
+    path = write(tmp_path, export())
+    wipe(sonora, people=True)
+    call_command("import_organisation", path)
+
+    assert not get_user_model().objects.get(username="beto").is_active
+
+
 def test_another_organisations_data_is_not_in_the_export(sonora, world):
     text = json.dumps(export(), ensure_ascii=False)
     assert "Talavera Poblana" not in text
