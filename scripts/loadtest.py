@@ -442,7 +442,7 @@ def together(owners: list[Owner], walk) -> None:
         except Unexpected as error:
             owner.error = str(error)
 
-    threads = [threading.Thread(target=run, args=(owner,)) for owner in owners]
+    threads = [threading.Thread(target=run, args=(owner,), daemon=True) for owner in owners]
     for thread in threads:
         thread.start()
     for thread in threads:
