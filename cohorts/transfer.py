@@ -319,10 +319,7 @@ class _Importer:
         name = data["organisation"]["name"]
         if Organisation.objects.filter(name=name).exists():
             raise TransferError(
-                _(
-                    "An organisation named “%(name)s” exists here already; nothing was imported. "
-                    "Delete it first to restore it from this file."
-                )
+                _("An organisation named “%(name)s” exists here already; nothing was imported.")
                 % {"name": name}
             )
         codes = [cohort["join_code"] for cohort in data["cohorts"]]
