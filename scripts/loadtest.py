@@ -73,6 +73,7 @@ def main() -> int:
     var_dir = ROOT / "var" / "loadtest"
     port = free_port()
     os.environ.update(environment(var_dir, port))
+    empty_task_queue()
     fresh_database()
     if var_dir.exists():
         shutil.rmtree(var_dir)
@@ -88,7 +89,6 @@ def main() -> int:
     import django
 
     django.setup()
-    empty_task_queue()
     processes = start_processes(var_dir)
     try:
         wait_until_ready(port, processes)
@@ -141,29 +141,32 @@ def environment(var_dir: Path, port: int) -> dict[str, str]:
 def fresh_database() -> None:
     import psycopg
 
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    try:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    except psycopg.OperationalError as error:
+        raise SystemExit(f"PostgreSQL at {POSTGRES} refused: {error}".strip()) from None
 
 
 def manage(command: list[str], var_dir: Path) -> None:
     print(f"manage.py {' '.join(command)}", flush=True)
     with open(var_dir / "setup.log", "a") as log:
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            check=True,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
         )
+    if done.returncode:
+        raise SystemExit(f"manage.py {command[0]} failed (see {var_dir / 'setup.log'})")
 
 
 def empty_task_queue() -> None:
     """Messages a stopped earlier run left would name rows of the database just replaced."""
     import redis
 
-    client = redis.Redis.from_url(REDIS)
-    client.delete("celery", "unacked", "unacked_index")
+    try:
+        redis.Redis.from_url(REDIS).delete("celery", "unacked", "unacked_index")
+    except redis.ConnectionError as error:
+        raise SystemExit(f"Redis at {REDIS} is not reachable: {error}") from None
 
 
 def start_processes(var_dir: Path) -> subprocess.Popen:
