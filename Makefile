@@ -61,3 +61,10 @@ messages: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) var
+
+# Regenerates the README's gallery: the browser journeys photograph each page type.
+.PHONY: screenshots
+screenshots: $(INSTALLED) translations
+	@scripts/ensure-debian-packages chromium chromium
+	rm -f docs/screenshots/*.png
+	SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser -q

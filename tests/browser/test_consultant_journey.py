@@ -1,81 +1,116 @@
-"""A consultant assesses a firm with notes; the coordinator returns it, then marks it reviewed."""
+"""Ana assesses a firm with notes; Carlos, her coordinator, returns it, then marks it reviewed;
+five months later her follow-up shows the firm's progress."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
-from cohorts.models import CohortAssessment, Enrolment, Membership, Organisation, Role
-from tests.factories import make_firm
+from cohorts.models import CohortAssessment, ReviewEvent
+from diagnostic.models import Assessment
+from tests.browser.test_owner_journey import answer, option
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "una-clave-larga-9"
 
-
-def person(django_user_model, username: str):
-    return django_user_model.objects.create_user(username=username, password=PASSWORD)
-
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/es/accounts/login/")
-    page.get_by_label("Nombre de usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-
-
-def test_a_consultant_assesses_and_a_coordinator_returns_then_reviews(
-    live_server, browser, django_user_model
+def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_up_shows_progress(
+    visit, world, instrument
 ):
-    organisation = Organisation.objects.create(name="Secretaría de Economía de Sonora")
-    coordinator = Membership.objects.create(
-        user=person(django_user_model, "carlos"), organisation=organisation, role=Role.COORDINATOR
+    page, say = visit.page, visit.say
+    firm = "Bacanora La Sierra"
+    continue_button = page.get_by_role("button", name=say("Continuar", "Continue"))
+    submit_button = page.get_by_role(
+        "button", name=say("Enviar y ver mi resultado", "Submit and see my result")
     )
-    ana = Membership.objects.create(
-        user=person(django_user_model, "ana"),
-        organisation=organisation,
-        role=Role.CONSULTANT,
-        coordinator=coordinator,
-    )
-    cohort = organisation.cohorts.create(name="Pueblos Digitales 2026")
-    Enrolment.objects.create(
-        cohort=cohort, firm=make_firm(name="Bacanora La Sierra"), consultant=ana
-    )
+    connection = say("¿Cómo se conecta su negocio a internet?", "How does your business connect")
+    channels = say("¿Por qué canales le compran sus clientes?", "Through which channels do")
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-MX")
-    page = context.new_page()
-    log_in(page, live_server.url, "ana")
-    page.get_by_role("link", name="Bacanora La Sierra").click()
-    page.get_by_role("button", name="Comenzar el diagnóstico inicial").click()
-    page.get_by_role("button", name="Continuar").click()  # the profile is already there
-    page.check("input[name=internet_access][value=mobile_unreliable]")
-    page.get_by_label("Nota del consultor o consultora (opcional)").first.fill(
-        "Señal solo en la plaza"
+    visit.log_in("ana")
+    expect(page.get_by_role("heading", name=say("Sus negocios", "Your firms"))).to_be_visible()
+    assert visit.fits_the_screen()
+    visit.screenshot("desk")
+    page.get_by_role("link", name=firm).click()
+    page.get_by_role(
+        "button", name=say("Comenzar el diagnóstico inicial", "Start the baseline assessment")
+    ).click()
+    continue_button.click()  # the profile is already there
+    answer(page, connection, say("Solo datos móviles", "Mobile data only"))
+    page.get_by_label(
+        say("Nota del consultor o consultora (opcional)", "Consultant’s note (optional)")
+    ).first.fill("Señal solo en la plaza")
+    continue_button.click()
+    answer(
+        page,
+        say("¿Dónde pueden encontrar su negocio en internet?", "Where can customers find"),
+        say("Una página o perfil en redes sociales", "A page or profile on social"),
     )
-    page.get_by_role("button", name="Continuar").click()
-    page.check("input[name=online_presence][value=social_profile]")
     for _step in range(4):
-        page.get_by_role("button", name="Continuar").click()
-    assert page.get_by_text("Señal solo en la plaza").is_visible()
-    page.get_by_role("button", name="Enviar y ver mi resultado").click()
-    assert page.get_by_text("usted está aquí").is_visible()
-    context.clear_cookies()
+        continue_button.click()
+    expect(page.get_by_text("Señal solo en la plaza")).to_be_visible()
+    submit_button.click()
+    expect(page.get_by_text(say("usted está aquí", "you are here"))).to_be_visible()
+    visit.log_out()
 
-    log_in(page, live_server.url, "carlos")
-    page.get_by_role("link", name="Bacanora La Sierra").click()
-    page.get_by_label("¿Qué debe revisar o cambiar el consultor o la consultora?").fill(
-        "Pregunte por las ventas en redes"
-    )
-    page.get_by_role("button", name="Devolver al consultor o consultora").click()
-    assert page.get_by_text("Pregunte por las ventas en redes").is_visible()
-    context.clear_cookies()
+    visit.log_in("carlos")
+    page.get_by_role("link", name=firm).click()
+    page.get_by_label(
+        say(
+            "¿Qué debe revisar o cambiar el consultor o la consultora?",
+            "What should the consultant check or change?",
+        )
+    ).fill("Pregunte por las ventas en redes")
+    page.get_by_role(
+        "button", name=say("Devolver al consultor o consultora", "Return to the consultant")
+    ).click()
+    expect(page.get_by_text("Pregunte por las ventas en redes")).to_be_visible()
+    visit.log_out()
 
-    log_in(page, live_server.url, "ana")
-    page.get_by_role("link", name="Bacanora La Sierra").click()
-    assert page.get_by_text("Pregunte por las ventas en redes").is_visible()
-    page.get_by_role("link", name="Continuar la evaluación").click()
-    page.get_by_role("button", name="Enviar y ver mi resultado").click()
-    context.clear_cookies()
+    visit.log_in("ana")
+    page.get_by_role("link", name=firm).click()
+    expect(page.get_by_text("Pregunte por las ventas en redes")).to_be_visible()
+    page.get_by_role("link", name=say("Continuar la evaluación", "Continue the assessment")).click()
+    submit_button.click()
+    visit.log_out()
 
-    log_in(page, live_server.url, "carlos")
-    page.get_by_role("link", name="Bacanora La Sierra").click()
-    page.get_by_role("button", name="Marcar como revisada").click()
+    visit.log_in("carlos")
+    page.get_by_role("link", name=firm).click()
+    page.get_by_role("button", name=say("Marcar como revisada", "Mark as reviewed")).click()
+    expect(
+        page.get_by_text(say("Marcada como revisada", "Marked as reviewed"), exact=True)
+    ).to_be_visible()
     assert CohortAssessment.objects.get().review == "reviewed"
-    context.close()
+    visit.log_out()
+
+    # Five months later, Ana's follow-up starts from the last answers; the firm now sells online.
+    five_months_ago = timezone.now() - timedelta(days=152)
+    Assessment.objects.update(created_at=five_months_ago, submitted_at=five_months_ago)
+    CohortAssessment.objects.update(created_at=five_months_ago)
+    ReviewEvent.objects.update(created_at=five_months_ago)
+    visit.log_in("ana")
+    page.get_by_role("link", name=firm).click()
+    page.get_by_role("button", name=say("Iniciar un seguimiento", "Start a follow-up")).click()
+    continue_button.click()
+    prefilled = say("vienen de la última evaluación", "come from the last assessment")
+    expect(page.get_by_role("note").filter(has_text=prefilled)).to_be_visible()
+    assert option(page, connection, say("Solo datos móviles", "Mobile data only")).is_checked()
+    for _step in range(2):
+        continue_button.click()
+    answer(page, channels, say("En nuestra propia tienda en línea", "In our own online store"))
+    for _step in range(3):
+        continue_button.click()
+    submit_button.click()
+    expect(page.get_by_text(say("usted está aquí", "you are here"))).to_be_visible()
+
+    visit.goto("/desk/")
+    page.get_by_role("link", name=firm).click()
+    progress = page.get_by_role("region", name=say("Avance", "Progress"))
+    expect(progress.get_by_text(say("D → C en 5 meses", "D → C in 5 months"))).to_be_visible()
+    expect(
+        progress.get_by_role("img", name=say("Puntaje por dimensión", "Score by dimension"))
+    ).to_be_visible()
+    expect(
+        progress.get_by_text(say("En nuestra propia tienda en línea", "In our own online store"))
+    ).to_be_visible()
+    assert visit.fits_the_screen()
+    visit.screenshot("firm")
