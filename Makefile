@@ -56,6 +56,12 @@ quality-tools: $(QUALITY_TOOLS)
 bench: setup
 	$(PY) scripts/bench.py
 
+# 50 simulated owners at once through gunicorn, PostgreSQL, Redis and a Celery worker, on
+# loopback; prints the figures and checks that nothing was lost (see scripts/loadtest.py).
+.PHONY: loadtest
+loadtest: $(INSTALLED) translations
+	$(PY) scripts/loadtest.py
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
