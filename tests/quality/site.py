@@ -7,16 +7,18 @@ The quality gates in this folder (valid HTML, accessibility, translations, page 
 check the same list.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
-from django.test import Client
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.encoding import force_bytes
@@ -33,6 +35,7 @@ from cohorts.models import (
     Visit,
 )
 from cohorts.services import cohort_assessment_start
+from diagnostic import errors
 from diagnostic.models import Assessment
 from recommendations.models import RoadmapPDF
 from recommendations.selectors import catalogue_version
@@ -100,6 +103,13 @@ class Visitor:
         self._keep(name, response, 200, questionnaire)
         shows_errors = "is-invalid" in response.text or "alert-danger" in response.text
         assert shows_errors == refused, f"{self.role} {name}: errors shown {shows_errors}"
+
+    def keep(self, name: str, response, status: int, *, url: str = "") -> None:
+        """Keep a page fetched some other way (another client, an error handler)."""
+        response.redirect_chain = getattr(response, "redirect_chain", [])
+        if url:
+            response.redirect_chain = [(url, status)]
+        self._keep(name, response, status, False)
 
     def _keep(self, name: str, response, status: int, questionnaire: bool) -> None:
         """Keep the page shown at the end of any redirects, at the address it was shown at."""
@@ -239,6 +249,7 @@ def crawl_site(programme: Programme, language: str) -> list[Page]:
     crawl_consultant_pages(Visitor("consultant", language, pages, world.ana), scene)
     crawl_coordinator_pages(Visitor("coordinator", language, pages, world.carlos), scene)
     crawl_manager_pages(Visitor("manager", language, pages, world.maria), scene)
+    crawl_error_pages(Visitor("visitor", language, pages), scene)
     return pages
 
 
@@ -274,6 +285,33 @@ def crawl_owner_pages(owner: Visitor, scene: Scene) -> None:
     owner.get("join", join)
     owner.post("join with errors", join, {"name": "", "employees": "0"})
     owner.get("not found", f"/{owner.language}/no-such-page/", 404)
+
+
+def crawl_error_pages(visitor: Visitor, scene: Scene) -> None:
+    """The pages people meet when something is wrong: each in the site's look."""
+    language = visitor.language
+    start = visitor.url("diagnostic:start")
+    strict = Client(enforce_csrf_checks=True)
+    visitor.keep("form expired (CSRF)", strict.post(start), 403)
+    visitor.keep("bad request", Client().get(f"/{language}/", HTTP_HOST="evil.example"), 400)
+    request = RequestFactory().get(f"/{language}/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        visitor.keep("forbidden", errors.permission_denied(request), 403, url=request.path)
+        visitor.keep("server error", errors.server_error(request), 500, url=request.path)
+    with override_settings(RATE_LIMITS={**settings.RATE_LIMITS, "new_assessment": "0/h"}):
+        visitor.keep("too many requests", visitor.client.post(start), 429)
+    login = visitor.url("cohorts:login")
+    wrong = {"username": "beto", "password": "not-the-password"}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        locked = visitor.client.post(login, wrong)
+    visitor.keep("login locked out", locked, 429)
+    # Two people on one page: the second sees the first one's different answer.
+    step = visitor.url("diagnostic:step", token=scene.draft.token, code="readiness")
+    seen = re.search(r'name="seen" value="([^"]*)"', visitor.client.get(step).text).group(1)
+    visitor.client.post(step, {"seen": seen, "internet_access": "fixed_broadband"})
+    conflict = visitor.client.post(step, {"seen": seen, "internet_access": "none"})
+    visitor.keep("answers changed by someone else", conflict, 409)
 
 
 def crawl_account_pages(visitor: Visitor, scene: Scene) -> None:
