@@ -79,11 +79,16 @@ def job_requeue(jobs: QuerySet[Any], publish: Callable[[Any], None], *, limit: i
     ).order_by("pk")[:limit]
     queued = 0
     for job in lost:
+        # Marked first, so a worker that takes the message at once finds the row waiting.
+        marked = jobs.filter(pk=job.pk, state=job.state, updated_at=job.updated_at).update(
+            state=PENDING, updated_at=now
+        )
+        if not marked:
+            continue  # a worker moved it on meanwhile
         try:
             publish(job)
         except OperationalError:
             logger.warning("Queue still unavailable; %s jobs wait for the next round", jobs.model)
             break
-        jobs.filter(pk=job.pk, state=job.state).update(state=PENDING, updated_at=now)
         queued += 1
     return queued
