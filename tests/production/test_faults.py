@@ -36,8 +36,7 @@ def test_with_redis_down_the_owner_still_answers_submits_and_sees_the_result(
     client.post(url("diagnostic:start"))
     assessment = Assessment.objects.get()
     token = assessment.token
-    profile = {key: value for key, value in PROFILE.items()}
-    response = client.post(url("diagnostic:profile", token=token), profile)
+    response = client.post(url("diagnostic:profile", token=token), PROFILE)
     assert response.status_code == 302
     response = client.post(
         url("diagnostic:step", token=token, code="readiness"),
