@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +132,12 @@ class NewAccountForm(forms.Form):
     password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("The same password again"), widget=forms.PasswordInput)
 
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The account to be, unsaved: the validators compare the password with its username
+        # and e-mail.
+        self.account = get_user_model()(username=email.lower(), email=email)
+
     def clean(self):
         cleaned = self.cleaned_data
         first, second = cleaned.get("password1"), cleaned.get("password2")
@@ -139,7 +145,7 @@ class NewAccountForm(forms.Form):
             self.add_error("password2", _("The two passwords are not the same."))
         elif first:
             try:
-                password_validation.validate_password(first)
+                password_validation.validate_password(first, self.account)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned

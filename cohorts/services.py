@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,6 +33,14 @@ from .models import (
 
 class InvitationUnusable(Exception):
     """The invitation was accepted already or has expired."""
+
+
+class InvitationForAnotherAddress(Exception):
+    """The signed-in account's e-mail is not the one the invitation was sent to."""
+
+
+class AccountExists(Exception):
+    """Signed out, but the invited e-mail has an account already: log in with it to accept."""
 
 
 def firm_enrol(
@@ -120,26 +129,46 @@ def invitation_usable(invitation: Invitation) -> bool:
     return invitation.accepted_at is None and invitation.expires_at > timezone.now()
 
 
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """Whoever holds the link, only the account of the invited e-mail may accept it."""
+    return bool(user.email) and user.email.lower() == invitation.email.lower()
+
+
 def invitation_accept(
     *, invitation: Invitation, user: User | None, password: str = "", language: str
-) -> User:
-    """Join the organisation: with the signed-in account, or a new one for the invited e-mail."""
+) -> tuple[Membership, bool]:
+    """Join the organisation: with the signed-in account, or a new one for the invited e-mail.
+
+    Returns the membership and whether it is new: a member already keeps the role they have.
+    """
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation_usable(locked):
             raise InvitationUnusable
         if user is None:
-            user = get_user_model().objects.create_user(
-                username=locked.email.lower(), email=locked.email, password=password
-            )
-            profile_set_language(user=user, language=language)
-        Membership.objects.update_or_create(
+            user = _invited_account_create(email=locked.email, password=password, language=language)
+        elif not invitation_is_for(locked, user):
+            raise InvitationForAnotherAddress
+        membership, created = Membership.objects.get_or_create(
             user=user,
             organisation=locked.organisation,
             defaults={"role": locked.role, "coordinator": locked.coordinator},
         )
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
+    return membership, created
+
+
+def _invited_account_create(*, email: str, password: str, language: str) -> User:
+    accounts = get_user_model().objects
+    if accounts.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        raise AccountExists
+    try:
+        with transaction.atomic():
+            user = accounts.create_user(username=email.lower(), email=email, password=password)
+    except IntegrityError as error:  # made a moment ago through another invitation
+        raise AccountExists from error
+    profile_set_language(user=user, language=language)
     return user
 
 

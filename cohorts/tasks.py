@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import imports, reports
+from . import accounts, imports, reports
 
 
 # Up to 10,000 firms: well over the default limits, well under the broker's visibility timeout
@@ -18,6 +18,12 @@ def import_responses(self, job_id: int, language: str) -> bool:
 def render_cohort_report(self, report_id: int) -> bool:
     """Make a cohort report PDF; a second delivery finds it claimed or done."""
     return reports.report_run(report_id=report_id, task_id=self.request.id)
+
+
+@shared_task
+def password_reset_send(email: str, language: str) -> int:
+    """Queue the reset e-mails of an address; a second delivery only sends a second valid link."""
+    return accounts.password_reset_email(email=email, language=language)
 
 
 @shared_task

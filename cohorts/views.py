@@ -1,9 +1,12 @@
 """Accounts and the consultant's desk: thin views over scoped selectors and services."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import (
@@ -21,12 +24,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.ratelimit import rate_limited
+from config.ratelimit import rate_limit_exceeded, rate_limited
+from diagnostic.jobs import QueueUnavailable
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.services import roadmap_email
 
 from . import dashboards, presenters, reports
+from .accounts import password_reset_request
 from .forms import (
     DashboardFilterForm,
     DeskFilterForm,
@@ -56,6 +61,7 @@ from .selectors import (
     reviewer_membership,
 )
 from .services import (
+    AccountExists,
     InvitationUnusable,
     NotReviewable,
     assessment_correct,
@@ -66,6 +72,7 @@ from .services import (
     firm_enrol,
     invitation_accept,
     invitation_create,
+    invitation_is_for,
     invitation_usable,
     profile_set_language,
     visit_log,
@@ -95,11 +102,42 @@ class LoginView(auth_views.LoginView):
         return presenters.url_in_language(reverse("cohorts:desk"), language)
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="registration/password_reset.html",
-    email_template_name="registration/password_reset_email.html",
-    success_url=reverse_lazy("cohorts:password_reset_done"),
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    """The link is e-mailed in the background: the answer is the same, as fast, for any address."""
+
+    template_name = "registration/password_reset.html"
+    success_url = reverse_lazy("cohorts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        wait = rate_limit_exceeded("password_reset", f"email:{_digest(email)}")
+        if wait:
+            form.add_error(
+                "email",
+                _(
+                    "Several links were sent to this e-mail a short while ago. Check your inbox "
+                    "and spam folder, or try again later."
+                ),
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        try:
+            password_reset_request(email=email, language=get_language())
+        except QueueUnavailable:
+            form.add_error(
+                None, _("The e-mail can’t be sent right now. Try again in a few minutes.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=503)
+        return redirect(self.get_success_url())
+
+
+def _digest(email: str) -> str:
+    """The address as a rate-limit key: the same whatever its case, and not readable in Redis."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+password_reset = rate_limited("password_reset")(PasswordResetView.as_view())
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="registration/password_reset_sent.html"
 )
@@ -135,24 +173,49 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "cohorts/invitation_unusable.html", status=404 if found is None else 410
         )
-    form = NewAccountForm(request.POST or None) if not request.user.is_authenticated else None
+    user = signed_in(request) if request.user.is_authenticated else None
+    if user is not None and not invitation_is_for(found, user):
+        context = {"invitation": found, "account": user.email or user.get_username()}
+        return render(request, "cohorts/invitation_other_account.html", context, status=403)
+    form = NewAccountForm(request.POST or None, email=found.email) if user is None else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            user = invitation_accept(
+            membership, joined = invitation_accept(
                 invitation=found,
-                user=signed_in(request) if request.user.is_authenticated else None,
+                user=user,
                 password=form.cleaned_data["password1"] if form else "",
                 language=get_language(),
             )
         except InvitationUnusable:
             return render(request, "cohorts/invitation_unusable.html", status=410)
-        if form is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Welcome to %(organisation)s.") % {"organisation": found.organisation}
-        )
-        return redirect("cohorts:desk")
+        except AccountExists:
+            assert form is not None  # only a new account can clash with an existing one
+            form.add_error(
+                None,
+                _(
+                    "An account with the e-mail %(email)s exists already. Log in with it, "
+                    "then open this invitation link again."
+                )
+                % {"email": found.email},
+            )
+        else:
+            if form is not None:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            _tell_how_they_joined(request, membership, joined)
+            return redirect("cohorts:desk")
     return render(request, "cohorts/invitation.html", {"invitation": found, "form": form})
+
+
+def _tell_how_they_joined(request: HttpRequest, membership: Membership, joined: bool) -> None:
+    names = {"organisation": membership.organisation, "role": membership.get_role_display()}
+    if joined:
+        messages.success(request, _("Welcome to %(organisation)s.") % names)
+    else:
+        messages.info(
+            request,
+            _("You are a member of %(organisation)s already (%(role)s): your role stays as it is.")
+            % names,
+        )
 
 
 # --- The desk ---------------------------------------------------------------------------------

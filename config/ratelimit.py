@@ -62,6 +62,13 @@ def rate_limit_exceeded(scope: str, client: str) -> int:
     return max(1, (window + 1) * period - int(time.time()))
 
 
+def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
+    """The 429 page in the visitor's language, saying how long to wait."""
+    response = render(request, "429.html", {"minutes": (wait + 59) // 60}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)) -> Callable[..., Any]:
     """A view decorator: over the limit, the visitor gets the 429 page in their language."""
 
@@ -76,10 +83,7 @@ def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)) -> Callabl
                     client = client_ip(request) or "unknown"
                 wait = rate_limit_exceeded(scope, client)
                 if wait:
-                    minutes = (wait + 59) // 60
-                    response = render(request, "429.html", {"minutes": minutes}, status=429)
-                    response["Retry-After"] = str(wait)
-                    return response
+                    return too_many_requests(request, wait)
             return view(request, *args, **kwargs)
 
         return wrapper

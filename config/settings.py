@@ -225,6 +225,8 @@ RATE_LIMITS = {
     "new_assessment": os.environ.get("RATE_LIMIT_NEW_ASSESSMENT", "60/h"),
     "pdf": os.environ.get("RATE_LIMIT_PDF", "30/h"),
     "import": os.environ.get("RATE_LIMIT_IMPORT", "20/h"),
+    # Counted twice: per client address and per address the link is sent to (mail bombing).
+    "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "5/h"),
 }
 # Login throttling (django-axes): five wrong passwords for one username from one address lock
 # that pair out for a quarter of an hour; other people on the same address are not affected.
