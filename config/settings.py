@@ -230,6 +230,12 @@ RATE_LIMITS = {
 }
 # Login throttling (django-axes): five wrong passwords for one username from one address lock
 # that pair out for a quarter of an hour; other people on the same address are not affected.
+# Besides, LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords from one address within the cool-off
+# time, whatever the usernames, lock that address (password spraying: one common password
+# tried on many accounts). It is generous on purpose: a mobile carrier puts many customers
+# behind one address, and an office shares one too; 30 in a quarter of an hour is six people
+# each locked out on their own at once, far more than honest typos, far fewer than spraying
+# needs to try the usernames of a programme.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -237,6 +243,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "config.login_throttle.AddressAwareHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "config.ratelimit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

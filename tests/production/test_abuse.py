@@ -66,6 +66,32 @@ def test_the_lockout_page_speaks_english_on_english_pages(client, world, setting
     assert "Too many wrong passwords" in response.text
 
 
+def test_wrong_passwords_for_many_usernames_throttle_that_address(client, world, settings):
+    """Password spraying: one address trying one password on many accounts."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
+    for username in ("maria", "carlos", "beto"):
+        sprayed = client.post(
+            url("cohorts:login"),
+            {"username": username, "password": "Verano2026"},
+            REMOTE_ADDR="203.0.113.7",
+        )
+        assert sprayed.status_code == 200
+    assert login(client, "Verano2026").status_code == 429
+    locked = client.post(
+        url("cohorts:login"),
+        {"username": "otto", "password": "una-clave-larga-9"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert locked.status_code == 429
+    assert "Demasiadas contraseñas incorrectas" in locked.text
+    # People elsewhere log in as usual.
+    assert login(client, "una-clave-larga-9", address="198.51.100.20").status_code == 302
+
+
+def test_the_address_limit_leaves_room_for_many_people_behind_one_carrier_address(settings):
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT >= 5 * settings.AXES_FAILURE_LIMIT
+
+
 # Rate limits
 
 
@@ -117,6 +143,30 @@ def test_imports_are_limited_per_person(client, world, instrument, settings):
     assert client.post(import_url, {"file": empty}).status_code == 200
     again = SimpleUploadedFile("firms.csv", b"", content_type="text/csv")
     assert client.post(import_url, {"file": again}).status_code == 429
+
+
+def test_password_resets_are_limited_per_address(client, world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset": "2/h"}
+    reset = url("cohorts:password_reset")
+    for email in ("ana@example.org", "beto@example.org"):
+        assert client.post(reset, {"email": email}, REMOTE_ADDR="203.0.113.9").status_code == 302
+    refused = client.post(reset, {"email": "maria@example.org"}, REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 429
+    assert "Demasiadas solicitudes" in refused.text
+    assert client.post(reset, {"email": "maria@example.org"}).status_code == 302
+
+
+def test_password_resets_are_limited_per_target_address(client, world, settings):
+    """However many addresses they come from, one inbox gets only so many reset e-mails."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_reset": "2/h"}
+    reset = url("cohorts:password_reset")
+    for address in ("203.0.113.1", "203.0.113.2"):
+        assert (
+            client.post(reset, {"email": "ana@example.org"}, REMOTE_ADDR=address).status_code == 302
+        )
+    again = client.post(reset, {"email": "ANA@example.org"}, REMOTE_ADDR="203.0.113.3")
+    assert again.status_code == 429
+    assert int(again["Retry-After"]) > 0
 
 
 def test_a_broken_cache_lets_owners_through(client, instrument, settings, redis_down):
