@@ -43,7 +43,8 @@ def job_enqueue(task: Task, *args: Any) -> None:
     try:
         task.delay(*args)
     except OperationalError as error:
-        logger.warning("Queue unavailable for %s%r: %s", task.name, args, error)
+        # The task's name, not its arguments: some are personal (a password reset's address).
+        logger.warning("Queue unavailable for %s: %s", task.name, error)
         raise QueueUnavailable from error
 
 

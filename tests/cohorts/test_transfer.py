@@ -154,7 +154,9 @@ def test_the_export_holds_all_kinds_of_records(sonora):
     assert data["cohorts"][0]["imports"][0]["created_count"] == 2
 
 
-def test_no_password_hash_leaves_and_new_people_set_their_own(sonora, tmp_path, client, mailoutbox):
+def test_no_password_hash_leaves_and_new_people_set_their_own(
+    sonora, tmp_path, client, mailoutbox, django_capture_on_commit_callbacks
+):
     data = export()
     assert "password" not in json.dumps(data)
     assert {person["username"] for person in data["people"]} == {"maria", "carlos", "ana", "beto"}
@@ -167,7 +169,8 @@ def test_no_password_hash_leaves_and_new_people_set_their_own(sonora, tmp_path, 
     assert maria.email == "maria@example.org"
     assert not maria.check_password("una-clave-larga-9")
     assert maria.profile.language == "es"
-    client.post(reverse("cohorts:password_reset"), {"email": "maria@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cohorts:password_reset"), {"email": "maria@example.org"})
     assert [mail.to for mail in mailoutbox] == [["maria@example.org"]]
 
 

@@ -229,3 +229,18 @@ def test_saves_at_the_same_moment_lose_no_answer(world, instrument):
         Answer.objects.filter(assessment=linked.assessment).values_list("item_code", "value")
     )
     assert stored == {"internet_access": "fixed_broadband", "staff_with_smartphone": 4}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_password_reset_while_redis_is_down_asks_to_try_again_whatever_the_address(
+    client, django_user_model, redis_down, caplog
+):
+    django_user_model.objects.create_user("ana", "ana@example.org", "una-clave-larga-9")
+    reset = url("cohorts:password_reset", "en")
+    known = client.post(reset, {"email": "ana@example.org"})
+    unknown = client.post(reset, {"email": "nadie@example.org"})
+    assert known.status_code == unknown.status_code == 503
+    assert "can’t be sent right now" in known.text
+    assert "can’t be sent right now" in unknown.text
+    assert "Queue unavailable" in caplog.text and "ana@example.org" not in caplog.text
+    assert not OutboundEmail.objects.exists()
