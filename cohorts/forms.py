@@ -128,6 +128,23 @@ class InvitationForm(forms.Form):
         return cleaned
 
 
+class OrganisationForm(forms.Form):
+    """Which of the organisations they manage a person works on, for managers of several."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Membership.objects.none(),
+        to_field_name="organisation",
+        empty_label=None,
+    )
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = memberships  # type: ignore[attr-defined]
+        field.label_from_instance = lambda membership: membership.organisation.name  # type: ignore[attr-defined]
+
+
 class NewAccountForm(forms.Form):
     password1 = forms.CharField(label=_("Choose a password"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("The same password again"), widget=forms.PasswordInput)

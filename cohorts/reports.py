@@ -16,7 +16,7 @@ from diagnostic.services import instrument_get_or_load
 from recommendations.pdf import render_pdf
 
 from . import dashboards, presenters, tasks
-from .models import Cohort, CohortReport, Membership, Role
+from .models import Cohort, CohortReport, Membership, Organisation, Role
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +39,19 @@ def filters_from_json(data: dict) -> dashboards.Filters:
 
 
 def report_request(
-    *, user: User, cohort: Cohort | None, filters: dashboards.Filters, language: str
+    *,
+    user: User,
+    organisation: Organisation,
+    cohort: Cohort | None,
+    filters: dashboards.Filters,
+    language: str,
 ) -> CohortReport | None:
     """Queue a report of one cohort (or all the organisation's) for a manager of it."""
-    membership = Membership.objects.filter(user=user, role=Role.MANAGER).first()
-    if membership is None or (cohort and cohort.organisation_id != membership.organisation_id):
+    manages = Membership.objects.filter(user=user, organisation=organisation, role=Role.MANAGER)
+    if not manages.exists() or (cohort and cohort.organisation_id != organisation.pk):
         return None
     report = CohortReport.objects.create(
-        organisation_id=membership.organisation_id,
+        organisation=organisation,
         cohort=cohort,
         filters=filters_to_json(filters),
         language=language,
@@ -127,9 +132,11 @@ def _render(report: CohortReport) -> bytes:
     return content
 
 
-def reports_for(user: User) -> list[CohortReport]:
-    """The reports of the organisations this person manages, newest first."""
-    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
+def reports_for(user: User, organisation: Organisation) -> list[CohortReport]:
+    """The reports of an organisation this person manages, newest first."""
+    managed = Membership.objects.filter(
+        user=user, organisation=organisation, role=Role.MANAGER
+    ).values("organisation")
     return list(
         CohortReport.objects.filter(organisation__in=managed)
         .select_related("cohort")

@@ -29,6 +29,11 @@ def memberships_for(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation")
 
 
+def manager_memberships_for(user: User) -> QuerySet[Membership]:
+    """The organisations this person manages, as their memberships, in the order offered."""
+    return memberships_for(user).filter(role=Role.MANAGER).order_by("organisation__name", "pk")
+
+
 def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
     """The enrolments this person may see, with the status of their latest assessment."""
     if not user.is_authenticated:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -41,6 +42,7 @@ from .forms import (
     JoinForm,
     LanguageForm,
     NewAccountForm,
+    OrganisationForm,
     ReturnForm,
     VisitForm,
     consent_text,
@@ -57,6 +59,7 @@ from .selectors import (
     enrolment_status,
     enrolments_for_user,
     firm_record,
+    manager_memberships_for,
     memberships_for,
     reviewer_membership,
 )
@@ -337,9 +340,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
-    membership: Membership | None = memberships_for(request.user).filter(role=Role.MANAGER).first()
-    if membership is None:
-        raise Http404
+    membership, organisation_form = _managing(request)
     form = InvitationForm(request.POST or None, organisation=membership.organisation)
     if request.method == "POST" and form.is_valid():
         invitation_create(
@@ -355,9 +356,37 @@ def invite(request: HttpRequest) -> HttpResponse:
             request, _("The invitation is on its way to %(email)s.") % form.cleaned_data
         )
         return redirect("cohorts:desk")
-    return render(
-        request, "cohorts/invite.html", {"form": form, "organisation": membership.organisation}
-    )
+    context = {
+        "form": form,
+        "organisation": membership.organisation,
+        "organisation_form": organisation_form,
+    }
+    return render(request, "cohorts/invite.html", context)
+
+
+def _managing(request: HttpRequest) -> tuple[Membership, OrganisationForm | None]:
+    """The manager's membership of the organisation the request names; 404 if not theirs.
+
+    Without a name: the only organisation they manage, or, to look at, the first of several
+    (a change asks for one). The form to choose comes back for managers of several only.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    memberships = manager_memberships_for(request.user)
+    mine = list(memberships)
+    if not mine:
+        raise Http404
+    several = len(mine) > 1
+    if "organisation" in data or (several and request.method == "POST"):
+        form = OrganisationForm(data, memberships=memberships)
+        if not form.is_valid():
+            raise Http404
+        membership = form.cleaned_data["organisation"]
+    else:
+        membership = mine[0]
+        form = OrganisationForm(
+            initial={"organisation": membership.organisation_id}, memberships=memberships
+        )
+    return membership, form if several else None
 
 
 @login_required
@@ -476,12 +505,8 @@ def email_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """A programme's figures: one cohort or all the organisation's, with filters."""
-    managed = cohorts_managed_by(request.user)
-    if not managed.exists():
-        raise Http404
-    consultants = Membership.objects.filter(
-        organisation__in=managed.values("organisation"), role=Role.CONSULTANT
-    ).select_related("user")
+    membership, organisation_form = _managing(request)
+    managed, consultants = _cohorts_and_consultants(request, membership)
     form = DashboardFilterForm(request.GET or None, cohorts=managed, consultants=consultants)
     chosen = form.cleaned_data.get("cohort") if form.is_valid() else None
     cohorts = managed.filter(pk=chosen.pk) if chosen else managed
@@ -489,6 +514,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     instrument = instrument_spec(instrument_get_or_load())
     figures = dashboards.dashboard(cohorts, filters, instrument)
     context = {
+        "organisation": membership.organisation,
+        "organisation_form": organisation_form,
         "form": form,
         "figures": figures,
         "charts": presenters.dashboard_charts(figures, get_language()),
@@ -500,24 +527,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "stages": dashboards.STAGES,
         "small_cell": dashboards.SMALL_CELL,
         "cohort": chosen,
-        "reports": reports.reports_for(signed_in(request)),
+        "reports": reports.reports_for(signed_in(request), membership.organisation),
     }
     return render(request, "cohorts/dashboard.html", context)
+
+
+def _cohorts_and_consultants(
+    request: HttpRequest, membership: Membership
+) -> tuple[QuerySet[Cohort], QuerySet[Membership]]:
+    """What a manager may filter their organisation's dashboard by."""
+    cohorts = cohorts_managed_by(request.user).filter(organisation=membership.organisation_id)
+    consultants = Membership.objects.filter(
+        organisation=membership.organisation_id, role=Role.CONSULTANT
+    ).select_related("user")
+    return cohorts, consultants
 
 
 @login_required
 @require_POST
 def report_new(request: HttpRequest) -> HttpResponse:
     """Ask for the cohort report PDF of the dashboard as filtered, in the manager's language."""
-    managed = cohorts_managed_by(request.user)
-    consultants = Membership.objects.filter(
-        organisation__in=managed.values("organisation"), role=Role.CONSULTANT
-    )
-    form = DashboardFilterForm(request.POST, cohorts=managed, consultants=consultants)
-    if not managed.exists() or not form.is_valid():
+    membership, _organisation_form = _managing(request)
+    cohorts, consultants = _cohorts_and_consultants(request, membership)
+    form = DashboardFilterForm(request.POST, cohorts=cohorts, consultants=consultants)
+    if not form.is_valid():
         raise Http404
     report = reports.report_request(
         user=signed_in(request),
+        organisation=membership.organisation,
         cohort=form.cleaned_data["cohort"],
         filters=form.filters(),
         language=get_language(),

@@ -146,7 +146,13 @@ def run() -> None:
 
     # Without REDIS_URL the task runs in-process as soon as it is queued.
     started = time.perf_counter()
-    report = reports.report_request(user=manager, cohort=cohort, filters=Filters(), language="es")
+    report = reports.report_request(
+        user=manager,
+        organisation=cohort.organisation,
+        cohort=cohort,
+        filters=Filters(),
+        language="es",
+    )
     if report.state != report.State.DONE:
         reports.report_run(report_id=report.pk)
     report.refresh_from_db()

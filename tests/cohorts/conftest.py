@@ -2,6 +2,7 @@
 
 Sonora's economy office runs one cohort. María manages it, Carlos coordinates Ana's team,
 Ana and Beto are consultants (Beto in no team). Otto manages Puebla's chamber, elsewhere.
+Rosa (the `rosa` fixture) manages both organisations, with Pablo coordinating in Puebla.
 """
 
 from dataclasses import dataclass
@@ -76,6 +77,32 @@ def build_world(django_user_model) -> World:
         otto_firm=Enrolment.objects.create(
             cohort=puebla_cohort, firm=make_firm(name="Talavera Poblana"), consultant=otto_m
         ),
+    )
+
+
+@dataclass
+class TwoOrganisations:
+    rosa: object
+    sonora: Organisation
+    puebla: Organisation
+    puebla_cohort: Cohort
+    pablo: Membership
+
+
+@pytest.fixture
+def rosa(world, django_user_model) -> TwoOrganisations:
+    """A manager of two organisations: Sonora's office first, then Puebla's chamber."""
+    sonora = world.cohort.organisation
+    puebla_cohort = world.otto_firm.cohort
+    puebla = puebla_cohort.organisation
+    rosa = person(django_user_model, "rosa")
+    Membership.objects.create(user=rosa, organisation=sonora, role=Role.MANAGER)
+    Membership.objects.create(user=rosa, organisation=puebla, role=Role.MANAGER)
+    pablo = Membership.objects.create(
+        user=person(django_user_model, "pablo"), organisation=puebla, role=Role.COORDINATOR
+    )
+    return TwoOrganisations(
+        rosa=rosa, sonora=sonora, puebla=puebla, puebla_cohort=puebla_cohort, pablo=pablo
     )
 
 

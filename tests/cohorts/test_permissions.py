@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from cohorts.models import CohortReport, Invitation, Membership, Role
 from cohorts.selectors import enrolments_for_user
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,83 @@ def test_the_desk_lists_only_your_firms(client, world):
     page = client.get(reverse("cohorts:desk")).text
     assert "Bacanora La Sierra" in page
     assert "Tortillería Doña Luz" not in page and "Talavera Poblana" not in page
+
+
+# A manager of two organisations chooses which one they work on
+
+
+def test_a_manager_of_two_organisations_reports_on_the_second(
+    client, rosa, django_capture_on_commit_callbacks
+):
+    client.force_login(rosa.rosa)
+    one_cohort = {"organisation": rosa.puebla.pk, "cohort": rosa.puebla_cohort.pk}
+    with django_capture_on_commit_callbacks():
+        response = client.post(reverse("cohorts:report_new"), one_cohort)
+        all_cohorts = client.post(reverse("cohorts:report_new"), {"organisation": rosa.puebla.pk})
+    assert response.status_code == all_cohorts.status_code == 302
+    assert [
+        (report.organisation, report.cohort) for report in CohortReport.objects.order_by("pk")
+    ] == [
+        (rosa.puebla, rosa.puebla_cohort),
+        (rosa.puebla, None),
+    ]
+
+
+def test_a_manager_of_two_organisations_sees_the_dashboard_of_the_one_chosen(client, rosa):
+    client.force_login(rosa.rosa)
+    # Without a choice, the first by name (Cámara de Comercio de Puebla), and the choice.
+    first = client.get(reverse("cohorts:dashboard")).text
+    assert "Puebla Digital" in first and "Pueblos Digitales 2026" not in first
+    assert rosa.sonora.name in first
+    chosen = client.get(reverse("cohorts:dashboard"), {"organisation": rosa.sonora.pk}).text
+    assert "Pueblos Digitales 2026" in chosen and "Puebla Digital" not in chosen
+
+
+def test_a_manager_of_two_organisations_invites_to_the_one_chosen(client, rosa):
+    client.force_login(rosa.rosa)
+    invite = reverse("cohorts:invite") + f"?organisation={rosa.puebla.pk}"
+    page = client.get(invite).text
+    assert rosa.puebla.name in page and "Pablo" in page and "Carlos" not in page
+    response = client.post(
+        invite,
+        {
+            "organisation": rosa.puebla.pk,
+            "email": "nueva@example.org",
+            "role": Role.CONSULTANT,
+            "coordinator": rosa.pablo.pk,
+        },
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.organisation, invitation.coordinator) == (rosa.puebla, rosa.pablo)
+
+
+def test_a_coordinator_of_the_other_organisation_is_not_offered(client, rosa):
+    client.force_login(rosa.rosa)
+    carlos = Membership.objects.get(user__username="carlos")
+    response = client.post(
+        reverse("cohorts:invite"),
+        {
+            "organisation": rosa.puebla.pk,
+            "email": "nueva@example.org",
+            "role": Role.CONSULTANT,
+            "coordinator": carlos.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("organisation", ["sonora", "abc", "99999"])
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [("get", "cohorts:dashboard"), ("get", "cohorts:invite"), ("post", "cohorts:report_new")],
+)
+def test_an_organisation_one_does_not_manage_is_not_found(
+    client, world, organisation, method, name
+):
+    client.force_login(world.otto)
+    value = world.cohort.organisation.pk if organisation == "sonora" else organisation
+    response = getattr(client, method)(reverse(name), {"organisation": value})
+    assert response.status_code == 404
+    assert not CohortReport.objects.exists()

@@ -71,7 +71,11 @@ def test_a_failed_report_says_so_and_can_be_retried(
 
 def test_a_report_runs_once_however_often_its_task_is_delivered(world, cohort_of_twelve):
     report = reports.report_request(
-        user=world.maria, cohort=None, filters=reports.dashboards.Filters(), language="en"
+        user=world.maria,
+        organisation=world.cohort.organisation,
+        cohort=None,
+        filters=reports.dashboards.Filters(),
+        language="en",
     )
     assert reports.report_run(report_id=report.pk) is True
     assert reports.report_run(report_id=report.pk) is False
