@@ -144,3 +144,11 @@ def test_an_organisation_one_does_not_manage_is_not_found(
     response = getattr(client, method)(reverse(name), {"organisation": value})
     assert response.status_code == 404
     assert not CohortReport.objects.exists()
+
+
+def test_a_manager_of_two_organisations_must_name_one_to_act(client, rosa):
+    client.force_login(rosa.rosa)
+    invitation = {"email": "nueva@example.org", "role": Role.CONSULTANT}
+    assert client.post(reverse("cohorts:report_new")).status_code == 404
+    assert client.post(reverse("cohorts:invite"), invitation).status_code == 404
+    assert not CohortReport.objects.exists() and not Invitation.objects.exists()
