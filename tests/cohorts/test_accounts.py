@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from cohorts.models import Invitation, Membership, Profile, Role
 from diagnostic.models import OutboundEmail
+from tests.factories import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,18 @@ def test_a_password_reset_answers_alike_for_a_registered_and_an_unknown_address(
         assert not OutboundEmail.objects.exists()
     assert answers[0] == answers[1]
     assert answers[0][:2] == (302, reverse("cohorts:password_reset_done"))
+
+
+@pytest.mark.worker
+def test_a_real_worker_sends_the_reset_link_after_the_answer(
+    celery_worker, client, django_user_model
+):
+    django_user_model.objects.create_user("ana", "ana@example.org", "una-clave-larga-9")
+    response = client.post(reverse("cohorts:password_reset"), {"email": "ana@example.org"})
+    assert response.status_code == 302
+    wait_until(lambda: OutboundEmail.objects.filter(state=OutboundEmail.State.SENT).exists())
+    assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+    assert "/es/accounts/password-reset/" in mail.outbox[0].body
 
 
 def test_a_reset_for_an_unknown_address_sends_nothing(
