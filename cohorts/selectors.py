@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from diagnostic.models import Assessment
@@ -186,7 +187,11 @@ def _plain(value: Any) -> Any:
 
 
 def assessment_editable_by(user: User, assessment: Assessment) -> bool:
-    """An assisted assessment is changed by the consultant of its firm, or whoever started it."""
+    """An assisted assessment is changed by the firm's consultant, or whoever started it.
+
+    Either way only while the organisation, as it is now, lets them work on the firm: someone
+    removed from it, or whose firm went to another team, loses the draft at once.
+    """
     if not user.is_authenticated:
         return False
     linked = (
@@ -197,9 +202,28 @@ def assessment_editable_by(user: User, assessment: Assessment) -> bool:
     if linked is None:
         return False
     consultant = linked.enrolment.consultant
-    return linked.created_by_id == user.pk or (
+    involved = linked.created_by_id == user.pk or (
         consultant is not None and consultant.user_id == user.pk
     )
+    return involved and enrolments_for_user(user).filter(pk=linked.enrolment_id).exists()
+
+
+def owner_assessment_staff_page(user: User, assessment: Assessment) -> str | None:
+    """For a member of a programme that holds this owner's own diagnostic: where to read it.
+
+    None for anyone else (the owner among them). The page is the desk's read-only one, or the
+    desk itself for a member who may not see that firm.
+    """
+    if not user.is_authenticated or assessment.assisted:
+        return None
+    linked = CohortAssessment.objects.filter(
+        assessment=assessment, enrolment__cohort__organisation__memberships__user=user
+    ).first()
+    if linked is None:
+        return None
+    if not enrolments_for_user(user).filter(pk=linked.enrolment_id).exists():
+        return reverse("cohorts:desk")
+    return reverse("cohorts:assessment", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk})
 
 
 def cohorts_managed_by(user: User) -> QuerySet[Cohort]:

@@ -390,10 +390,13 @@ def firm_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def email_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
-    """Hand the roadmap over: its PDF to the owner's e-mail."""
+    """Hand the roadmap over: its PDF to the owner's e-mail.
+
+    Only for assessments the programme ran: an owner's own diagnostic is theirs to send.
+    """
     enrolment = enrolment_get_for_user(request.user, pk)
     linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
-    if enrolment is None or linked is None:
+    if enrolment is None or linked is None or not linked.assessment.assisted:
         raise Http404
     email = enrolment.firm.contact_email
     if not linked.assessment.is_submitted or not email:

@@ -315,6 +315,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DIAGNOSTIC_INSTRUMENT = os.environ.get("DIAGNOSTIC_INSTRUMENT", "mydigitalsme-v1")
 # Who may change an assessment run by a programme's consultant (see diagnostic/access.py).
 ASSISTED_EDIT_POLICY = "cohorts.selectors.assessment_editable_by"
+# Where a programme's people read an owner's own diagnostic instead of through its link.
+OWNER_ASSESSMENT_STAFF_PAGE = "cohorts.selectors.owner_assessment_staff_page"
 # What else happens once an assessment is submitted: dotted paths of functions taking
 # `assessment_id`, called after the commit (here: keep its roadmap's summary for reports).
 AFTER_SUBMIT = ["recommendations.services.roadmap_summary_queue"]

@@ -191,8 +191,11 @@ def roadmap_pdf_content(*, pdf_id: int) -> bytes:
     return roadmap_pdf_bytes(assessment=pdf.assessment, language=pdf.language)
 
 
-def roadmap_pdf_bytes(*, assessment: Assessment, language: str) -> bytes:
-    """The roadmap PDF of a submitted assessment, rendered now."""
+def roadmap_pdf_bytes(*, assessment: Assessment, language: str, with_link: bool = True) -> bytes:
+    """The roadmap PDF of a submitted assessment, rendered now.
+
+    With the link to the result (and its QR code) only for whoever holds that link already.
+    """
     with translation.override(language):
         roadmap = roadmap_for_assessment(assessment, today=timezone.localdate())
         path = reverse("diagnostic:result", kwargs={"token": assessment.token})
@@ -203,7 +206,7 @@ def roadmap_pdf_bytes(*, assessment: Assessment, language: str) -> bytes:
             firm_name=assessment.firm.name if assessment.firm else "",
             day=timezone.localdate(assessment.submitted_at) if assessment.submitted_at else None,
             language=language,
-            result_url=f"{settings.SITE_URL}{path}",
+            result_url=f"{settings.SITE_URL}{path}" if with_link else "",
         )
     country = str(assessment.firm.country) or None if assessment.firm else None
     return render_roadmap_pdf(context, language=language, country=country)
