@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostic.files import orphan_files_purge
 from diagnostic.instrument import Instrument as InstrumentSpec
 from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
@@ -296,3 +297,9 @@ def roadmap_pdfs_purge() -> int:
         pdf.delete()
         purged += 1
     return purged
+
+
+def roadmap_pdfs_orphans_purge() -> int:
+    """Delete roadmap PDF files that no row holds any more."""
+    held = set(RoadmapPDF.objects.exclude(file="").values_list("file", flat=True))
+    return orphan_files_purge(folder="roadmaps", held=held)
