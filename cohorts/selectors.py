@@ -189,23 +189,27 @@ def _plain(value: Any) -> Any:
 def assessment_editable_by(user: User, assessment: Assessment) -> bool:
     """An assisted assessment is changed by the firm's consultant, or whoever started it.
 
-    Either way only while the organisation, as it is now, lets them work on the firm: someone
-    removed from it, or whose firm went to another team, loses the draft at once.
+    Rights come from the memberships as they are now: someone who started it and has since
+    left the organisation can no longer open it (`created_by` stays, as history).
     """
     if not user.is_authenticated:
         return False
     linked = (
         CohortAssessment.objects.filter(assessment=assessment)
-        .select_related("enrolment__consultant")
+        .select_related("enrolment__consultant", "enrolment__cohort")
         .first()
     )
     if linked is None:
         return False
     consultant = linked.enrolment.consultant
-    involved = linked.created_by_id == user.pk or (
-        consultant is not None and consultant.user_id == user.pk
+    if consultant is not None and consultant.user_id == user.pk:
+        return True
+    return (
+        linked.created_by_id == user.pk
+        and Membership.objects.filter(
+            user=user, organisation_id=linked.enrolment.cohort.organisation_id
+        ).exists()
     )
-    return involved and enrolments_for_user(user).filter(pk=linked.enrolment_id).exists()
 
 
 def owner_assessment_staff_page(user: User, assessment: Assessment) -> str | None:

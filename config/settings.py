@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.privacy.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -225,6 +226,8 @@ RATE_LIMITS = {
     "new_assessment": os.environ.get("RATE_LIMIT_NEW_ASSESSMENT", "60/h"),
     "pdf": os.environ.get("RATE_LIMIT_PDF", "30/h"),
     "import": os.environ.get("RATE_LIMIT_IMPORT", "20/h"),
+    # Resume links e-mailed to one address, whichever drafts ask (anyone can type any address).
+    "resume_email_to": os.environ.get("RATE_LIMIT_RESUME_EMAIL_TO", "5/d"),
 }
 # Login throttling (django-axes): five wrong passwords for one username from one address lock
 # that pair out for a quarter of an hour; other people on the same address are not affected.
@@ -336,7 +339,10 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "config.observability.RequestIdFilter"},
+        "redact_secrets": {"()": "config.observability.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {"()": "config.observability.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -345,7 +351,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

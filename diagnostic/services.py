@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
+from config.ratelimit import rate_limit_exceeded
+
 from . import tasks
 from .files import delete_with_files, orphan_files_purge
 from .flow import REVIEW
@@ -304,15 +306,23 @@ def assessment_delete(*, assessment: Assessment) -> None:
 
 
 def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:
-    """Queue an e-mail with the resume link to the firm's own address."""
+    """Queue an e-mail with the resume link to the firm's own address.
+
+    Anyone can type any address, so the mail carries nothing else they typed, and one address
+    gets it only a few times a day however many drafts name it (RATE_LIMITS["resume_email_to"],
+    counted outside the database: deleting a draft resets nothing).
+    """
     firm = assessment.firm
     if firm is None or not firm.contact_email:
         raise ProfileMissing
     since = timezone.now() - timedelta(days=1)
     if assessment.emails.filter(created_at__gte=since).count() >= RESUME_EMAILS_PER_DAY:
         raise TooManyEmails
+    recipient = hashlib.sha256(firm.contact_email.strip().lower().encode()).hexdigest()
+    if rate_limit_exceeded("resume_email_to", recipient):
+        raise TooManyEmails
     with translation.override(assessment.language):
-        context = {"firm": firm, "link": link, "days": settings.DRAFT_RESUME_DAYS}
+        context = {"link": link, "days": settings.DRAFT_RESUME_DAYS}
         subject = _("Your Ruta Digital diagnostic: the link to continue")
         body = render_to_string("diagnostic/email/resume_link.txt", context)
     email = OutboundEmail.objects.create(
