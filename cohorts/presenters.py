@@ -46,6 +46,7 @@ def history(assessments: Iterable[CohortAssessment], language: str) -> list[dict
                 else "",
                 "overall": assessment.overall_score,
                 # An owner's own diagnostic is read on the desk: its link is the owner's alone.
+                "owners_own": not assessment.assisted,
                 "token": assessment.token if assessment.assisted else "",
                 "language": assessment.language,
                 "pk": linked.pk,

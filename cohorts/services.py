@@ -147,8 +147,14 @@ class NotReviewable(Exception):
     """Only a submitted assessment can be returned or reviewed, and a reviewed one is locked."""
 
 
+class OwnersOwn(NotReviewable):
+    """An owner's own diagnostic is shared for reading: only its owner changes it."""
+
+
 def assessment_return(*, linked: CohortAssessment, actor: User, comment: str) -> None:
     """Send a submitted assessment back to its consultant, who edits and resubmits it."""
+    if not linked.assessment.assisted:
+        raise OwnersOwn
     with transaction.atomic():
         if linked.review == CohortAssessment.Review.REVIEWED:
             raise NotReviewable

@@ -58,6 +58,7 @@ from .selectors import (
 from .services import (
     InvitationUnusable,
     NotReviewable,
+    OwnersOwn,
     assessment_correct,
     assessment_mark_reviewed,
     assessment_return,
@@ -317,6 +318,10 @@ def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
             comment = form.cleaned_data["comment"]
             assessment_return(linked=linked, actor=signed_in(request), comment=comment)
             messages.success(request, _("The assessment is back with its consultant."))
+    except OwnersOwn:
+        messages.error(
+            request, _("An owner’s own diagnostic cannot be returned: only the owner changes it.")
+        )
     except NotReviewable:
         messages.error(
             request,

@@ -233,3 +233,18 @@ def test_an_anonymous_link_holder_cannot_make_a_new_link_for_a_consultants_draft
     client.post(owner_url("diagnostic:new_link", linked.assessment))
     linked.assessment.refresh_from_db()
     assert linked.assessment.token == token
+
+
+def test_a_manager_cannot_return_an_owners_diagnostic_to_draft(client, world, joined):
+    from cohorts.models import CohortAssessment
+    from diagnostic.models import Assessment
+    from tests.factories import SOCIAL_SELLER, submit_answers
+
+    submit_answers(joined, SOCIAL_SELLER)
+    linked = CohortAssessment.objects.get(assessment=joined)
+    client.force_login(world.maria)
+    client.post(
+        reverse("cohorts:review", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk}),
+        {"action": "return", "comment": "Cambie la respuesta"},
+    )
+    assert Assessment.objects.get(pk=joined.pk).is_submitted
