@@ -192,7 +192,9 @@ class ReturnForm(forms.Form):
 def consent_text(cohort: Cohort) -> str:
     return gettext(
         "I agree that %(organisation)s, which runs %(cohort)s, sees my business details, "
-        "answers and results, to support my business. I can delete my diagnostic at any time."
+        "answers and results, to support my business; it cannot change them. I can delete my "
+        "diagnostic at any time from my link. If I delete it, the programme no longer has it "
+        "either, except assessments its consultants have since made with me."
     ) % {"organisation": cohort.organisation.name, "cohort": cohort.name}
 
 

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostic.files import orphan_files_purge
 from diagnostic.flow import REVIEW
 from diagnostic.instrument import Instrument as InstrumentSpec
 from diagnostic.interchange import (
@@ -295,3 +296,9 @@ def imports_purge() -> int:
         job.file.delete(save=True)
         purged += 1
     return purged
+
+
+def imports_orphans_purge() -> int:
+    """Delete uploaded files that no import holds any more."""
+    held = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+    return orphan_files_purge(folder="imports", held=held)

@@ -45,7 +45,9 @@ def history(assessments: Iterable[CohortAssessment], language: str) -> list[dict
                 if stage and previous_stage and previous_stage != stage
                 else "",
                 "overall": assessment.overall_score,
-                "token": assessment.token,
+                # An owner's own diagnostic is read on the desk: its link is the owner's alone.
+                "owners_own": not assessment.assisted,
+                "token": assessment.token if assessment.assisted else "",
                 "language": assessment.language,
                 "pk": linked.pk,
                 "reviewed": linked.review == CohortAssessment.Review.REVIEWED,

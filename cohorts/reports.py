@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
+from diagnostic.files import orphan_files_purge
 from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_requeue
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
@@ -154,3 +155,9 @@ def reports_requeue() -> int:
     return job_requeue(
         CohortReport.objects.all(), lambda report: tasks.render_cohort_report.delay(report.pk)
     )
+
+
+def reports_orphans_purge() -> int:
+    """Delete report files that no report holds any more."""
+    held = set(CohortReport.objects.exclude(file="").values_list("file", flat=True))
+    return orphan_files_purge(folder="reports", held=held)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from diagnostic.models import Assessment
@@ -191,20 +192,47 @@ def _plain(value: Any) -> Any:
 
 
 def assessment_editable_by(user: User, assessment: Assessment) -> bool:
-    """An assisted assessment is changed by the consultant of its firm, or whoever started it."""
+    """An assisted assessment is changed by the firm's consultant, or whoever started it.
+
+    Rights come from the memberships as they are now: someone who started it and has since
+    left the organisation can no longer open it (`created_by` stays, as history).
+    """
     if not user.is_authenticated:
         return False
     linked = (
         CohortAssessment.objects.filter(assessment=assessment)
-        .select_related("enrolment__consultant")
+        .select_related("enrolment__consultant", "enrolment__cohort")
         .first()
     )
     if linked is None:
         return False
     consultant = linked.enrolment.consultant
-    return linked.created_by_id == user.pk or (
-        consultant is not None and consultant.user_id == user.pk
+    if consultant is not None and consultant.user_id == user.pk:
+        return True
+    return (
+        linked.created_by_id == user.pk
+        and Membership.objects.filter(
+            user=user, organisation_id=linked.enrolment.cohort.organisation_id
+        ).exists()
     )
+
+
+def owner_assessment_staff_page(user: User, assessment: Assessment) -> str | None:
+    """For a member of a programme that holds this owner's own diagnostic: where to read it.
+
+    None for anyone else (the owner among them). The page is the desk's read-only one, or the
+    desk itself for a member who may not see that firm.
+    """
+    if not user.is_authenticated or assessment.assisted:
+        return None
+    linked = CohortAssessment.objects.filter(
+        assessment=assessment, enrolment__cohort__organisation__memberships__user=user
+    ).first()
+    if linked is None:
+        return None
+    if not enrolments_for_user(user).filter(pk=linked.enrolment_id).exists():
+        return reverse("cohorts:desk")
+    return reverse("cohorts:assessment", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk})
 
 
 def cohorts_managed_by(user: User) -> QuerySet[Cohort]:

@@ -176,8 +176,14 @@ class NotReviewable(Exception):
     """Only a submitted assessment can be returned or reviewed, and a reviewed one is locked."""
 
 
+class OwnersOwn(NotReviewable):
+    """An owner's own diagnostic is shared for reading: only its owner changes it."""
+
+
 def assessment_return(*, linked: CohortAssessment, actor: User, comment: str) -> None:
     """Send a submitted assessment back to its consultant, who edits and resubmits it."""
+    if not linked.assessment.assisted:
+        raise OwnersOwn
     with transaction.atomic():
         if linked.review == CohortAssessment.Review.REVIEWED:
             raise NotReviewable
@@ -255,3 +261,18 @@ def cohort_join(*, cohort: Cohort, profile: dict, consent_text: str, language: s
             enrolment=enrolment, assessment=assessment, text=consent_text, language=language
         )
     return assessment
+
+
+def enrolment_withdraw(*, assessment: Assessment) -> None:
+    """An owner deletes the diagnostic they shared: the programme's copy of it goes too.
+
+    The enrolment their consent made goes, with its consent, visits and cohort record. But
+    once the programme has assessed the firm itself (consultant-run assessments), those are
+    the programme's own record: they stay, and only the owner's diagnostic and consent go.
+    """
+    consent = JoinConsent.objects.filter(assessment=assessment).select_related("enrolment").first()
+    if consent is None:
+        return
+    enrolment = consent.enrolment
+    if not enrolment.assessments.filter(assessment__assisted=True).exists():
+        enrolment.delete()

@@ -28,9 +28,11 @@ def password_reset_send(email: str, language: str) -> int:
 
 @shared_task
 def housekeeping() -> dict[str, int]:
-    """Every few minutes (Celery beat): re-queue lost imports and reports, purge old uploads."""
+    """Every few minutes (Celery beat): re-queue lost imports and reports, purge old files."""
     return {
         "imports_requeued": imports.imports_requeue(),
         "reports_requeued": reports.reports_requeue(),
         "uploads_purged": imports.imports_purge(),
+        "orphan_uploads_purged": imports.imports_orphans_purge(),
+        "orphan_reports_purged": reports.reports_orphans_purge(),
     }

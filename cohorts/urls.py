@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import export_views, import_views, views
+from . import assessment_views, export_views, import_views, views
 
 app_name = "cohorts"
 
@@ -30,6 +30,21 @@ urlpatterns = [
     path("desk/firms/<int:pk>/assess/", views.assessment_new, name="assessment_new"),
     path("desk/firms/<int:pk>/visits/", views.visit_new, name="visit_new"),
     path("desk/firms/<int:pk>/export.json", views.firm_export, name="firm_export"),
+    path(
+        "desk/firms/<int:pk>/assessments/<int:linked_pk>/",
+        assessment_views.assessment,
+        name="assessment",
+    ),
+    path(
+        "desk/firms/<int:pk>/assessments/<int:linked_pk>/roadmap/",
+        assessment_views.assessment_roadmap,
+        name="assessment_roadmap",
+    ),
+    path(
+        "desk/firms/<int:pk>/assessments/<int:linked_pk>/roadmap.pdf",
+        assessment_views.assessment_roadmap_pdf,
+        name="assessment_roadmap_pdf",
+    ),
     path("desk/firms/<int:pk>/assessments/<int:linked_pk>/review/", views.review, name="review"),
     path("desk/firms/<int:pk>/assessments/<int:linked_pk>/correct/", views.correct, name="correct"),
     path(

@@ -67,6 +67,7 @@ from .services import (
     AccountExists,
     InvitationUnusable,
     NotReviewable,
+    OwnersOwn,
     assessment_correct,
     assessment_mark_reviewed,
     assessment_return,
@@ -409,6 +410,10 @@ def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
             comment = form.cleaned_data["comment"]
             assessment_return(linked=linked, actor=signed_in(request), comment=comment)
             messages.success(request, _("The assessment is back with its consultant."))
+    except OwnersOwn:
+        messages.error(
+            request, _("An owner’s own diagnostic cannot be returned: only the owner changes it.")
+        )
     except NotReviewable:
         messages.error(
             request,
@@ -482,10 +487,13 @@ def firm_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def email_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
-    """Hand the roadmap over: its PDF to the owner's e-mail."""
+    """Hand the roadmap over: its PDF to the owner's e-mail.
+
+    Only for assessments the programme ran: an owner's own diagnostic is theirs to send.
+    """
     enrolment = enrolment_get_for_user(request.user, pk)
     linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
-    if enrolment is None or linked is None:
+    if enrolment is None or linked is None or not linked.assessment.assisted:
         raise Http404
     email = enrolment.firm.contact_email
     if not linked.assessment.is_submitted or not email:

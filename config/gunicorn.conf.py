@@ -13,4 +13,6 @@ max_requests_jitter = 200
 # Only the proxy on this machine may say a request came over HTTPS, or from which address.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
+# The request line with "/es/a/<token>/…" in place of an owner's link (config/access_log.py).
+logger_class = "config.access_log.AccessLogger"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.privacy.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,6 +228,8 @@ RATE_LIMITS = {
     "import": os.environ.get("RATE_LIMIT_IMPORT", "20/h"),
     # Counted twice: per client address and per address the link is sent to (mail bombing).
     "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    # Resume links e-mailed to one address, whichever drafts ask (anyone can type any address).
+    "resume_email_to": os.environ.get("RATE_LIMIT_RESUME_EMAIL_TO", "5/d"),
 }
 # Login throttling (django-axes): five wrong passwords for one username from one address lock
 # that pair out for a quarter of an hour; other people on the same address are not affected.
@@ -325,9 +328,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DIAGNOSTIC_INSTRUMENT = os.environ.get("DIAGNOSTIC_INSTRUMENT", "mydigitalsme-v1")
 # Who may change an assessment run by a programme's consultant (see diagnostic/access.py).
 ASSISTED_EDIT_POLICY = "cohorts.selectors.assessment_editable_by"
+# Where a programme's people read an owner's own diagnostic instead of through its link.
+OWNER_ASSESSMENT_STAFF_PAGE = "cohorts.selectors.owner_assessment_staff_page"
 # What else happens once an assessment is submitted: dotted paths of functions taking
 # `assessment_id`, called after the commit (here: keep its roadmap's summary for reports).
 AFTER_SUBMIT = ["recommendations.services.roadmap_summary_queue"]
+# Called with `assessment` inside the transaction that deletes an owner's own assessment,
+# before it goes: here, the programme's copy of a diagnostic the owner shared goes too.
+BEFORE_ASSESSMENT_DELETE = ["cohorts.services.enrolment_withdraw"]
 # A draft nobody touched for this many days can no longer be resumed.
 DRAFT_RESUME_DAYS = env_int("DRAFT_RESUME_DAYS", 180)
 # Generated files (roadmap PDFs, e-mail attachments, failed import uploads) are deleted after
@@ -341,7 +349,10 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "config.observability.RequestIdFilter"},
+        "redact_secrets": {"()": "config.observability.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {"()": "config.observability.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -350,7 +361,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -22,7 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
+from config.ratelimit import rate_limit_exceeded
+
 from . import tasks
+from .files import delete_with_files, orphan_files_purge
 from .flow import REVIEW
 from .instrument import Answer as AnswerValue
 from .instrument import Item, load_instrument_file, parse_instrument
@@ -283,31 +286,43 @@ def assessment_import(*, instrument: Instrument, diagnostic: ParsedDiagnostic) -
 
 
 def assessment_delete(*, assessment: Assessment) -> None:
-    """Delete an owner's own assessment, and its firm unless something else still needs it.
+    """Delete an owner's own assessment with its files, and its firm unless something needs it.
 
-    A firm enrolled in a programme's cohort is protected: it is the programme's record too.
+    First the hooks of settings.BEFORE_ASSESSMENT_DELETE let go of what others keep because
+    of this assessment (a programme's copy of a diagnostic shared with it). A firm still
+    enrolled in a cohort is protected: it is then the programme's own record too.
     """
     with transaction.atomic():
+        for hook in settings.BEFORE_ASSESSMENT_DELETE:
+            import_string(hook)(assessment=assessment)
         firm = assessment.firm
-        assessment.delete()
+        delete_with_files(assessment)
         if firm is not None and not firm.assessments.exists():
             try:
                 with transaction.atomic():
-                    firm.delete()
+                    delete_with_files(firm)
             except ProtectedError:
                 pass  # enrolled in a cohort: the programme keeps the firm's profile
 
 
 def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:
-    """Queue an e-mail with the resume link to the firm's own address."""
+    """Queue an e-mail with the resume link to the firm's own address.
+
+    Anyone can type any address, so the mail carries nothing else they typed, and one address
+    gets it only a few times a day however many drafts name it (RATE_LIMITS["resume_email_to"],
+    counted outside the database: deleting a draft resets nothing).
+    """
     firm = assessment.firm
     if firm is None or not firm.contact_email:
         raise ProfileMissing
     since = timezone.now() - timedelta(days=1)
     if assessment.emails.filter(created_at__gte=since).count() >= RESUME_EMAILS_PER_DAY:
         raise TooManyEmails
+    recipient = hashlib.sha256(firm.contact_email.strip().lower().encode()).hexdigest()
+    if rate_limit_exceeded("resume_email_to", recipient):
+        raise TooManyEmails
     with translation.override(assessment.language):
-        context = {"firm": firm, "link": link, "days": settings.DRAFT_RESUME_DAYS}
+        context = {"link": link, "days": settings.DRAFT_RESUME_DAYS}
         subject = _("Your Ruta Digital diagnostic: the link to continue")
         body = render_to_string("diagnostic/email/resume_link.txt", context)
     email = OutboundEmail.objects.create(
@@ -378,6 +393,12 @@ def outbox_purge() -> int:
         email.attachment.delete(save=True)
         purged += 1
     return purged
+
+
+def outbox_orphans_purge() -> int:
+    """Delete attachment files that no e-mail holds any more."""
+    held = set(OutboundEmail.objects.exclude(attachment="").values_list("attachment", flat=True))
+    return orphan_files_purge(folder="outbox", held=held)
 
 
 def outbox_requeue(*, with_attachment: bool, publish: Callable[[int], object]) -> int:

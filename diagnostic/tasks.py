@@ -27,6 +27,7 @@ def housekeeping() -> dict[str, int]:
     return {
         "drafts_purged": services.drafts_purge(),
         "attachments_purged": services.outbox_purge(),
+        "orphan_attachments_purged": services.outbox_orphans_purge(),
         "emails_requeued": services.outbox_requeue(
             with_attachment=False, publish=send_outbound_email.delay
         ),

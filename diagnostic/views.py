@@ -1,7 +1,7 @@
 """The owner's questionnaire: thin views that parse, call a service and render."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.ratelimit import rate_limited
 
 from . import presenters
-from .access import with_assessment
+from .access import assisted_edit_refusal, with_assessment
 from .flow import PROFILE, REVIEW, Step, step_for
 from .forms import ProfileForm, StepForm
 from .merge import decode_seen, seen_for
@@ -186,7 +186,12 @@ def email_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
 @require_POST
 @with_assessment(draft_only=False)
-def new_link(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+def new_link(request: HttpRequest, assessment: Assessment) -> HttpResponseBase:
+    # A consultant's draft is theirs to manage; its result, once submitted, is the owner's too.
+    if assessment.assisted and not assessment.is_submitted:
+        refusal = assisted_edit_refusal(request, assessment)
+        if refusal:
+            return refusal
     assessment_token_rotate(assessment=assessment)
     messages.success(request, _("Here is your new link. The old one no longer works."))
     if assessment.is_submitted:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostic.files import orphan_files_purge
 from diagnostic.instrument import Instrument as InstrumentSpec
 from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
@@ -191,8 +192,11 @@ def roadmap_pdf_content(*, pdf_id: int) -> bytes:
     return roadmap_pdf_bytes(assessment=pdf.assessment, language=pdf.language)
 
 
-def roadmap_pdf_bytes(*, assessment: Assessment, language: str) -> bytes:
-    """The roadmap PDF of a submitted assessment, rendered now."""
+def roadmap_pdf_bytes(*, assessment: Assessment, language: str, with_link: bool = True) -> bytes:
+    """The roadmap PDF of a submitted assessment, rendered now.
+
+    With the link to the result (and its QR code) only for whoever holds that link already.
+    """
     with translation.override(language):
         roadmap = roadmap_for_assessment(assessment, today=timezone.localdate())
         path = reverse("diagnostic:result", kwargs={"token": assessment.token})
@@ -203,7 +207,7 @@ def roadmap_pdf_bytes(*, assessment: Assessment, language: str) -> bytes:
             firm_name=assessment.firm.name if assessment.firm else "",
             day=timezone.localdate(assessment.submitted_at) if assessment.submitted_at else None,
             language=language,
-            result_url=f"{settings.SITE_URL}{path}",
+            result_url=f"{settings.SITE_URL}{path}" if with_link else "",
         )
     country = str(assessment.firm.country) or None if assessment.firm else None
     return render_roadmap_pdf(context, language=language, country=country)
@@ -293,3 +297,9 @@ def roadmap_pdfs_purge() -> int:
         pdf.delete()
         purged += 1
     return purged
+
+
+def roadmap_pdfs_orphans_purge() -> int:
+    """Delete roadmap PDF files that no row holds any more."""
+    held = set(RoadmapPDF.objects.exclude(file="").values_list("file", flat=True))
+    return orphan_files_purge(folder="roadmaps", held=held)

@@ -54,5 +54,6 @@ def housekeeping() -> dict[str, int]:
     return {
         "pdfs_requeued": services.roadmap_pdfs_requeue(),
         "pdfs_purged": services.roadmap_pdfs_purge(),
+        "orphan_pdfs_purged": services.roadmap_pdfs_orphans_purge(),
         "emails_requeued": outbox_requeue(with_attachment=True, publish=email_roadmap_pdf.delay),
     }

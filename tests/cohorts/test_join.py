@@ -47,3 +47,76 @@ def test_an_unknown_code_gets_a_helpful_page(client, world):
     response = client.get(reverse("cohorts:join", kwargs={"code": "NOPE1234"}))
     assert response.status_code == 404
     assert "No conocemos este código" in response.text
+
+
+# Deleting: the owner's consent covers the programme's copy, so it goes with the diagnostic.
+
+
+def joined(client, world) -> Assessment:
+    client.post(join_url(world), {**PROFILE, "name": "Dulces Doña Rosa", "consent": "on"})
+    return Assessment.objects.get(firm__name="Dulces Doña Rosa")
+
+
+def delete(client, assessment):
+    return client.post(reverse("diagnostic:delete", kwargs={"token": assessment.token}))
+
+
+def test_deleting_a_joined_diagnostic_deletes_the_programmes_copy_too(client, world, instrument):
+    from cohorts.models import CohortAssessment, Enrolment
+    from diagnostic.models import Firm
+
+    assessment = joined(client, world)
+    delete(client, assessment)
+    assert not Enrolment.objects.filter(firm__name="Dulces Doña Rosa").exists()
+    assert not JoinConsent.objects.exists()
+    assert not CohortAssessment.objects.filter(enrolment__cohort=world.cohort).exists()
+    assert not Firm.objects.filter(name="Dulces Doña Rosa").exists()
+    assert "Dulces Doña Rosa" not in {e.firm.name for e in enrolments_for_user(world.maria)}
+
+
+def test_what_the_programme_assessed_itself_stays_when_the_owner_deletes_theirs(
+    client, world, instrument
+):
+    from cohorts.models import CohortAssessment, Enrolment
+    from cohorts.services import cohort_assessment_start
+
+    assessment = joined(client, world)
+    enrolment = Enrolment.objects.get(firm__name="Dulces Doña Rosa")
+    visit = cohort_assessment_start(enrolment=enrolment, user=world.maria, language="es")
+    delete(client, assessment)
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert not JoinConsent.objects.exists()
+    assert list(CohortAssessment.objects.filter(enrolment=enrolment)) == [visit]
+    assert Enrolment.objects.filter(pk=enrolment.pk, firm__name="Dulces Doña Rosa").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "consent", "warning"),
+    [
+        (
+            "es",
+            "Si lo elimino, el programa también deja de tenerlo",
+            "también se eliminará la copia que tiene Secretaría de Economía de Sonora",
+        ),
+        (
+            "en",
+            "If I delete it, the programme no longer has it either",
+            "the copy Secretaría de Economía de Sonora holds is deleted too",
+        ),
+    ],
+)
+def test_the_owner_is_told_that_deleting_removes_the_programmes_copy(
+    client, world, instrument, language, consent, warning
+):
+    from django.utils import translation
+
+    with translation.override(language):
+        page = client.get(reverse("cohorts:join", kwargs={"code": world.cohort.join_code}))
+        assert consent in page.text
+        client.post(
+            reverse("cohorts:join", kwargs={"code": world.cohort.join_code}),
+            {**PROFILE, "name": "Dulces Doña Rosa", "consent": "on"},
+        )
+        assessment = Assessment.objects.get(firm__name="Dulces Doña Rosa")
+        page = client.get(reverse("diagnostic:delete", kwargs={"token": assessment.token}))
+    assert warning in page.text

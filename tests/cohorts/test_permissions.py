@@ -1,7 +1,10 @@
 """Each person reaches only the firms that are theirs: in the queries, proven by trying."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from cohorts.models import CohortReport, Invitation, Membership, Role
 from cohorts.selectors import enrolments_for_user
@@ -152,3 +155,185 @@ def test_a_manager_of_two_organisations_must_name_one_to_act(client, rosa):
     assert client.post(reverse("cohorts:report_new")).status_code == 404
     assert client.post(reverse("cohorts:invite"), invitation).status_code == 404
     assert not CohortReport.objects.exists() and not Invitation.objects.exists()
+
+
+# An owner's own diagnostic (joined with the cohort's code): the programme sees it, read-only.
+
+
+@pytest.fixture
+def joined(world, instrument):
+    """Rosa joined Sonora's cohort with its code and saved her first answers."""
+    from cohorts.forms import consent_text
+    from cohorts.services import cohort_join
+    from tests.factories import PROFILE, save_answers
+
+    profile = {**PROFILE, "name": "Dulces Doña Rosa", "contact_email": "rosa@example.com"}
+    assessment = cohort_join(
+        cohort=world.cohort, profile=profile, consent_text=consent_text(world.cohort), language="es"
+    )
+    save_answers(assessment, {"internet_access": "mobile_reliable"})
+    return assessment
+
+
+def owner_url(name: str, assessment, **kwargs) -> str:
+    return reverse(name, kwargs={"token": assessment.token, **kwargs})
+
+
+def rosas_firm(world):
+    from cohorts.models import Enrolment
+
+    return Enrolment.objects.get(firm__name="Dulces Doña Rosa")
+
+
+def test_no_staff_page_or_download_shows_an_owners_link(client, world, joined):
+    from tests.factories import SOCIAL_SELLER, submit_answers
+
+    submit_answers(joined, SOCIAL_SELLER)
+    enrolment = rosas_firm(world)
+    client.force_login(world.maria)
+    pages = [
+        client.get(reverse("cohorts:firm", kwargs={"pk": enrolment.pk})),
+        client.get(reverse("cohorts:firm_export", kwargs={"pk": enrolment.pk})),
+        client.get(reverse("cohorts:desk")),
+        client.get(reverse("cohorts:dashboard")),
+        client.get(reverse("cohorts:export_csv", kwargs={"cohort_pk": world.cohort.pk})),
+        client.get(reverse("cohorts:export_xlsx", kwargs={"cohort_pk": world.cohort.pk})),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        body = b"".join(page.streaming_content) if page.streaming else page.content
+        assert joined.token.encode() not in body
+
+
+def test_a_manager_cannot_change_an_owners_diagnostic_with_its_link(client, world, joined):
+    from diagnostic.models import Answer, Assessment, OutboundEmail
+    from tests.factories import PROFILE
+
+    client.force_login(world.maria)
+    token = joined.token
+    client.post(owner_url("diagnostic:step", joined, code="readiness"), {"internet_access": "none"})
+    client.post(
+        owner_url("diagnostic:profile", joined), {**PROFILE, "contact_email": "maria@example.org"}
+    )
+    client.post(owner_url("diagnostic:email_link", joined))
+    client.post(owner_url("diagnostic:new_link", joined))
+    client.post(owner_url("diagnostic:delete", joined))
+
+    assert Answer.objects.get(assessment=joined).value == "mobile_reliable"
+    assert Assessment.objects.get(pk=joined.pk).firm.contact_email == "rosa@example.com"
+    assert not OutboundEmail.objects.exists()
+    assert Assessment.objects.get(pk=joined.pk).token == token
+    assert Assessment.objects.filter(pk=joined.pk).exists()
+
+
+def test_a_manager_opening_an_owners_link_is_sent_to_the_read_only_desk_page(client, world, joined):
+    from cohorts.models import CohortAssessment
+
+    client.force_login(world.maria)
+    response = client.get(owner_url("diagnostic:step", joined, code="readiness"))
+    linked = CohortAssessment.objects.get(assessment=joined)
+    assert response["Location"] == reverse(
+        "cohorts:assessment", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk}
+    )
+
+
+def test_the_owner_still_changes_their_own_diagnostic(client, world, joined):
+    from diagnostic.models import Answer
+
+    client.post(owner_url("diagnostic:step", joined, code="readiness"), {"internet_access": "none"})
+    assert Answer.objects.get(assessment=joined).value == "none"
+
+
+def test_staff_read_an_owners_answers_result_and_roadmap_on_the_desk(client, world, joined):
+    from cohorts.models import CohortAssessment
+    from recommendations.services import catalogue_load
+    from tests.factories import SOCIAL_SELLER, submit_answers
+    from tests.recommendations.conftest import real_instrument
+
+    catalogue_load(instrument=real_instrument())
+    submit_answers(joined, SOCIAL_SELLER)
+    linked = CohortAssessment.objects.get(assessment=joined)
+    kwargs = {"pk": linked.enrolment_id, "linked_pk": linked.pk}
+    client.force_login(world.maria)
+    firm_page = client.get(reverse("cohorts:firm", kwargs={"pk": linked.enrolment_id})).text
+    assert reverse("cohorts:assessment", kwargs=kwargs) in firm_page
+    page = client.get(reverse("cohorts:assessment", kwargs=kwargs))
+    assert page.status_code == 200
+    assert "En redes sociales (Facebook, Instagram, TikTok)" in page.text  # one of her answers
+    assert joined.token not in page.text
+    roadmap = client.get(reverse("cohorts:assessment_roadmap", kwargs=kwargs))
+    assert roadmap.status_code == 200
+    assert "Dulces Doña Rosa" in roadmap.text
+    assert joined.token not in roadmap.text
+    pdf = client.get(reverse("cohorts:assessment_roadmap_pdf", kwargs=kwargs))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Dulces Doña Rosa" in text
+    assert "/a/" not in text  # no link to her result, nor its QR code
+
+
+@pytest.mark.parametrize("who", ["beto", "otto"])
+def test_an_owners_diagnostic_on_the_desk_is_not_found_for_others(client, world, joined, who):
+    from cohorts.models import CohortAssessment
+
+    linked = CohortAssessment.objects.get(assessment=joined)
+    kwargs = {"pk": linked.enrolment_id, "linked_pk": linked.pk}
+    client.force_login(getattr(world, who))
+    assert client.get(reverse("cohorts:assessment", kwargs=kwargs)).status_code == 404
+    assert client.get(reverse("cohorts:assessment_roadmap", kwargs=kwargs)).status_code == 404
+
+
+# A consultant-run draft: rights come from the organisation as it is now.
+
+
+def test_a_consultant_removed_from_the_organisation_can_no_longer_open_or_save_their_draft(
+    client, world, instrument
+):
+    from cohorts.models import Membership
+    from cohorts.services import cohort_assessment_start
+    from diagnostic.models import Answer
+
+    linked = cohort_assessment_start(enrolment=world.beto_firm, user=world.ana, language="es")
+    Membership.objects.filter(user=world.ana).delete()
+    client.force_login(world.ana)
+    step = owner_url("diagnostic:step", linked.assessment, code="readiness")
+    assert client.get(step).status_code == 404
+    client.post(step, {"internet_access": "none"})
+    assert not Answer.objects.filter(assessment=linked.assessment).exists()
+
+
+def test_the_consultant_of_the_firm_still_saves_the_draft(client, world, instrument):
+    from cohorts.services import cohort_assessment_start
+    from diagnostic.models import Answer
+
+    linked = cohort_assessment_start(enrolment=world.ana_firm, user=world.ana, language="es")
+    client.force_login(world.ana)
+    step = owner_url("diagnostic:step", linked.assessment, code="readiness")
+    client.post(step, {"internet_access": "none"})
+    assert Answer.objects.get(assessment=linked.assessment).value == "none"
+
+
+def test_an_anonymous_link_holder_cannot_make_a_new_link_for_a_consultants_draft(
+    client, world, instrument
+):
+    from cohorts.services import cohort_assessment_start
+
+    linked = cohort_assessment_start(enrolment=world.ana_firm, user=world.ana, language="es")
+    token = linked.assessment.token
+    client.post(owner_url("diagnostic:new_link", linked.assessment))
+    linked.assessment.refresh_from_db()
+    assert linked.assessment.token == token
+
+
+def test_a_manager_cannot_return_an_owners_diagnostic_to_draft(client, world, joined):
+    from cohorts.models import CohortAssessment
+    from diagnostic.models import Assessment
+    from tests.factories import SOCIAL_SELLER, submit_answers
+
+    submit_answers(joined, SOCIAL_SELLER)
+    linked = CohortAssessment.objects.get(assessment=joined)
+    client.force_login(world.maria)
+    client.post(
+        reverse("cohorts:review", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk}),
+        {"action": "return", "comment": "Cambie la respuesta"},
+    )
+    assert Assessment.objects.get(pk=joined.pk).is_submitted

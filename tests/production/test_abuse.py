@@ -204,6 +204,53 @@ def test_a_submitted_result_can_get_a_new_link_too(client):
     assert client.get(url("diagnostic:result", token=old)).status_code == 404
 
 
+# E-mail the site sends on an owner's request
+
+
+def email_link(client, assessment):
+    return client.post(url("diagnostic:email_link", token=assessment.token), follow=True)
+
+
+def test_one_address_gets_the_resume_link_a_few_times_a_day_however_many_drafts_name_it(
+    client, instrument, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.factories import make_firm
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "resume_email_to": "3/d"}
+    drafts = [
+        make_assessment(firm=make_firm(contact_email=address))
+        for address in ("victima@example.com", "Victima@Example.com", *["victima@example.com"] * 3)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = [email_link(client, draft) for draft in drafts]
+    Assessment.objects.filter(pk=drafts[0].pk).delete()  # deleting a draft resets nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        pages.append(
+            email_link(client, make_assessment(firm=make_firm(contact_email="victima@example.com")))
+        )
+    assert len(mail.outbox) == 3
+    assert "Ya le enviamos este enlace varias veces hoy" in pages[-1].text
+
+
+def test_the_resume_link_email_starts_with_nothing_the_visitor_typed(
+    client, instrument, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.factories import make_firm
+
+    spam = "GANE $5000 HOY en http://premio.example"
+    draft = make_assessment(firm=make_firm(name=spam, contact_email="victima@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        email_link(client, draft)
+    message = mail.outbox[0]
+    assert spam not in message.subject
+    assert spam not in message.body
+    assert message.body.splitlines()[0] == "Hola:"
+
+
 # Uploads
 
 

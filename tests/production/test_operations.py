@@ -94,6 +94,62 @@ def test_each_response_carries_a_request_id_that_its_log_lines_carry_too(client)
     assert "/es/no-such-page/" in line["message"]
 
 
+@pytest.fixture
+def console_log():
+    """What the configured console handler (production's formatter and filters) writes."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        yield stream
+    finally:
+        handler.setStream(previous)
+
+
+def test_logs_name_the_route_of_an_unknown_or_expired_link_never_its_token(
+    client, instrument, settings, console_log
+):
+    expired = make_assessment()
+    age(expired, settings.DRAFT_RESUME_DAYS + 1)
+    token = "kq3XcV9-Zt0bWm1aPQe7rLs2YdFh8JgUn4oTi6vRwEk"
+    assert client.get(f"/es/a/{token}/result/").status_code == 404
+    assert client.get(f"/es/a/{expired.token}/step/marketing/").status_code == 410
+    assert client.get(f"/es/a/{token}/no-such-page/?next=%2Fes%2Fa%2F{token}%2F").status_code == 404
+    log = console_log.getvalue()
+    assert "Not Found: /es/a/<token>/result/" in log
+    assert "Gone: /es/a/<token>/step/marketing/" in log
+    assert token not in log and expired.token not in log
+
+
+def test_the_access_log_names_the_route_never_the_token():
+    import runpy
+    from datetime import timedelta as duration
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import SafeAtoms
+
+    conf = runpy.run_path("config/gunicorn.conf.py")
+    config = Config()
+    config.set("logger_class", conf["logger_class"])
+    config.set("access_log_format", conf["access_log_format"])
+    logger = config.logger_class(config)
+    token = "kq3XcV9-Zt0bWm1aPQe7rLs2YdFh8JgUn4oTi6vRwEk"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/es/a/{token}/result/?next=%2Fes%2Fa%2F{token}%2F",
+        "PATH_INFO": f"/es/a/{token}/result/",
+        "QUERY_STRING": f"next=%2Fes%2Fa%2F{token}%2F",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://ruta.example/es/a/{token}/review/",
+    }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, duration(seconds=1))
+    line = conf["access_log_format"] % SafeAtoms(atoms)
+    assert "/es/a/<token>/result/" in line
+    assert all(token not in str(value) for value in atoms.values())
+
+
 def test_a_request_id_a_client_made_up_badly_is_replaced(client):
     response = client.get("/es/", HTTP_X_REQUEST_ID="<script>\nalert(1)")
     assert len(response["X-Request-ID"]) == 32
@@ -158,3 +214,60 @@ def test_old_roadmap_pdfs_are_deleted_and_made_again_when_asked(
 @pytest.fixture
 def rf():
     return RequestFactory()
+
+
+# Caching: nobody keeps a copy of a private page
+
+
+def private(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
+def test_token_pages_the_desk_and_every_download_are_private_and_not_stored(
+    client, world, instrument
+):
+    from django.urls import reverse
+
+    from cohorts.models import CohortAssessment
+    from tests.production.conftest import load_catalogue
+
+    load_catalogue(instrument)
+    assessment = make_assessment(answers=SOCIAL_SELLER, submitted=True)
+    token = assessment.token
+    owner_pages = [
+        reverse("diagnostic:result", kwargs={"token": token}),
+        reverse("recommendations:roadmap", kwargs={"token": token}),
+        reverse("diagnostic:delete", kwargs={"token": token}),
+        reverse("diagnostic:result", kwargs={"token": "no-such-link"}),
+    ]
+    for page in owner_pages:
+        assert private(client.get(page)), page
+
+    linked = cohort_assessment_start(enrolment=world.ana_firm, user=world.ana, language="es")
+    linked = CohortAssessment.objects.get(pk=linked.pk)
+    client.force_login(world.maria)
+    cohort = {"cohort_pk": world.cohort.pk}
+    firm = {"pk": world.ana_firm.pk}
+    desk_pages = [
+        reverse("cohorts:desk"),
+        reverse("cohorts:firm", kwargs=firm),
+        reverse("cohorts:assessment", kwargs={**firm, "linked_pk": linked.pk}),
+        reverse("cohorts:firm_export", kwargs=firm),
+        reverse("cohorts:dashboard"),
+        reverse("cohorts:exports", kwargs=cohort),
+        reverse("cohorts:export_csv", kwargs=cohort),
+        reverse("cohorts:export_xlsx", kwargs=cohort),
+        reverse("cohorts:export_codebook", kwargs=cohort),
+        reverse("cohorts:import_template"),
+    ]
+    for page in desk_pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert private(response), page
+        if response.streaming:
+            b"".join(response.streaming_content)  # read to the end: the client closes it
+
+
+def test_public_pages_may_still_be_cached(client):
+    assert not private(client.get("/es/"))
