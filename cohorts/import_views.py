@@ -64,12 +64,19 @@ def import_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
             )
         except InterchangeError as error:
             problems = error.problems
-            message = ngettext(
-                "The file has %(count)d problem, listed below; nothing was imported.",
-                "The file has %(count)d problems, listed below; nothing was imported.",
-                len(problems),
-            )
-            form.add_error("file", message % {"count": len(problems)})
+            if error.complete:
+                message = ngettext(
+                    "The file has %(count)d problem, listed below; nothing was imported.",
+                    "The file has %(count)d problems, listed below; nothing was imported.",
+                    error.count,
+                )
+            else:
+                message = ngettext(
+                    "The file has at least %(count)d problem, listed below; nothing was imported.",
+                    "The file has at least %(count)d problems, listed below; nothing was imported.",
+                    error.count,
+                )
+            form.add_error("file", message % {"count": error.count})
         else:
             return redirect("cohorts:import_status", job_pk=job.pk)
     context = {"cohort": cohort, "form": form, "problems": problems}

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
 from diagnostic.files import orphan_files_purge
-from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_requeue
+from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.pdf import render_pdf
@@ -91,9 +91,7 @@ def report_run(*, report_id: int, task_id: str = "") -> bool:
         content = _render(report)
     except Exception as error:  # shown on the report page with a retry button
         logger.exception("Cohort report %s failed", report_id)
-        CohortReport.objects.filter(pk=report_id).update(
-            state=CohortReport.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        job_fail(CohortReport, pk=report_id, error=f"{type(error).__name__}: {error}")
         return False
     report.file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
     report.state = CohortReport.State.DONE

@@ -4,14 +4,18 @@ import csv
 import difflib
 import io
 import json
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .errors import ProblemList
 from .forms import ProfileForm
 from .instrument import Answer, Answers, Instrument, Item, clean_answers, localized
 from .models import Firm
@@ -19,16 +23,29 @@ from .scoring import LEVELS, SCORING_VERSION, Score, ScoreResult
 from .stages import STAGES, StagePlacement, explain_stage
 
 IMPORT_MAX_RECORDS = 10_000
-EXTERNAL_ID_MAX_LENGTH = 100
+# Twice the columns of the template (about 60) leaves room for notes, and keeps the work of
+# checking a header, however odd, small.
+IMPORT_MAX_COLUMNS = 200
+# Longer than any profile field or answer (a multi-choice cell with every code is ~130).
+IMPORT_MAX_TEXT = 1_000
+EXTERNAL_ID_MAX_LENGTH = 100  # Enrolment.external_id's max_length
 # Our CSV exports put a quote before a cell a spreadsheet would run as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 class InterchangeError(ValueError):
-    """Input that can't be used; `problems` names every one of them, each on its own line."""
+    """Input that can't be used; `problems` names them, each on its own line.
 
-    def __init__(self, problems: list[str]) -> None:
+    `count` is how many problems were found; `complete` is False when the check stopped
+    early, after PROBLEMS_SHOWN problems, and the rest of the input was not checked.
+    """
+
+    def __init__(
+        self, problems: list[str], *, count: int | None = None, complete: bool = True
+    ) -> None:
         self.problems = problems
+        self.count = len(problems) if count is None else count
+        self.complete = complete
         super().__init__("\n".join(problems))
 
 
@@ -223,8 +240,36 @@ def report_text(report: dict[str, Any], instrument: Instrument) -> str:
 def parse_import_json(content: bytes, instrument: Instrument) -> list[ImportRecord]:
     """Every record of a JSON import file (a list of `diagnose` inputs with an `external_id`).
 
-    InterchangeError names every problem of the whole file, record by record.
+    InterchangeError names the problems of the file record by record, the first
+    PROBLEMS_SHOWN of them.
     """
+    return _json_import(content, instrument, in_full=None)[0]
+
+
+def parse_import_csv(content: bytes, instrument: Instrument) -> list[ImportRecord]:
+    """Every record of a CSV import file (DESIGN 2.5), one firm per row after the header.
+
+    InterchangeError names the problems of the file by row and column, the first
+    PROBLEMS_SHOWN of them.
+    """
+    return _csv_import(content, instrument, in_full=None)[0]
+
+
+def import_file_firms(
+    content: bytes, file_format: str, instrument: Instrument, *, in_full: int
+) -> int:
+    """How many firms an import file has, checking all but its profiles and answers, and
+    those of the first `in_full` firms: a quick check of a big file, done again in full
+    before it is imported. InterchangeError names the problems found.
+    """
+    read = _json_import if file_format == "json" else _csv_import
+    return read(content, instrument, in_full=in_full)[1]
+
+
+def _json_import(
+    content: bytes, instrument: Instrument, *, in_full: int | None
+) -> tuple[list[ImportRecord], int]:
+    """The records of a JSON file and how many firms it has; see `import_file_firms`."""
     text = _decode(content)
     try:
         data = json.loads(text)
@@ -242,17 +287,33 @@ def parse_import_json(content: bytes, instrument: Instrument) -> list[ImportReco
     if len(data) > IMPORT_MAX_RECORDS:
         raise InterchangeError([_too_many(IMPORT_MAX_RECORDS)])
     records: list[ImportRecord] = []
-    problems: list[str] = []
+    problems = ProblemList()
     first_record: dict[str, int] = {}
     for number, record in enumerate(data, start=1):
+        if problems.full:
+            raise _file_error(problems, unchecked=len(data) - number + 1)
         if not isinstance(record, dict):
             message = _(
                 "Record %(number)d: it must be a JSON object with “external_id”, “language”, "
                 "“profile” and “answers”."
             )
-            problems.append(message % {"number": number})
+            problems.add(message % {"number": number})
             continue
         raw_id = record.get("external_id")
+        unstorable = list(_unstorable_texts(record))
+        if unstorable:
+            # Named only when the external_id itself is fine to show.
+            named = (
+                raw_id.strip()
+                if isinstance(raw_id, str)
+                and _text_problem(raw_id) is None
+                and _external_id_problem(raw_id) is None
+                else None
+            )
+            for place, text_problem in unstorable:
+                line = f"{place}: {text_problem}" if place else text_problem
+                problems.add(_in_record(number, named, line, placed=bool(place)))
+            continue
         id_problem = (
             _("The “external_id” is missing: each firm needs its own.")
             if raw_id is None
@@ -260,25 +321,25 @@ def parse_import_json(content: bytes, instrument: Instrument) -> list[ImportReco
         )
         external_id: str | None = None
         if id_problem:
-            problems.append(_in_record(number, None, id_problem))
+            problems.add(_in_record(number, None, id_problem))
         else:
             external_id = str(raw_id).strip()
             if external_id in first_record:
                 message = _("Record %(first)d has the same external_id.")
                 first = {"first": first_record[external_id]}
-                problems.append(_in_record(number, external_id, message % first))
+                problems.add(_in_record(number, external_id, message % first))
             else:
                 first_record[external_id] = number
+        if in_full is not None and number > in_full:
+            continue
         parsed, found = _check_diagnostic(record, instrument, complete_profile=True)
-        problems += [
-            _in_record(number, external_id, problem.line, placed=bool(problem.place))
-            for problem in found
-        ]
+        for problem in found:
+            problems.add(_in_record(number, external_id, problem.line, placed=bool(problem.place)))
         if external_id is not None:
             records.append(ImportRecord(external_id, parsed, number))
     if problems:
-        raise InterchangeError(problems)
-    return records
+        raise _file_error(problems, unchecked=0)
+    return records, len(data)
 
 
 def _in_record(number: int, external_id: str | None, problem: str, *, placed: bool = False) -> str:
@@ -295,15 +356,15 @@ def _in_record(number: int, external_id: str | None, problem: str, *, placed: bo
     return message % values
 
 
-def parse_import_csv(content: bytes, instrument: Instrument) -> list[ImportRecord]:
-    """Every record of a CSV import file (DESIGN 2.5), one firm per row after the header.
-
-    InterchangeError names every problem of the whole file by row and column.
-    """
+def _csv_import(
+    content: bytes, instrument: Instrument, *, in_full: int | None
+) -> tuple[list[ImportRecord], int]:
+    """The records of a CSV file and how many firms it has; see `import_file_firms`."""
     rows = _read_csv(content)
     header = rows[0][1]
     known = _csv_columns(instrument)
-    columns, problems = _check_header(header, known, rows[1:])
+    problems = ProblemList()
+    columns = _check_header(header, known, rows[1:], problems)
     missing = [
         name
         for name, field in ProfileForm.base_fields.items()
@@ -311,21 +372,27 @@ def parse_import_csv(content: bytes, instrument: Instrument) -> list[ImportRecor
     ]
     if "external_id" not in columns:
         missing.insert(0, "external_id")
-    problems += [
-        _in_row(
-            1,
-            None,
-            _("The column “%(column)s” is missing: every firm needs it.") % {"column": name},
-        )
-        for name in missing
-    ]
+    for name in missing:
+        message = _("The column “%(column)s” is missing: every firm needs it.")
+        problems.add(_in_row(1, None, message % {"column": name}))
     records: list[ImportRecord] = []
     first_row: dict[str, int] = {}
-    for number, cells in rows[1:]:
-        row_problems: list[str] = []
+    for position, (number, cells) in enumerate(rows[1:]):
+        if problems.full:
+            raise _file_error(problems, unchecked=len(rows) - 1 - position)
+        found_before = problems.count
+        unstorable = [
+            _in_row(number, name or _letter(index), text_problem)
+            for index, (name, cell) in enumerate(zip(header, cells, strict=False))
+            if (text_problem := _text_problem(cell))
+        ]
+        if unstorable:
+            for line in unstorable:
+                problems.add(line)
+            continue
         if any(cells[len(header) :]):
             message = _("This row has more cells than the first row has column names.")
-            row_problems.append(_in_row(number, None, message))
+            problems.add(_in_row(number, None, message))
         values = {
             name: cells[index] if index < len(cells) else "" for name, index in columns.items()
         }
@@ -333,13 +400,15 @@ def parse_import_csv(content: bytes, instrument: Instrument) -> list[ImportRecor
         if "external_id" in columns:
             id_problem = _external_id_problem(external_id)
             if id_problem:
-                row_problems.append(_in_row(number, "external_id", id_problem))
+                problems.add(_in_row(number, "external_id", id_problem))
             elif external_id in first_row:
                 message = _("“%(external_id)s” is also the external_id of row %(first)d.")
                 duplicate = {"external_id": external_id, "first": first_row[external_id]}
-                row_problems.append(_in_row(number, "external_id", message % duplicate))
+                problems.add(_in_row(number, "external_id", message % duplicate))
             else:
                 first_row[external_id] = number
+        if in_full is not None and position >= in_full:
+            continue
         parsed, found = _check_diagnostic(
             _csv_record(values, instrument), instrument, complete_profile=True
         )
@@ -347,15 +416,12 @@ def parse_import_csv(content: bytes, instrument: Instrument) -> list[ImportRecor
             column = problem.place.partition(".")[2] or problem.place
             if column in missing:
                 continue  # said once for the whole file, in row 1
-            row_problems.append(
-                _in_row(number, column if column in columns else None, problem.message)
-            )
-        if not row_problems:
+            problems.add(_in_row(number, column if column in columns else None, problem.message))
+        if problems.count == found_before:
             records.append(ImportRecord(external_id, parsed, number))
-        problems += row_problems
     if problems:
-        raise InterchangeError(problems)
-    return records
+        raise _file_error(problems, unchecked=0)
+    return records, len(rows) - 1
 
 
 def import_csv_template(instrument: Instrument) -> str:
@@ -370,12 +436,28 @@ def _csv_columns(instrument: Instrument) -> list[str]:
 
 
 def _read_csv(content: bytes) -> list[tuple[int, list[str]]]:
-    """The header and the rows that are not blank, each with its spreadsheet row number."""
-    reader = csv.reader(io.StringIO(_decode(content), newline=""))
+    """The header and the rows that are not blank, each with its spreadsheet row number.
+
+    A row keeps only the cells under the header's columns, then one cell standing for all the
+    others if any of them holds something, so that a wide row costs no more to keep.
+    """
+    reader = csv.reader(_csv_lines(_decode(content)))
     rows: list[tuple[int, list[str]]] = []
-    number = 0
+    number = width = 0
     try:
         for number, cells in enumerate(reader, start=1):
+            if number == 1:
+                width = len(cells)
+                if width > IMPORT_MAX_COLUMNS:
+                    message = ngettext(
+                        "The file has %(count)d column; it can have at most %(max)d.",
+                        "The file has %(count)d columns; it can have at most %(max)d.",
+                        width,
+                    )
+                    raise InterchangeError([message % {"count": width, "max": IMPORT_MAX_COLUMNS}])
+            elif len(cells) > width:
+                more = any(cell.strip() for cell in cells[width:])
+                cells = [*cells[:width], "…" if more else ""]
             restored = [_restore(cell) for cell in cells]
             if number == 1 or any(restored):
                 rows.append((number, restored))
@@ -395,25 +477,44 @@ def _read_csv(content: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def _csv_lines(text: str) -> Iterator[str]:
+    """The lines of a CSV file, refusing one longer than a row of the file can be.
+
+    Stopped here, a line of a million cells never becomes a list of a million cells.
+    """
+    longest = IMPORT_MAX_COLUMNS * IMPORT_MAX_TEXT
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > longest:
+            message = _(
+                "Line %(line)d of the file has more than %(max)s characters: no row is that long."
+            )
+            raise InterchangeError(
+                [message % {"line": number, "max": number_format(longest, force_grouping=True)}]
+            )
+        yield line
+
+
 def _check_header(
-    header: list[str], known: list[str], rows: list[tuple[int, list[str]]]
-) -> tuple[dict[str, int], list[str]]:
-    """Each known column with its position, and every problem of the header row.
+    header: list[str], known: list[str], rows: list[tuple[int, list[str]]], problems: ProblemList
+) -> dict[str, int]:
+    """Each known column with its position; adds every problem of the header row.
 
     A column without a name is only a problem when some row has a value in it.
     """
     positions: dict[str, list[int]] = {}
     for index, name in enumerate(header):
-        positions.setdefault(name, []).append(index)
+        unstorable = _text_problem(name)
+        if unstorable:
+            problems.add(_in_row(1, _letter(index), unstorable))
+        else:
+            positions.setdefault(name, []).append(index)
     columns: dict[str, int] = {}
-    problems: list[str] = []
     for name, indexes in positions.items():
         if not name:
-            problems += [
-                _in_row(1, None, _("Column %(column)s has no name.") % {"column": _letter(index)})
-                for index in indexes
-                if any(index < len(cells) and cells[index] for _number, cells in rows)
-            ]
+            for index in indexes:
+                if any(index < len(cells) and cells[index] for _number, cells in rows):
+                    message = _("Column %(column)s has no name.") % {"column": _letter(index)}
+                    problems.add(_in_row(1, None, message))
         elif name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             message = (
@@ -422,14 +523,14 @@ def _check_header(
                 if close
                 else _("There is no profile field or question with this name.")
             )
-            problems.append(_in_row(1, name, message))
+            problems.add(_in_row(1, name, message))
         else:
             columns[name] = indexes[0]
             if len(indexes) > 1:
                 message = _("The column appears more than once: in columns %(columns)s.")
                 letters = ", ".join(_letter(index) for index in indexes)
-                problems.append(_in_row(1, name, message % {"columns": letters}))
-    return columns, problems
+                problems.add(_in_row(1, name, message % {"columns": letters}))
+    return columns
 
 
 def _csv_record(values: dict[str, str], instrument: Instrument) -> dict[str, Any]:
@@ -495,6 +596,62 @@ def _external_id_problem(value: object) -> str | None:
             "max": EXTERNAL_ID_MAX_LENGTH
         }
     return None
+
+
+def _text_problem(text: str) -> str | None:
+    """Why a text can't be stored as it is, or None.
+
+    PostgreSQL refuses a NUL character in text, and a lone surrogate (JSON can hold one as
+    "\\ud800") is no UTF-8 at all: caught here, they can't fail an import halfway.
+    """
+    if len(text) > IMPORT_MAX_TEXT:
+        return _("The text is longer than %(max)s characters.") % {
+            "max": number_format(IMPORT_MAX_TEXT, force_grouping=True)
+        }
+    if "\0" in text:
+        return _("The text has a NUL character, which can’t be stored; remove it.")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return _("The text has a character that is not valid Unicode, which can’t be stored.")
+    return None
+
+
+def _unstorable_texts(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each text of a JSON record, key or value, that can't be stored, with its place.
+
+    The place is the dotted path ("profile.name"), or "" for a key of the record itself.
+    """
+    pending: deque[tuple[str, object]] = deque([("", record)])
+    while pending:  # a loop, not recursion: JSON can nest deeper than Python recurses
+        place, value = pending.popleft()
+        if isinstance(value, str):
+            problem = _text_problem(value)
+            if problem:
+                yield place, problem
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                problem = _text_problem(key)
+                if problem:
+                    yield place, problem
+                else:
+                    pending.append((f"{place}.{key}" if place else key, item))
+        elif isinstance(value, list):
+            pending.extend((place, item) for item in value)
+
+
+def _file_error(problems: ProblemList, *, unchecked: int) -> InterchangeError:
+    """The error of a file with `problems`, whose last `unchecked` firms were not checked."""
+    lines = problems.lines()
+    if unchecked:
+        message = ngettext(
+            "…and %(count)s more firm, not checked: the check stops after %(limit)d problems.",
+            "…and %(count)s more firms, not checked: the check stops after %(limit)d problems.",
+            unchecked,
+        )
+        values = {"count": number_format(unchecked, force_grouping=True), "limit": problems.limit}
+        lines.append(message % values)
+    return InterchangeError(lines, count=problems.count, complete=not unchecked)
 
 
 def _decode(content: bytes) -> str:

@@ -5,6 +5,9 @@ row with one conditional UPDATE, so a second delivery of a message finds it take
 Two cases take a running row over: the same task id (the broker redelivered the message
 because the worker running it was killed, and nothing else holds it) and a row untouched for
 `stale_after` (its worker was lost without the broker noticing).
+
+A failure is always recorded (`job_fail`), so a failed job never looks lost and is not queued
+again for ever.
 """
 
 import logging
@@ -25,6 +28,8 @@ STALE_AFTER = timedelta(minutes=15)
 # A pending row older than this has probably lost its message (Redis restarted empty, or was
 # down when the row was made): `job_requeue` sends it again.
 REQUEUE_AFTER = timedelta(minutes=5)
+# The longest error text kept; the full one, with its traceback, is in the log.
+ERROR_MAX_LENGTH = 2000
 
 
 class QueueUnavailable(Exception):
@@ -60,6 +65,37 @@ def job_claim(model: type[models.Model], *, pk: int, task_id: str = "", **change
         .update(state=RUNNING, task_id=task_id, updated_at=now, **changes)
     )
     return bool(updated)
+
+
+def job_fail(model: type[models.Model], *, pk: int, **details: Any) -> None:
+    """Mark the job failed with `details` (an error text, a list of problems) shown to people.
+
+    Its texts are first made storable (no NUL, which PostgreSQL refuses; no lone surrogate,
+    which is no UTF-8; at most ERROR_MAX_LENGTH characters). Should writing them still fail,
+    the job is marked failed without them: a job left "running" would be queued again and
+    fail again for ever.
+    """
+    now = timezone.now()
+    jobs = model._default_manager.filter(pk=pk)
+    try:
+        # Its own transaction (tasks run in autocommit): nothing of the failed work comes along.
+        with transaction.atomic():
+            jobs.update(state=FAILED, updated_at=now, **_storable(details))
+    except Exception:  # a database's refusal, an encoding error: the state is written anyway
+        logger.exception("Could not record the details of the failure of %s %s", model, pk)
+        jobs.update(state=FAILED, updated_at=now)
+
+
+def _storable(value: Any) -> Any:
+    """`value` with each text in it cleaned and shortened so that any database stores it."""
+    if isinstance(value, str):
+        text = value.replace("\0", "\N{REPLACEMENT CHARACTER}")
+        return text.encode(errors="replace").decode()[:ERROR_MAX_LENGTH]
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
 
 
 def job_is_stalled(job: Any) -> bool:

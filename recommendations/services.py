@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from diagnostic.files import orphan_files_purge
 from diagnostic.instrument import Instrument as InstrumentSpec
-from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_requeue
+from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
 from diagnostic.selectors import instrument_spec
 
@@ -179,9 +179,7 @@ def roadmap_pdf_store(*, pdf_id: int, content: bytes) -> None:
 
 def roadmap_pdf_fail(*, pdf_id: int, error: str) -> None:
     logger.exception("Roadmap PDF %s failed: %s", pdf_id, error)
-    RoadmapPDF.objects.filter(pk=pdf_id).update(
-        state=RoadmapPDF.State.FAILED, error=error[:2000], updated_at=timezone.now()
-    )
+    job_fail(RoadmapPDF, pk=pdf_id, error=error)
 
 
 def roadmap_pdf_content(*, pdf_id: int) -> bytes:

@@ -2,15 +2,18 @@
 
 import json
 import logging
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import imports
 from cohorts.models import CohortAssessment, Enrolment, ImportJob
+from diagnostic import interchange
 from diagnostic.jobs import STALE_AFTER
 from diagnostic.models import Answer, Assessment, Firm
 
@@ -182,6 +185,209 @@ def test_a_json_file_imports_too(client, world, django_capture_on_commit_callbac
     assert (baseline.created_by, baseline.assessment.language) == (world.carlos, "en")
     assert baseline.assessment.stage == "E"
     assert Enrolment.objects.get(external_id="J-2").assessments.get().assessment.stage == ""
+
+
+# --- Bounded: a bad file costs one short page, however bad it is --------------------------------
+
+
+def problems_listed(page: str) -> int:
+    listed = re.search(r'<ul class="import-problems">(.*?)</ul>', page, re.DOTALL)
+    return listed.group(1).count("<li>") if listed else 0
+
+
+def bad_records(file_format: str, count: int) -> bytes:
+    """`count` firms whose country is not one: one problem each."""
+    if file_format == "csv":
+        row = "B-{n},es,Negocio,XX,Sonora,city,agrifood,3,mobile_reliable,phone,cash_only"
+        return csv_file(*(row.format(n=n) for n in range(count)))
+    profile = {"name": "Negocio", "country": "XX", "region": "Sonora"}
+    profile |= {"settlement": "city", "sector": "agrifood", "employees": 3}
+    return json.dumps(
+        [{"external_id": f"B-{n}", "profile": profile} for n in range(count)]
+    ).encode()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_a_file_of_ten_thousand_bad_rows_lists_the_first_hundred_problems_and_how_many_more(
+    client, world, file_format
+):
+    client.force_login(world.maria)
+
+    response = upload(client, world.cohort, bad_records(file_format, 10_000), f"f.{file_format}")
+
+    assert response.status_code == 200
+    page = response.text
+    assert problems_listed(page) == 101  # the first 100 problems, then how many more
+    assert "…and 9,900 more firms, not checked: the check stops after 100 problems." in page
+    assert "The file has at least 100 problems, listed below; nothing was imported." in page
+    assert len(response.content) < 100_000
+    assert not ImportJob.objects.exists()
+    assert not Enrolment.objects.exclude(external_id="").exists()
+
+
+def test_a_header_of_thousands_of_near_miss_column_names_is_one_problem(client, world):
+    client.force_login(world.maria)
+    header = ",".join(f"sales_channel{n}" for n in range(5_000))
+
+    response = upload(client, world.cohort, f"{header}\r\nA-1\r\n".encode())
+
+    assert response.status_code == 200
+    assert problems_listed(response.text) == 1
+    assert "The file has 5000 columns; it can have at most 200." in response.text
+    assert not ImportJob.objects.exists()
+
+
+def test_a_line_longer_than_any_row_is_one_problem(client, world):
+    client.force_login(world.maria)
+    cells = ",".join(f"{number % 1000:03}" for number in range(1_200_000))
+
+    response = upload(client, world.cohort, csv_file(cells))
+
+    assert response.status_code == 200
+    assert problems_listed(response.text) == 1
+    assert "Line 2 of the file has more than 200,000 characters: no row is that long." in (
+        response.text
+    )
+    assert not ImportJob.objects.exists()
+
+
+def test_an_overlong_cell_is_named_without_being_repeated_back(client, world):
+    client.force_login(world.maria)
+    huge = "X" * 100_000
+    content = csv_file(GOOD_ROWS[0].replace(",MX,", f",{huge},"), GOOD_ROWS[1])
+
+    response = upload(client, world.cohort, content)
+
+    assert response.status_code == 200
+    assert (
+        "<li>Row 2, column “country”: The text is longer than 1,000 characters.</li>"
+        in response.text
+    )
+    assert len(response.content) < 50_000
+    assert not ImportJob.objects.exists()
+
+
+def test_a_big_file_is_checked_in_full_by_its_import_before_anything_is_stored(
+    client, world, monkeypatch
+):
+    client.force_login(world.maria)
+    checked = []
+    check_diagnostic = interchange._check_diagnostic
+
+    def counted(*args, **kwargs):
+        checked.append(1)
+        return check_diagnostic(*args, **kwargs)
+
+    monkeypatch.setattr(interchange, "_check_diagnostic", counted)
+    rows = [GOOD_ROWS[0].replace("SON-1", f"SON-{n}") for n in range(1, 2001)]
+    rows[1800] = rows[1800].replace(",MX,", ",XX,")
+
+    response = upload(client, world.cohort, csv_file(*rows))  # queued, not run
+
+    # The upload checks the profiles and answers of the first 500 firms only: it stays quick.
+    assert response.status_code == 302
+    assert len(checked) == imports.IMPORT_CHECKED_AT_UPLOAD
+    job = ImportJob.objects.get()
+    assert job.total == 2000
+
+    assert imports.import_run(job_id=job.pk, language="en") is False
+
+    job.refresh_from_db()
+    assert (job.state, job.created_count) == ("failed", 0)
+    assert job.problems[1:] == [
+        "Row 1802, column “country”: Select a valid choice. XX is not one of the available choices."
+    ]
+    assert not Enrolment.objects.exclude(external_id="").exists()
+    page = client.get(status_url(job)).text
+    assert "Nothing was imported: the file has the problems below." in page
+
+
+# --- Text the database can't store is refused at upload ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (
+            "external_id",
+            "SON\x00-1",
+            "The text has a NUL character, which can’t be stored; remove it.",
+        ),
+        (
+            "name",
+            "Panadería\x00",
+            "The text has a NUL character, which can’t be stored; remove it.",
+        ),
+        ("region", "Sonora\x00", "The text has a NUL character, which can’t be stored; remove it."),
+        ("external_id", "S" * 101, "The external_id is longer than 100 characters."),
+    ],
+)
+def test_a_csv_cell_the_database_cannot_store_is_refused_by_row_and_column(
+    client, world, column, value, message
+):
+    client.force_login(world.maria)
+    cells = dict(zip(HEADER.split(","), GOOD_ROWS[0].split(","), strict=True))
+    cells[column] = value
+
+    response = upload(client, world.cohort, csv_file(",".join(cells.values()), GOOD_ROWS[1]))
+
+    assert response.status_code == 200
+    assert f"<li>Row 2, column “{column}”: {message}</li>" in response.text
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["external_id", "profile.name", "profile.municipality"])
+def test_a_json_text_that_is_not_valid_unicode_is_refused_by_record_and_field(client, world, field):
+    client.force_login(world.maria)
+    record = {
+        "external_id": "J-1",
+        "profile": {
+            "name": "Café Álamos",
+            "country": "MX",
+            "region": "Sonora",
+            "settlement": "rural",
+            "sector": "tourism_hospitality",
+            "employees": 5,
+        },
+    }
+    if field == "external_id":
+        record["external_id"] = "J-\ud800"
+    else:
+        record["profile"][field.partition(".")[2]] = "Álamos \ud800"
+    # A lone surrogate: valid JSON, but no UTF-8 text (or database) can hold it.
+    content = json.dumps([record]).encode()
+
+    response = upload(client, world.cohort, content, "respuestas.json")
+
+    assert response.status_code == 200
+    assert "<li>Record 1" in response.text
+    assert (
+        f"{field}: The text has a character that is not valid Unicode, which can’t be stored."
+        in (response.text)
+    )
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_file_with_a_nul_byte_ends_failed_and_is_not_queued_again(world):
+    # A file checked before NUL bytes were refused; on PostgreSQL its run used to stay "running".
+    content = csv_file(GOOD_ROWS[0].replace("SON-1", "SON\x00-1"), GOOD_ROWS[1])
+    job = ImportJob(cohort=world.cohort, created_by=world.maria, file_format="csv", total=2)
+    job.file.save("legacy.csv", ContentFile(content), save=True)
+
+    assert imports.import_run(job_id=job.pk, language="en") is False
+
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert job.problems == [
+        "Nothing was imported: the file has the problems below. Correct them and upload the "
+        "file again.",
+        "Row 2, column “external_id”: The text has a NUL character, which can’t be stored; "
+        "remove it.",
+    ]
+    assert not Enrolment.objects.exclude(external_id="").exists()
+    ImportJob.objects.update(updated_at=timezone.now() - STALE_AFTER - timedelta(minutes=1))
+    assert imports.imports_requeue() == 0
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cohorts import reports
+from cohorts.models import CohortReport
 from cohorts.services import cohort_assessment_start
 from diagnostic.models import Answer, AnswerNote, Assessment, OutboundEmail, Score
 from recommendations import tasks as recommendation_tasks
 from recommendations.models import RoadmapPDF
+from recommendations.services import roadmap_pdf_request
 from tests.factories import PROFILE, SOCIAL_SELLER, make_assessment
 
 
@@ -138,6 +141,76 @@ def test_a_database_error_mid_submit_leaves_the_draft_whole(instrument, monkeypa
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
     assert Score.objects.filter(assessment=assessment).exists()
+
+
+# A failure whose own message the database refuses
+
+
+# A NUL byte and a lone surrogate: PostgreSQL text refuses the first, UTF-8 the second.
+UNSTORABLE = "bad value \x00 \ud800 " + "x" * 5000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pdf_failing_with_a_message_the_database_refuses_still_ends_failed(
+    instrument, catalogue, monkeypatch
+):
+    def failing_render(**kwargs):
+        raise RuntimeError(UNSTORABLE)
+
+    monkeypatch.setattr("recommendations.services.roadmap_pdf_content", failing_render)
+    # Outside a transaction the task runs at once (eagerly, in tests).
+    pdf = roadmap_pdf_request(assessment=make_assessment(answers=SOCIAL_SELLER, submitted=True))
+
+    pdf.refresh_from_db()
+    assert pdf.state == RoadmapPDF.State.FAILED
+    assert pdf.error.startswith("RuntimeError: bad value")
+    assert "\x00" not in pdf.error and "\ud800" not in pdf.error and len(pdf.error) <= 2000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cohort_report_failing_with_a_message_the_database_refuses_still_ends_failed(
+    world, instrument, monkeypatch
+):
+    def failing_render(report):
+        raise RuntimeError(UNSTORABLE)
+
+    monkeypatch.setattr(reports, "_render", failing_render)
+    # Outside a transaction the task runs at once (eagerly, in tests).
+    report = reports.report_request(
+        user=world.maria,
+        organisation=world.cohort.organisation,
+        cohort=None,
+        filters=reports.dashboards.Filters(),
+        language="en",
+    )
+
+    report.refresh_from_db()
+    assert report.state == CohortReport.State.FAILED
+    assert report.error.startswith("RuntimeError: bad value")
+    assert "\x00" not in report.error and "\ud800" not in report.error
+    assert len(report.error) <= 2000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_whose_details_cannot_be_written_still_ends_failed(
+    world, instrument, monkeypatch
+):
+    def failing_render(report):
+        raise RuntimeError(UNSTORABLE)
+
+    monkeypatch.setattr(reports, "_render", failing_render)
+    # As if the cleaning missed something the database refuses: the state alone is written.
+    monkeypatch.setattr("diagnostic.jobs._storable", lambda details: details)
+    report = reports.report_request(
+        user=world.maria,
+        organisation=world.cohort.organisation,
+        cohort=None,
+        filters=reports.dashboards.Filters(),
+        language="en",
+    )
+
+    report.refresh_from_db()
+    assert (report.state, report.error) == (CohortReport.State.FAILED, "")
 
 
 # Two consultants on one assessment
