@@ -1,10 +1,16 @@
 """Content editors: the catalogue in the admin, languages side by side, CSV in and out."""
 
+import csv
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
 
 from recommendations.models import Action, Programme, Provider
 from recommendations.services import catalogue_export_csv, catalogue_load
+from tests.factories import SOCIAL_SELLER, make_assessment
 from tests.recommendations.conftest import real_instrument
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +90,67 @@ def test_people_who_are_not_staff_cannot_reach_the_import(client):
     response = client.get("/en/admin/recommendations/programme/import-csv/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- Hostile files: the import refuses them whole and the site stays up ------------------------
+
+CR = "<bare CR>"  # written into the file as a lone carriage return, outside any quotes
+
+# (column, value, how the problem starts): each value was stored on SQLite and then made the
+# roadmaps, the admin list and the export fail, or was a 500 (DataError) on PostgreSQL.
+HOSTILE_VALUES = [
+    ("years_trading_min", "1000000", "Row 3, years_trading_min:"),
+    ("turnover_max", "1e30", "Row 3, turnover_max:"),
+    ("employees_max", "100000000000000000000", "Row 3, employees_max:"),
+    ("code", "c" * 65, "Row 3, code:"),
+    ("url", "https://example.org/" + "a" * 200, "Row 3, url:"),
+    ("organisation", "Secretaría\x00de Economía", "Row 3, organisation:"),
+    ("name_es", "Programa\x00nulo", "Row 3, name_es:"),
+    ("description_en", "x" * 131_000, "Row 3, description_en:"),
+    # Beyond the csv module's own limit the reader stops before it knows the column.
+    ("description_en", "x" * 131_073, "Row 3: a cell is longer than 5,000 characters"),
+    ("contact", f"Calle 1{CR}Piso 2", "Row 3: it ends after column “contact”"),
+]
+
+
+def programmes_file(column: str, value: str) -> bytes:
+    """A good new programme, then one like it with `value` in `column`."""
+    exported = catalogue_export_csv(kind="programmes")
+    first = next(csv.DictReader(io.StringIO(exported)))
+    first |= {"turnover_max": "500000", "turnover_currency": "MXN"}
+    good = {**first, "code": "good_new_programme"}
+    hostile = {**first, "code": "hostile_programme", column: value}
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(first), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([good, hostile])
+    return out.getvalue().replace(CR, "\r").encode()
+
+
+def import_programmes(client, content: bytes, language: str = "en"):
+    return client.post(
+        f"/{language}/admin/recommendations/programme/import-csv/",
+        {"file": SimpleUploadedFile("programmes.csv", content, content_type="text/csv")},
+    )
+
+
+@pytest.fixture
+def owner_roadmap(catalogue):
+    assessment = make_assessment(language="es", answers=SOCIAL_SELLER, submitted=True)
+    with translation.override("es"):
+        return reverse("recommendations:roadmap", kwargs={"token": assessment.token})
+
+
+@pytest.mark.parametrize(("column", "value", "problem"), HOSTILE_VALUES, ids=lambda v: repr(v)[:30])
+def test_a_value_beyond_the_models_limits_is_refused_and_the_site_stays_up(
+    editor, client, owner_roadmap, column, value, problem
+):
+    before = sorted(Programme.objects.values_list("code", flat=True))
+    response = import_programmes(editor, programmes_file(column, value))
+    assert response.status_code == 200
+    assert "nothing was imported" in response.text
+    assert any(shown.startswith(problem) for shown in response.context["problems"])
+    assert sorted(Programme.objects.values_list("code", flat=True)) == before
+    assert editor.get("/en/admin/recommendations/programme/").status_code == 200
+    assert editor.get("/en/admin/recommendations/programme/export-csv/").status_code == 200
+    assert client.get(owner_roadmap).status_code == 200
