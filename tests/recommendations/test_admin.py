@@ -2,12 +2,15 @@
 
 import csv
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from diagnostic.problems import SHOWN
+from recommendations.csv_io import PROVIDER_COLUMNS
 from recommendations.models import Action, Programme, Provider
 from recommendations.services import catalogue_export_csv, catalogue_load
 from tests.factories import SOCIAL_SELLER, make_assessment
@@ -127,10 +130,10 @@ def programmes_file(column: str, value: str) -> bytes:
     return out.getvalue().replace(CR, "\r").encode()
 
 
-def import_programmes(client, content: bytes, language: str = "en"):
+def import_programmes(client, content: bytes, language: str = "en", kind: str = "programme"):
     return client.post(
-        f"/{language}/admin/recommendations/programme/import-csv/",
-        {"file": SimpleUploadedFile("programmes.csv", content, content_type="text/csv")},
+        f"/{language}/admin/recommendations/{kind}/import-csv/",
+        {"file": SimpleUploadedFile(f"{kind}s.csv", content, content_type="text/csv")},
     )
 
 
@@ -154,3 +157,42 @@ def test_a_value_beyond_the_models_limits_is_refused_and_the_site_stays_up(
     assert editor.get("/en/admin/recommendations/programme/").status_code == 200
     assert editor.get("/en/admin/recommendations/programme/export-csv/").status_code == 200
     assert client.get(owner_roadmap).status_code == 200
+
+
+# --- Big files: the work and the page stay bounded ----------------------------------------------
+
+
+def test_a_file_with_thousands_of_bad_rows_shows_the_first_problems_and_counts_the_rest(editor):
+    header = ",".join(PROVIDER_COLUMNS)
+    rows = [f"p{n}" + "," * (len(PROVIDER_COLUMNS) - 1) for n in range(4_999)]  # a code only
+    content = "\n".join([header, *rows]).encode()
+    response = import_programmes(editor, content, kind="provider")
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert problems.total > 4_999 and len(problems.shown) == SHOWN
+    assert response.text.count("<li>Row ") == SHOWN
+    assert f"…and {problems.total - SHOWN:,} more problems." in response.text
+    assert len(response.content) < 100_000
+    assert not Provider.objects.exists()
+
+
+def test_a_file_with_a_huge_number_of_columns_is_refused_at_once_with_one_clear_message(editor):
+    near_misses = ",".join(f"cod{n}" for n in range(233_000))
+    started = time.monotonic()
+    response = import_programmes(editor, f"{near_misses}\n".encode(), kind="provider")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    assert list(response.context["problems"]) == [
+        f"The first row has 233,000 columns, far more than the {len(PROVIDER_COLUMNS)} of this "
+        "list: is it the right file?"
+    ]
+    assert len(response.content) < 20_000
+
+
+def test_the_count_of_hidden_problems_is_told_in_the_editors_language(editor):
+    header = ",".join(PROVIDER_COLUMNS)
+    rows = [f"UPPER{n}" + "," * (len(PROVIDER_COLUMNS) - 1) for n in range(1_200)]
+    response = import_programmes(editor, "\n".join([header, *rows]).encode(), "es", "provider")
+    problems = response.context["problems"]
+    hidden = f"{problems.total - SHOWN:,}".replace(",", "\N{NO-BREAK SPACE}")
+    assert f"…y {hidden} problemas más." in response.text

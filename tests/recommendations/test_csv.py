@@ -67,7 +67,7 @@ def programme_csv(**changes) -> bytes:
     return out.getvalue().encode()
 
 
-def test_every_problem_is_named_by_row_and_column():
+def test_every_problem_is_named_by_row_and_column(english):
     with pytest.raises(CSVProblems) as error:
         read_csv("programmes", programme_csv(name_es="", countries="Mexico", opens_on="31/12/2026"))
     problems = "\n".join(error.value.problems)
@@ -78,7 +78,7 @@ def test_every_problem_is_named_by_row_and_column():
     assert "Row 3, criteria.employees_max: 'ten' is not a whole number" in problems
 
 
-def test_unknown_and_missing_columns_are_refused():
+def test_unknown_and_missing_columns_are_refused(english):
     text = "code,name,colour\nx,y,z\n"
     with pytest.raises(CSVProblems) as error:
         read_csv("providers", text.encode())
