@@ -130,7 +130,7 @@ def programmes_file(column: str, value: str) -> bytes:
     return out.getvalue().replace(CR, "\r").encode()
 
 
-def import_programmes(client, content: bytes, language: str = "en", kind: str = "programme"):
+def import_csv(client, content: bytes, language: str = "en", kind: str = "programme"):
     return client.post(
         f"/{language}/admin/recommendations/{kind}/import-csv/",
         {"file": SimpleUploadedFile(f"{kind}s.csv", content, content_type="text/csv")},
@@ -149,7 +149,7 @@ def test_a_value_beyond_the_models_limits_is_refused_and_the_site_stays_up(
     editor, client, owner_roadmap, column, value, problem
 ):
     before = sorted(Programme.objects.values_list("code", flat=True))
-    response = import_programmes(editor, programmes_file(column, value))
+    response = import_csv(editor, programmes_file(column, value))
     assert response.status_code == 200
     assert "nothing was imported" in response.text
     assert any(shown.startswith(problem) for shown in response.context["problems"])
@@ -166,12 +166,12 @@ def test_a_file_with_thousands_of_bad_rows_shows_the_first_problems_and_counts_t
     header = ",".join(PROVIDER_COLUMNS)
     rows = [f"p{n}" + "," * (len(PROVIDER_COLUMNS) - 1) for n in range(4_999)]  # a code only
     content = "\n".join([header, *rows]).encode()
-    response = import_programmes(editor, content, kind="provider")
+    response = import_csv(editor, content, kind="provider")
     assert response.status_code == 200
-    problems = response.context["problems"]
-    assert problems.total > 4_999 and len(problems.shown) == SHOWN
-    assert response.text.count("<li>Row ") == SHOWN
-    assert f"…and {problems.total - SHOWN:,} more problems." in response.text
+    # Five problems a row: name, categories, both descriptions and price_tier are missing.
+    assert "The file has 24995 problems; nothing was imported." in response.text
+    assert response.text.count("<li>Row ") == SHOWN == 100
+    assert "…and 24,895 more problems." in response.text
     assert len(response.content) < 100_000
     assert not Provider.objects.exists()
 
@@ -179,20 +179,21 @@ def test_a_file_with_thousands_of_bad_rows_shows_the_first_problems_and_counts_t
 def test_a_file_with_a_huge_number_of_columns_is_refused_at_once_with_one_clear_message(editor):
     near_misses = ",".join(f"cod{n}" for n in range(233_000))
     started = time.monotonic()
-    response = import_programmes(editor, f"{near_misses}\n".encode(), kind="provider")
+    response = import_csv(editor, f"{near_misses}\n".encode(), kind="provider")
     assert time.monotonic() - started < 5
     assert response.status_code == 200
-    assert list(response.context["problems"]) == [
-        f"The first row has 233,000 columns, far more than the {len(PROVIDER_COLUMNS)} of this "
-        "list: is it the right file?"
-    ]
+    assert "The file has 1 problem; nothing was imported." in response.text
+    assert (
+        "<li>The first row has 233,000 columns, far more than the 13 of this list: "
+        "is it the right file?</li>"
+    ) in response.text
     assert len(response.content) < 20_000
 
 
 def test_the_count_of_hidden_problems_is_told_in_the_editors_language(editor):
     header = ",".join(PROVIDER_COLUMNS)
     rows = [f"UPPER{n}" + "," * (len(PROVIDER_COLUMNS) - 1) for n in range(1_200)]
-    response = import_programmes(editor, "\n".join([header, *rows]).encode(), "es", "provider")
-    problems = response.context["problems"]
-    hidden = f"{problems.total - SHOWN:,}".replace(",", "\N{NO-BREAK SPACE}")
-    assert f"…y {hidden} problemas más." in response.text
+    response = import_csv(editor, "\n".join([header, *rows]).encode(), "es", "provider")
+    # Six problems a row (the code is not lower-case, too); Spanish groups digits with a space.
+    assert "El archivo tiene 7200 problemas; no se importó nada." in response.text
+    assert "…y 7\N{NO-BREAK SPACE}100 problemas más." in response.text
