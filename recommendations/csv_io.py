@@ -7,6 +7,7 @@ column; writing neutralises cells a spreadsheet would run as a formula.
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -28,6 +29,9 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 100
 # The longest shipped text is under 500 characters; a longer cell is a mistake or an attack.
 MAX_CELL_CHARS = 5000
+# Tabs and line breaks are text; NUL cannot be stored on PostgreSQL, and the other C0
+# controls are leftovers that show as nothing, or garble a PDF's text.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 PROGRAMME_TEXTS = ("name", "benefit", "description")
 PROGRAMME_COLUMNS = [
@@ -303,8 +307,13 @@ def _cell_problems(cells: list[str], header: list[str], where: str) -> Problems:
             % {"where": where, "column": header[len(cells) - 1]}
         )
     for column, cell in zip(header, cells, strict=False):
-        if "\0" in cell:
-            problems.add(column, _("it contains a NUL character, which cannot be stored."))
+        control = CONTROL_CHARACTER.search(cell)
+        if control:
+            problems.add(
+                column,
+                _("it contains the invisible control character %(character)s: remove it.")
+                % {"character": f"U+{ord(control.group()):04X}"},
+            )
         if len(cell) > MAX_CELL_CHARS:
             problems.add(
                 column, _("it is longer than %(count)s characters.") % _count(MAX_CELL_CHARS)

@@ -104,11 +104,14 @@ CR = "<bare CR>"  # written into the file as a lone carriage return, outside any
 HOSTILE_VALUES = [
     ("years_trading_min", "1000000", "Row 3, years_trading_min:"),
     ("turnover_max", "1e30", "Row 3, turnover_max:"),
+    # 16 digits: SQLite reads it back as 1e14, 17 digits, and every roadmap failed.
+    ("turnover_max", "99999999999999.99", "Row 3, turnover_max:"),
     ("employees_max", "100000000000000000000", "Row 3, employees_max:"),
     ("code", "c" * 65, "Row 3, code:"),
     ("url", "https://example.org/" + "a" * 200, "Row 3, url:"),
     ("organisation", "Secretaría\x00de Economía", "Row 3, organisation:"),
     ("name_es", "Programa\x00nulo", "Row 3, name_es:"),
+    ("benefit_en", "Red text\x1b[31m", "Row 3, benefit_en:"),
     ("description_en", "x" * 131_000, "Row 3, description_en:"),
     # Beyond the csv module's own limit the reader stops before it knows the column.
     ("description_en", "x" * 131_073, "Row 3: a cell is longer than 5,000 characters"),
