@@ -5,8 +5,17 @@ import io
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from recommendations.csv_io import CSVProblems, neutralise, read_csv, write_csv
+from recommendations.csv_io import (
+    PROGRAMME_COLUMNS,
+    PROVIDER_COLUMNS,
+    CSVProblems,
+    neutralise,
+    read_csv,
+    write_csv,
+)
 from recommendations.models import Programme, Provider
 from recommendations.parsing import parse_all, parse_programme, parse_provider
 from recommendations.services import (
@@ -107,3 +116,35 @@ def test_a_correct_file_imports_and_reimporting_updates_without_duplicates():
     again = catalogue_import_csv(kind="providers", content=providers)
     assert first["created"] == Provider.objects.count() > 20
     assert (again["created"], again["updated"]) == (0, Provider.objects.count())
+
+
+CELLS = st.text(st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
+    ["", "1e30", "-1", "NaN", "2026-02-30", "true", "mx", "MX", "grant", "'=1", "a|b", " "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["programmes", "providers"]),
+    rows=st.lists(st.lists(CELLS, max_size=40), max_size=4),
+    line_end=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_any_file_is_either_read_or_refused_with_its_problems(kind, rows, line_end):
+    columns = PROGRAMME_COLUMNS if kind == "programmes" else PROVIDER_COLUMNS
+    out = io.StringIO()
+    csv.writer(out, lineterminator=line_end).writerows([columns, *rows])
+    try:
+        specs = read_csv(kind, out.getvalue().encode())
+    except CSVProblems as error:
+        assert error.problems
+    else:
+        assert len(specs) <= len(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(content=st.binary(max_size=500))
+def test_any_bytes_are_either_read_or_refused_with_their_problems(content):
+    try:
+        read_csv("providers", content)
+    except CSVProblems as error:
+        assert error.problems
