@@ -227,9 +227,10 @@ def read_csv(kind: str, content: bytes) -> list[Any]:
     # newline="": the csv module then takes \r\n, \n and a lone \r (old Mac files) as row ends.
     reader = csv.reader(io.StringIO(text, newline=""))
     problems = ProblemList()
-    number = 1  # the header is row 1, so a spreadsheet shows the same row numbers
+    number = 0  # the last row read; the header is row 1, as a spreadsheet numbers them
     try:
         header = [name.strip() for name in next(reader, [])]
+        number = 1
         _check_header(header, columns, problems)
         if problems:
             raise CSVProblems(problems)

@@ -81,10 +81,10 @@ def test_every_problem_is_named_by_row_and_column(english):
         read_csv("programmes", programme_csv(name_es="", countries="Mexico", opens_on="31/12/2026"))
     problems = "\n".join(error.value.problems)
     assert "Row 2, name: the es text is missing" in problems
-    assert "Row 2, coverage.countries: 'Mexico' is not an ISO 3166-1 alpha-2 code" in problems
+    assert "Row 2, coverage.countries: “Mexico” is not an ISO 3166-1 alpha-2 code" in problems
     assert "Row 2, opens_on" in problems
-    assert "Row 3, kind: 'lottery'" in problems
-    assert "Row 3, criteria.employees_max: 'ten' is not a whole number" in problems
+    assert "Row 3, kind: “lottery”" in problems
+    assert "Row 3, criteria.employees_max: “ten” is not a whole number" in problems
 
 
 def test_unknown_and_missing_columns_are_refused(english):
@@ -148,3 +148,13 @@ def test_any_bytes_are_either_read_or_refused_with_their_problems(content):
         read_csv("providers", content)
     except CSVProblems as error:
         assert error.problems
+
+
+def test_a_row_the_csv_reader_cannot_read_is_named(english):
+    header = ",".join(PROVIDER_COLUMNS)
+    with pytest.raises(CSVProblems) as error:
+        read_csv("providers", f"{'x' * 200_000}\n".encode())
+    assert list(error.value.problems) == ["Row 1: a cell is longer than 5,000 characters."]
+    with pytest.raises(CSVProblems) as error:
+        read_csv("providers", f"{header}\n\n{'x' * 200_000}\n".encode())
+    assert list(error.value.problems) == ["Row 3: a cell is longer than 5,000 characters."]
