@@ -193,10 +193,11 @@ def test_a_file_with_a_huge_number_of_columns_is_refused_at_once_with_one_clear_
     assert len(response.content) < 20_000
 
 
-def test_the_count_of_hidden_problems_is_told_in_the_editors_language(editor):
+def test_the_problems_and_the_count_of_hidden_ones_are_told_in_the_editors_language(editor):
     header = ",".join(PROVIDER_COLUMNS)
     rows = [f"UPPER{n}" + "," * (len(PROVIDER_COLUMNS) - 1) for n in range(1_200)]
     response = import_csv(editor, "\n".join([header, *rows]).encode(), "es", "provider")
     # Six problems a row (the code is not lower-case, too); Spanish groups digits with a space.
     assert "El archivo tiene 7200 problemas; no se importó nada." in response.text
     assert "…y 7\N{NO-BREAK SPACE}100 problemas más." in response.text
+    assert "<li>Fila 2, code: “UPPER0” no es un código (letras minúsculas" in response.text
