@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.problems import ProblemList
+from diagnostic.errors import ProblemList
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from diagnostic.stages import CONDITION_CODES

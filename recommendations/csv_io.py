@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostic.problems import ProblemList
+from diagnostic.errors import ProblemList
 
 from .catalogue import ProgrammeSpec, ProviderSpec
 from .models import Programme, Provider
@@ -58,9 +58,15 @@ CRITERIA_COLUMNS = (
 
 
 class CSVProblems(ValueError):
-    def __init__(self, problems: ProblemList | list[str]) -> None:
-        self.problems = problems if isinstance(problems, ProblemList) else ProblemList(problems)
-        super().__init__(str(self.problems))
+    """A file refused whole: `problems` names each problem by row and column."""
+
+    def __init__(self, problems: ProblemList | str) -> None:
+        if isinstance(problems, str):
+            message = problems
+            problems = ProblemList()
+            problems.add(message)
+        self.problems = problems
+        super().__init__("\n".join(problems.lines()))
 
 
 def neutralise(value: Any) -> str:
@@ -223,7 +229,7 @@ def read_csv(kind: str, content: bytes) -> list[Any]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CSVProblems([_("The file is not UTF-8 text: save it as “CSV UTF-8”.")]) from None
+        raise CSVProblems(_("The file is not UTF-8 text: save it as “CSV UTF-8”.")) from None
     # newline="": the csv module then takes \r\n, \n and a lone \r (old Mac files) as row ends.
     reader = csv.reader(io.StringIO(text, newline=""))
     problems = ProblemList()
@@ -238,7 +244,7 @@ def read_csv(kind: str, content: bytes) -> list[Any]:
         for cells in reader:
             number += 1
             if number > MAX_ROWS + 1:
-                raise CSVProblems([_("The file has more than %(count)s rows.") % _count(MAX_ROWS)])
+                raise CSVProblems(_("The file has more than %(count)s rows.") % _count(MAX_ROWS))
             if not any(cell.strip() for cell in cells):
                 continue
             where = _("Row %(number)s") % {"number": number}
@@ -251,7 +257,8 @@ def read_csv(kind: str, content: bytes) -> list[Any]:
                 spec, found = parse(data, where)
             if spec is not None:
                 found += model_problems(model, {"code": spec.code, **to_fields(spec)}, where)
-            problems.extend(found)
+            for problem in found:
+                problems.add(problem)
             if spec is None or found:
                 continue
             if spec.code in seen:

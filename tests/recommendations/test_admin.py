@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from diagnostic.problems import SHOWN
+from diagnostic.errors import PROBLEMS_SHOWN
 from recommendations.csv_io import PROVIDER_COLUMNS
 from recommendations.models import Action, Programme, Provider
 from recommendations.services import catalogue_export_csv, catalogue_load
@@ -155,7 +155,7 @@ def test_a_value_beyond_the_models_limits_is_refused_and_the_site_stays_up(
     response = import_csv(editor, programmes_file(column, value))
     assert response.status_code == 200
     assert "nothing was imported" in response.text
-    assert any(shown.startswith(problem) for shown in response.context["problems"])
+    assert any(shown.startswith(problem) for shown in response.context["problems"].shown)
     assert sorted(Programme.objects.values_list("code", flat=True)) == before
     assert editor.get("/en/admin/recommendations/programme/").status_code == 200
     assert editor.get("/en/admin/recommendations/programme/export-csv/").status_code == 200
@@ -173,7 +173,7 @@ def test_a_file_with_thousands_of_bad_rows_shows_the_first_problems_and_counts_t
     assert response.status_code == 200
     # Five problems a row: name, categories, both descriptions and price_tier are missing.
     assert "The file has 24995 problems; nothing was imported." in response.text
-    assert response.text.count("<li>Row ") == SHOWN == 100
+    assert response.text.count("<li>Row ") == PROBLEMS_SHOWN == 100
     assert "…and 24,895 more problems." in response.text
     assert len(response.content) < 100_000
     assert not Provider.objects.exists()

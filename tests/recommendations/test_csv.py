@@ -79,7 +79,7 @@ def programme_csv(**changes) -> bytes:
 def test_every_problem_is_named_by_row_and_column(english):
     with pytest.raises(CSVProblems) as error:
         read_csv("programmes", programme_csv(name_es="", countries="Mexico", opens_on="31/12/2026"))
-    problems = "\n".join(error.value.problems)
+    problems = "\n".join(error.value.problems.shown)
     assert "Row 2, name: the es text is missing" in problems
     assert "Row 2, coverage.countries: “Mexico” is not an ISO 3166-1 alpha-2 code" in problems
     assert "Row 2, opens_on" in problems
@@ -91,8 +91,8 @@ def test_unknown_and_missing_columns_are_refused(english):
     text = "code,name,colour\nx,y,z\n"
     with pytest.raises(CSVProblems) as error:
         read_csv("providers", text.encode())
-    assert "Column “colour” is not known." in error.value.problems
-    assert "Column “price_tier” is missing." in error.value.problems
+    assert "Column “colour” is not known." in error.value.problems.shown
+    assert "Column “price_tier” is missing." in error.value.problems.shown
 
 
 def test_a_file_that_is_not_utf8_is_refused_clearly():
@@ -154,7 +154,7 @@ def test_a_row_the_csv_reader_cannot_read_is_named(english):
     header = ",".join(PROVIDER_COLUMNS)
     with pytest.raises(CSVProblems) as error:
         read_csv("providers", f"{'x' * 200_000}\n".encode())
-    assert list(error.value.problems) == ["Row 1: a cell is longer than 5,000 characters."]
+    assert error.value.problems.lines() == ["Row 1: a cell is longer than 5,000 characters."]
     with pytest.raises(CSVProblems) as error:
         read_csv("providers", f"{header}\n\n{'x' * 200_000}\n".encode())
-    assert list(error.value.problems) == ["Row 3: a cell is longer than 5,000 characters."]
+    assert error.value.problems.lines() == ["Row 3: a cell is longer than 5,000 characters."]
