@@ -109,6 +109,7 @@ HOSTILE_VALUES = [
     ("employees_max", "100000000000000000000", "Row 3, employees_max:"),
     ("code", "c" * 65, "Row 3, code:"),
     ("url", "https://example.org/" + "a" * 200, "Row 3, url:"),
+    ("name_en", "n" * 201, "Row 3, name: The text in en is longer than 200 characters."),
     ("organisation", "Secretaría\x00de Economía", "Row 3, organisation:"),
     ("name_es", "Programa\x00nulo", "Row 3, name_es:"),
     ("benefit_en", "Red text\x1b[31m", "Row 3, benefit_en:"),
