@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from diagnostic.errors import ProblemList
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from diagnostic.stages import CONDITION_CODES
@@ -80,7 +81,7 @@ class CSVAdmin(admin.ModelAdmin):
     def import_csv(self, request: HttpRequest) -> HttpResponse:
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             return redirect("admin:index")
-        problems: list[str] = []
+        problems = ProblemList()
         form = CSVUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -98,6 +98,13 @@ class TranslatedTextField(models.JSONField):
         super().validate(value, model_instance)
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise ValidationError(_("A text in each language is needed."))
+        limit = self.text_max_length
+        too_long = [language for language, text in value.items() if limit and len(text) > limit]
+        if too_long:
+            raise ValidationError(
+                _("The text in %(languages)s is longer than %(limit)s characters."),
+                params={"languages": ", ".join(too_long), "limit": limit},
+            )
 
 
 class CodeListFormField(forms.Field):

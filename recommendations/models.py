@@ -100,8 +100,10 @@ class Programme(models.Model):
     categories = CodeListField(_("solution categories"), allowed=CATEGORIES)
     employees_min = models.PositiveIntegerField(_("employees, at least"), null=True, blank=True)
     employees_max = models.PositiveIntegerField(_("employees, at most"), null=True, blank=True)
+    # 15 digits: SQLite keeps 15 significant digits, and a 16-digit limit read back rounded up
+    # to 17 digits breaks every roadmap.
     turnover_max = models.DecimalField(
-        _("yearly sales, at most"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("yearly sales, at most"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     turnover_currency = models.CharField(_("currency of the sales limit"), max_length=3, blank=True)
     years_trading_min = models.DecimalField(

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from diagnostic.instrument import Instrument
 from diagnostic.stages import CONDITION_CODES
 
@@ -89,9 +91,17 @@ def parse_action(
             if instrument.area(area).code not in {
                 a.code for a in instrument.dimension(dimension).areas
             }:
-                problems.add("area", f"{area!r} is not an area of {dimension!r}")
+                problems.add(
+                    "area",
+                    _("“%(area)s” is not an area of “%(dimension)s”")
+                    % {"area": area, "dimension": dimension},
+                )
         except KeyError:
-            problems.add("dimension/area", f"{dimension!r}/{area!r} is not in the instrument")
+            problems.add(
+                "dimension/area",
+                _("“%(dimension)s”/“%(area)s” is not in the instrument")
+                % {"dimension": dimension, "area": area},
+            )
     categories = _codes(data.get("categories"), "categories", CATEGORIES, problems, required=True)
     cost = _choice(data.get("cost"), "cost", COSTS, problems)
     effort = _choice(data.get("effort"), "effort", EFFORTS, problems)
@@ -148,12 +158,12 @@ def parse_programme(data: Mapping[str, Any], where: str) -> tuple[ProgrammeSpec 
     code = _code(data.get("code"), "code", problems)
     organisation = str(data.get("organisation") or "").strip()
     if not organisation:
-        problems.add("organisation", "required")
+        problems.add("organisation", _("it is required"))
     coverage = _coverage(data.get("coverage") or {}, problems)
     opens_on = _date(data.get("opens_on"), "opens_on", problems)
     closes_on = _date(data.get("closes_on"), "closes_on", problems)
     if opens_on and closes_on and closes_on < opens_on:
-        problems.add("closes_on", "is before opens_on")
+        problems.add("closes_on", _("it is before opens_on"))
     criteria = _criteria(data.get("criteria") or {}, problems)
     spec = ProgrammeSpec(
         code=code,
@@ -195,7 +205,7 @@ def parse_provider(data: Mapping[str, Any], where: str) -> tuple[ProviderSpec | 
     )
     name = str(data.get("name") or "").strip()
     if not name:
-        problems.add("name", "required")
+        problems.add("name", _("it is required"))
     spec = ProviderSpec(
         code=_code(data.get("code"), "code", problems),
         name=name,
@@ -221,18 +231,21 @@ def parse_all(
 ) -> tuple[list[Any], list[str]]:
     """Parse a list of entries, the n-th (from 1) named `label(n)`; duplicate codes too."""
     if not isinstance(entries, list):
-        return [], [f"{label(1)}: expected a list of entries"]
+        return [], [_("%(where)s: expected a list of entries") % {"where": label(1)}]
     specs, problems, seen = [], [], set()
     for index, entry in enumerate(entries, start=1):
         where = label(index)
         if not isinstance(entry, Mapping):
-            problems.append(f"{where}: expected a mapping")
+            problems.append(_("%(where)s: expected a mapping") % {"where": where})
             continue
         spec, entry_problems = parse(entry, where)
         problems += entry_problems
         if spec is not None:
             if spec.code in seen:
-                problems.append(f"{where}, code: {spec.code!r} appears twice")
+                problems.append(
+                    _("%(where)s, code: “%(code)s” appears twice.")
+                    % {"where": where, "code": spec.code}
+                )
             seen.add(spec.code)
             specs.append(spec)
     return specs, problems
@@ -244,21 +257,31 @@ def parse_all(
 def _unknown_keys(data: Mapping[str, Any], known: set[str], problems: Problems) -> None:
     for key in data:
         if key not in known:
-            problems.add(str(key), "unknown field")
+            problems.add(str(key), _("unknown field"))
 
 
 def _code(value: Any, field: str, problems: Problems) -> str:
     code = str(value or "").strip()
     if not code or not code.replace("_", "").replace("-", "").isalnum() or code != code.lower():
-        problems.add(field, f"{value!r} is not a code (lower-case letters, digits, _ and -)")
+        problems.add(
+            field,
+            _("“%(value)s” is not a code (lower-case letters, digits, _ and -)") % {"value": value},
+        )
     return code
 
 
 def _choice(value: Any, field: str, choices: tuple[str, ...], problems: Problems) -> str:
     text = str(value or "").strip()
     if text not in choices:
-        problems.add(field, f"{value!r} is not one of {', '.join(choices)}")
+        problems.add(field, _not_one_of(value, choices))
     return text
+
+
+def _not_one_of(value: Any, choices: tuple[str, ...]) -> str:
+    return _("“%(value)s” is not one of %(choices)s") % {
+        "value": value,
+        "choices": ", ".join(choices),
+    }
 
 
 def _codes(
@@ -274,60 +297,72 @@ def _codes(
     if isinstance(value, str):
         value = [part.strip() for part in value.split("|") if part.strip()]
     if not isinstance(value, list | tuple):
-        problems.add(field, "expected a list")
+        problems.add(field, _("expected a list"))
         return ()
     codes = tuple(str(code).strip() for code in value)
     if required and not codes:
-        problems.add(field, "at least one is needed")
+        problems.add(field, _("at least one is needed"))
     if allowed is not None:
         for code in codes:
             if code not in allowed:
-                problems.add(field, f"{code!r} is not one of {', '.join(allowed)}")
+                problems.add(field, _not_one_of(code, allowed))
     return codes
 
 
 def _texts(value: Any, field: str, problems: Problems) -> Texts:
     if not isinstance(value, Mapping):
-        problems.add(field, f"expected a text in each language ({', '.join(LANGUAGES)})")
+        problems.add(
+            field,
+            _("expected a text in each language (%(languages)s)")
+            % {"languages": ", ".join(LANGUAGES)},
+        )
         return {}
     texts = {str(language): str(text).strip() for language, text in value.items() if text}
     for language in LANGUAGES:
         if not texts.get(language):
-            problems.add(field, f"the {language} text is missing")
+            problems.add(field, _("the %(language)s text is missing") % {"language": language})
     return texts
 
 
 def _steps(value: Any, problems: Problems) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, Mapping):
-        problems.add("steps", "expected a list of steps in each language")
+        problems.add("steps", _("expected a list of steps in each language"))
         return {}
     steps: dict[str, tuple[str, ...]] = {}
     for language, items in value.items():
         if isinstance(items, str):
             items = [line for line in items.splitlines() if line.strip()]
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-            problems.add("steps", f"the {language} steps must be a list of texts")
+            problems.add(
+                "steps",
+                _("the %(language)s steps must be a list of texts") % {"language": language},
+            )
             continue
         steps[str(language)] = tuple(item.strip() for item in items)
     counts = {language: len(items) for language, items in steps.items()}
     for language in LANGUAGES:
         if not 3 <= counts.get(language, 0) <= 5:
             problems.add(
-                "steps", f"{language}: 3 to 5 steps are needed, not {counts.get(language, 0)}"
+                "steps",
+                _("%(language)s: 3 to 5 steps are needed, not %(count)s")
+                % {"language": language, "count": counts.get(language, 0)},
             )
     if len(set(counts.values())) > 1:
-        problems.add("steps", "every language needs the same number of steps")
+        problems.add("steps", _("every language needs the same number of steps"))
     return steps
 
 
 def _coverage(value: Any, problems: Problems) -> Coverage:
     if not isinstance(value, Mapping):
-        problems.add("coverage", "expected countries, regions and online")
+        problems.add("coverage", _("expected countries, regions and online"))
         return Coverage()
     countries = _codes(value.get("countries"), "coverage.countries", None, problems)
     for country in countries:
         if len(country) != 2 or not country.isalpha() or not country.isupper():
-            problems.add("coverage.countries", f"{country!r} is not an ISO 3166-1 alpha-2 code")
+            problems.add(
+                "coverage.countries",
+                _("“%(value)s” is not an ISO 3166-1 alpha-2 code") % {"value": country},
+            )
     regions = tuple(
         str(region).strip() for region in value.get("regions") or [] if str(region).strip()
     )
@@ -340,31 +375,32 @@ def _coverage(value: Any, problems: Problems) -> Coverage:
 
 def _criteria(value: Any, problems: Problems) -> Criteria:
     if not isinstance(value, Mapping):
-        problems.add("criteria", "expected a mapping")
+        problems.add("criteria", _("expected a mapping"))
         return Criteria()
     _unknown_keys(value, {field.name for field in fields(Criteria)}, problems)
     turnover = value.get("turnover_max")
     money = None
     if turnover is not None:
         if not isinstance(turnover, Mapping):
-            problems.add("criteria.turnover_max", "expected an amount and a currency")
+            problems.add("criteria.turnover_max", _("expected an amount and a currency"))
         else:
             amount = _decimal(turnover.get("amount"), "criteria.turnover_max.amount", problems)
             currency = str(turnover.get("currency") or "").strip()
             if len(currency) != 3 or not currency.isupper():
                 problems.add(
-                    "criteria.turnover_max.currency", f"{currency!r} is not an ISO 4217 code"
+                    "criteria.turnover_max.currency",
+                    _("“%(value)s” is not an ISO 4217 code") % {"value": currency},
                 )
             if amount is not None:
                 money = Money(amount=amount, currency=currency)
     other = value.get("other") or []
     if not isinstance(other, list):
-        problems.add("criteria.other", "expected a list of texts")
+        problems.add("criteria.other", _("expected a list of texts"))
         other = []
     employees_min = _int(value.get("employees_min"), "criteria.employees_min", problems)
     employees_max = _int(value.get("employees_max"), "criteria.employees_max", problems)
     if employees_min is not None and employees_max is not None and employees_min > employees_max:
-        problems.add("criteria.employees_min", "is above employees_max")
+        problems.add("criteria.employees_min", _("it is above employees_max"))
     return Criteria(
         employees_min=employees_min,
         employees_max=employees_max,
@@ -415,10 +451,10 @@ def _int(value: Any, field: str, problems: Problems) -> int | None:
     try:
         number = int(str(value).strip())
     except ValueError:
-        problems.add(field, f"{value!r} is not a whole number")
+        problems.add(field, _("“%(value)s” is not a whole number") % {"value": value})
         return None
     if number < 0:
-        problems.add(field, "can't be negative")
+        problems.add(field, _("it can’t be negative"))
     return number
 
 
@@ -426,15 +462,17 @@ def _decimal(value: Any, field: str, problems: Problems) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        problems.add(field, f"{value!r} is not a number")
+        problems.add(field, _("“%(value)s” is not a number") % {"value": value})
         return None
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        problems.add(field, f"{value!r} is not a number (use . as decimal mark)")
+        problems.add(
+            field, _("“%(value)s” is not a number (use . as decimal mark)") % {"value": value}
+        )
         return None
     if not number.is_finite() or number < 0:
-        problems.add(field, f"{value!r} is not a positive number")
+        problems.add(field, _("“%(value)s” is not a positive number") % {"value": value})
         return None
     return number
 
@@ -447,7 +485,7 @@ def _bool(value: Any, field: str, problems: Problems) -> bool:
         return text == "true"
     if text == "":
         return False
-    problems.add(field, f"{value!r} is not true or false")
+    problems.add(field, _("“%(value)s” is not true or false") % {"value": value})
     return False
 
 
@@ -459,12 +497,12 @@ def _date(value: Any, field: str, problems: Problems) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        problems.add(field, f"{value!r} is not a date (YYYY-MM-DD)")
+        problems.add(field, _("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value})
         return None
 
 
 def _url(value: Any, problems: Problems) -> str:
     url = str(value or "").strip()
     if url and not url.startswith(("https://", "http://")):
-        problems.add("url", f"{url!r} is not a web address")
+        problems.add("url", _("“%(value)s” is not a web address") % {"value": url})
     return url

@@ -3,6 +3,9 @@
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+
 from diagnostic.models import Firm
 
 from .catalogue import (
@@ -15,6 +18,22 @@ from .catalogue import (
     ProviderSpec,
 )
 from .models import Action, Programme, Provider
+
+
+def model_problems(model: type[Model], fields: dict[str, Any], where: str) -> list[str]:
+    """What the model's own validators say of these values: lengths, digits, ranges, formats.
+
+    Checked without the database: a code that exists already is an update, not a problem.
+    """
+    try:
+        model(**fields).full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return [
+            f"{where}, {field}: {message}"
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 def action_fields(spec: ActionSpec) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from recommendations import services
-from recommendations.models import RoadmapPDF
+from recommendations.models import Programme, Provider, RoadmapPDF
 from recommendations.services import catalogue_load
 from tests.factories import SOCIAL_SELLER, make_assessment, wait_until
 from tests.recommendations.conftest import real_instrument
@@ -121,3 +121,13 @@ def test_a_real_worker_renders_the_pdf_through_redis(celery_worker, catalogue):
     assert pdf.attempts == 1
     with pdf.file.open("rb") as stored:
         assert "Your digital roadmap" in pdf_text(stored.read())
+
+
+def test_catalogue_texts_with_odd_line_breaks_still_give_a_roadmap_and_its_pdf(client, submitted):
+    odd = "Línea uno\rLínea dos\r\nTres\u202efin\ufeff"
+    Programme.objects.update(name={"es": odd, "en": odd}, benefit={"es": odd, "en": odd})
+    Provider.objects.update(name=odd, description={"es": odd, "en": odd}, contact=odd)
+    page = client.get(url("roadmap", submitted))
+    assert page.status_code == 200
+    assert "Línea uno" in page.text
+    assert "Línea uno" in pdf_text(services.roadmap_pdf_bytes(assessment=submitted, language="es"))
