@@ -56,6 +56,7 @@ from .selectors import (
     reviewer_membership,
 )
 from .services import (
+    AssessmentInProgress,
     InvitationUnusable,
     NotReviewable,
     assessment_correct,
@@ -248,12 +249,13 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_get_for_user(request.user, pk)
     if enrolment is None:
         raise Http404
-    if enrolment.assessments.filter(assessment__status="draft").exists():
+    try:
+        started = cohort_assessment_start(
+            enrolment=enrolment, user=signed_in(request), language=get_language()
+        )
+    except AssessmentInProgress:
         messages.info(request, _("This firm already has an assessment in progress."))
         return redirect("cohorts:firm", pk=pk)
-    started = cohort_assessment_start(
-        enrolment=enrolment, user=signed_in(request), language=get_language()
-    )
     return redirect("diagnostic:resume", token=started.assessment.token)
 
 
@@ -339,6 +341,9 @@ def correct(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
         )
     except NotReviewable:
         messages.error(request, _("Only a reviewed assessment can be corrected."))
+        return redirect("cohorts:firm", pk=pk)
+    except AssessmentInProgress:
+        messages.info(request, _("This firm already has an assessment in progress."))
         return redirect("cohorts:firm", pk=pk)
     return redirect("diagnostic:resume", token=revision.assessment.token)
 
