@@ -189,7 +189,10 @@ def desk(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def firm_new(request: HttpRequest) -> HttpResponse:
     cohorts = cohorts_for_user(request.user)
-    cohort = cohorts.filter(pk=request.POST.get("cohort") or 0).first() or cohorts.first()
+    chosen = request.POST.get("cohort", "")
+    # The cohort whose consultants the form offers; anything but a whole number means none.
+    chosen_pk = int(chosen) if chosen.isascii() and chosen.isdigit() else None
+    cohort = cohorts.filter(pk=chosen_pk).first() or cohorts.first()
     if cohort is None:
         raise Http404
     consultants = consultant_memberships_for(request.user, cohort)
