@@ -190,9 +190,12 @@ def desk(request: HttpRequest) -> HttpResponse:
 def firm_new(request: HttpRequest) -> HttpResponse:
     cohorts = cohorts_for_user(request.user)
     chosen = request.POST.get("cohort", "")
-    # The cohort whose consultants the form offers; anything but a whole number means none.
-    chosen_pk = int(chosen) if chosen.isascii() and chosen.isdigit() else None
-    cohort = cohorts.filter(pk=chosen_pk).first() or cohorts.first()
+    # The cohort whose consultants the form offers: the one chosen when it is a whole number
+    # (the form itself says what is wrong with anything else), else the first.
+    cohort = None
+    if chosen.isascii() and chosen.isdigit():
+        cohort = cohorts.filter(pk=int(chosen)).first()
+    cohort = cohort or cohorts.first()
     if cohort is None:
         raise Http404
     consultants = consultant_memberships_for(request.user, cohort)
