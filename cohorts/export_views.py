@@ -21,6 +21,7 @@ from diagnostic.instrument import Instrument
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 
+from .anonymity import K
 from .exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table, write_xlsx
 from .models import Cohort
 from .selectors import cohorts_managed_by
@@ -32,7 +33,8 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 @require_GET
 def exports(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The page that lists the downloads of one cohort."""
-    return render(request, "cohorts/exports.html", {"cohort": _managed_cohort(request, cohort_pk)})
+    context = {"cohort": _managed_cohort(request, cohort_pk), "k": K}
+    return render(request, "cohorts/exports.html", context)
 
 
 @login_required

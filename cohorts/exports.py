@@ -3,14 +3,16 @@
 The rows come from one query read in chunks, so memory and the number of queries stay flat
 however large the cohort. Every cell is neutralised against formula injection. The
 pseudonymised variant leaves out names and contacts and replaces the firm's number with a
-keyed hash, so a firm's baseline and follow-up still match without revealing which firm it is.
+keyed hash, so a firm's baseline and follow-up still match without revealing which firm it is;
+it gives figures in bands and dates as months, and withholds the rarest of the firm's
+quasi-identifiers so that each combination is shared by at least K firms (see anonymity.py).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -32,6 +34,15 @@ from diagnostic.scoring import LEVELS, level_for
 from diagnostic.stages import STAGES
 from recommendations.csv_io import neutralise
 
+from .anonymity import (
+    EMPLOYEE_BANDS,
+    TURNOVER_BANDS,
+    WITHHELD,
+    YEARS_BANDS,
+    K,
+    banded,
+    shown_counts,
+)
 from .models import Cohort, CohortAssessment
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,6 +52,24 @@ _FIRM_ID_SALT = "cohorts.exports.firm_id"
 _TIMESTAMP = _("ISO 8601 date and time with the offset from UTC, like 2026-03-01T10:30:00-06:00.")
 _SCORE = _("A whole number from 0 to 100; empty when nothing could be scored.")
 _FREE_TEXT = _("Free text.")
+_MONTH = _("ISO 8601 year and month, like 2026-03.")
+# The columns of the pseudonymised variant that, together, could single a firm out: each
+# combination of them is shared by at least K firms; the last ones are withheld first, so the
+# order says what a programme's analysis needs most (where, led by a woman, sector, size).
+QUASI_IDENTIFIERS = (
+    "country",
+    "region",
+    "settlement",
+    "women_led",
+    "sector",
+    "employees_band",
+    "formally_registered",
+    "has_physical_storefront",
+    "exports",
+    "currency",
+    "annual_turnover_band",
+    "years_trading_band",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +82,9 @@ class Column:
     numeric: bool = False
     # Names and contacts: left out of the pseudonymised variant.
     identifying: bool = False
+    # Exact figures and times: in the pseudonymised variant a banded column replaces them.
+    exact: bool = False
+    banded: bool = False
     read: Callable[[CohortAssessment], Any] = field(repr=False, compare=False)
 
 
@@ -101,6 +133,7 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             read=_firm("town_population"),
             allowed=_said(_("A whole number; empty when unknown.")),
             numeric=True,
+            exact=True,
         ),
         _column(
             "sector",
@@ -114,6 +147,14 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             read=_firm("employees"),
             allowed=_said(_("A whole number.")),
             numeric=True,
+            exact=True,
+        ),
+        _column(
+            "employees_band",
+            _("People working in the business, in bands."),
+            read=_firm_band("employees", EMPLOYEE_BANDS),
+            allowed=_bands(EMPLOYEE_BANDS),
+            banded=True,
         ),
         _column(
             "annual_turnover",
@@ -121,6 +162,14 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             read=_firm("annual_turnover"),
             allowed=_said(_("A number with “.” as decimal mark; empty when unknown.")),
             numeric=True,
+            exact=True,
+        ),
+        _column(
+            "annual_turnover_band",
+            _("Yearly sales in bands, in the currency given in the column “currency”."),
+            read=_firm_band("annual_turnover", TURNOVER_BANDS),
+            allowed=_bands(TURNOVER_BANDS),
+            banded=True,
         ),
         _column(
             "currency",
@@ -134,6 +183,14 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             read=_firm("years_trading"),
             allowed=_said(_("A whole number; empty when unknown.")),
             numeric=True,
+            exact=True,
+        ),
+        _column(
+            "years_trading_band",
+            _("Years in business, in bands."),
+            read=_firm_band("years_trading", YEARS_BANDS),
+            allowed=_bands(YEARS_BANDS),
+            banded=True,
         ),
         _yes_no("women_led", _("Whether the business is led by a woman.")),
         _yes_no(
@@ -168,12 +225,28 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             _("When the assessment was started."),
             read=_assessment("created_at"),
             allowed=_said(_TIMESTAMP),
+            exact=True,
+        ),
+        _column(
+            "started_month",
+            _("The month the assessment was started."),
+            read=_month("created_at"),
+            allowed=_said(_MONTH),
+            banded=True,
         ),
         _column(
             "submitted_at",
             _("When the assessment was submitted."),
             read=_assessment("submitted_at"),
             allowed=_said(_TIMESTAMP),
+            exact=True,
+        ),
+        _column(
+            "submitted_month",
+            _("The month the assessment was submitted."),
+            read=_month("submitted_at"),
+            allowed=_said(_MONTH),
+            banded=True,
         ),
         _column(
             "stage",
@@ -233,7 +306,13 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             )
             for area in dimension.areas
         ]
-    return [column for column in columns if not (pseudonymised and column.identifying)]
+    if not pseudonymised:
+        return [column for column in columns if not column.banded]
+    return [
+        _may_be_withheld(column) if column.name in QUASI_IDENTIFIERS else column
+        for column in columns
+        if not (column.identifying or column.exact)
+    ]
 
 
 def submitted_assessments(cohort: Cohort) -> QuerySet[CohortAssessment]:
@@ -259,10 +338,38 @@ def submitted_assessments(cohort: Cohort) -> QuerySet[CohortAssessment]:
 def export_rows(
     cohort: Cohort, instrument: Instrument, *, pseudonymised: bool
 ) -> Iterator[list[str]]:
-    """One row of neutralised text per submitted assessment, read in chunks."""
+    """One row of neutralised text per submitted assessment, read in chunks.
+
+    Pseudonymised, the rows are read twice: first to learn how many of each firm's
+    quasi-identifiers can be shown, then to write them.
+    """
     columns = export_columns(instrument, pseudonymised=pseudonymised)
-    for linked in submitted_assessments(cohort).iterator(chunk_size=CHUNK_SIZE):
-        yield [neutralise(_text(column.read(linked))) for column in columns]
+    assessments = submitted_assessments(cohort)
+    shown = _quasi_identifiers_shown(columns, assessments) if pseudonymised else {}
+    ranks = {
+        index: QUASI_IDENTIFIERS.index(column.name)
+        for index, column in enumerate(columns)
+        if pseudonymised and column.name in QUASI_IDENTIFIERS
+    }
+    for linked in assessments.iterator(chunk_size=CHUNK_SIZE):
+        cells = [_text(column.read(linked)) for column in columns]
+        limit = shown.get(linked.enrolment.firm_id, len(QUASI_IDENTIFIERS))
+        for index, rank in ranks.items():
+            if rank >= limit:
+                cells[index] = WITHHELD
+        yield [neutralise(cell) for cell in cells]
+
+
+def _quasi_identifiers_shown(
+    columns: list[Column], assessments: QuerySet[CohortAssessment]
+) -> dict[int, int]:
+    """Firm → how many of QUASI_IDENTIFIERS its rows show, so that k-anonymity holds."""
+    reads = {column.name: column.read for column in columns}
+    combinations = {
+        linked.enrolment.firm_id: tuple(_text(reads[name](linked)) for name in QUASI_IDENTIFIERS)
+        for linked in assessments.iterator(chunk_size=CHUNK_SIZE)
+    }
+    return shown_counts(combinations, K)
 
 
 def export_table(
@@ -332,6 +439,8 @@ def _column(
     names: Texts | None = None,
     numeric: bool = False,
     identifying: bool = False,
+    exact: bool = False,
+    banded: bool = False,
 ) -> Column:
     """A column; `names` are the instrument's texts that fill the description's %(name)s."""
 
@@ -345,6 +454,8 @@ def _column(
         allowed=allowed or _said(_FREE_TEXT),
         numeric=numeric,
         identifying=identifying,
+        exact=exact,
+        banded=banded,
         read=read,
     )
 
@@ -370,6 +481,21 @@ def _firm_id_column(pseudonymised: bool) -> Column:
     )
 
 
+def _may_be_withheld(column: Column) -> Column:
+    """The column as the pseudonymised variant describes it: its value may be withheld."""
+    note = _(
+        "“*” when withheld: each combination of the columns %(columns)s is shared by at least "
+        "%(k)s firms of the export, and the values at the end of that list are withheld first."
+    )
+    names = ", ".join(QUASI_IDENTIFIERS)
+
+    def allowed(language: str) -> str:
+        withheld = str(note) % {"columns": names, "k": K}
+        return f"{localized(column.allowed, language)} {withheld}"
+
+    return replace(column, allowed=_in_each_language(allowed))
+
+
 def _yes_no(name: str, description: Promise) -> Column:
     return _column(
         name,
@@ -385,6 +511,18 @@ def _firm(attribute: str) -> Callable[[CohortAssessment], Any]:
 
 def _assessment(attribute: str) -> Callable[[CohortAssessment], Any]:
     return lambda linked: getattr(linked.assessment, attribute)
+
+
+def _firm_band(attribute: str, bands: Sequence[tuple[int, str]]) -> Callable[..., str]:
+    return lambda linked: banded(getattr(linked.enrolment.firm, attribute), bands)
+
+
+def _month(attribute: str) -> Callable[[CohortAssessment], str]:
+    def read(linked: CohortAssessment) -> str:
+        value = getattr(linked.assessment, attribute)
+        return timezone.localtime(value).strftime("%Y-%m") if value else ""
+
+    return read
 
 
 def _consultant(linked: CohortAssessment) -> str:
@@ -424,6 +562,13 @@ def _in_each_language(render: Callable[[str], str]) -> Texts:
 
 def _said(message: Promise) -> Texts:
     return _in_each_language(lambda language: str(message))
+
+
+def _bands(bands: Sequence[tuple[int, str]]) -> Texts:
+    labels = "; ".join(label for _lower, label in bands)
+    return _in_each_language(
+        lambda language: str(_("One of: %(bands)s; empty when unknown.")) % {"bands": labels}
+    )
 
 
 def _coded(choices: Iterable[tuple[str, Any]]) -> Texts:

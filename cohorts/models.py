@@ -151,6 +151,15 @@ class CohortAssessment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        # A reviewed assessment has one correction; a later change corrects that correction.
+        # (One draft per firm spans two tables: the enrolment's row lock keeps that rule.)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=Q(corrects__isnull=False),
+                name="one_correction_per_assessment",
+            ),
+        ]
         verbose_name = _("cohort assessment")
         verbose_name_plural = _("cohort assessments")
 

@@ -31,6 +31,10 @@ from .models import (
 )
 
 
+class AssessmentInProgress(Exception):
+    """The firm has a draft already, or the assessment has a correction already."""
+
+
 class InvitationUnusable(Exception):
     """The invitation was accepted already or has expired."""
 
@@ -54,13 +58,22 @@ def firm_enrol(
 
 
 def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) -> CohortAssessment:
-    """A baseline, or a follow-up that starts from the last submitted answers."""
-    previous = (
-        enrolment.assessments.filter(assessment__status=Assessment.Status.SUBMITTED)
-        .select_related("assessment")
-        .last()
-    )
+    """A baseline, or a follow-up that starts from the last submitted answers.
+
+    People pressing Start at once queue on the enrolment's row lock: the first starts the
+    draft, the others find it and get AssessmentInProgress.
+    """
     with transaction.atomic():
+        Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        linked_all = CohortAssessment.objects.filter(enrolment_id=enrolment.pk)
+        if linked_all.filter(assessment__status=Assessment.Status.DRAFT).exists():
+            raise AssessmentInProgress
+        previous = (
+            linked_all.filter(assessment__status=Assessment.Status.SUBMITTED)
+            .select_related("assessment")
+            .order_by("created_at", "pk")
+            .last()
+        )
         assessment = assessment_start(language=language)
         assessment.firm = enrolment.firm
         assessment.assisted = True
@@ -71,11 +84,9 @@ def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) 
                 Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
                 for answer in previous.assessment.answers.all()
             )
+        kind = CohortAssessment.Kind.FOLLOW_UP if previous else CohortAssessment.Kind.BASELINE
         return CohortAssessment.objects.create(
-            assessment=assessment,
-            enrolment=enrolment,
-            kind=CohortAssessment.Kind.FOLLOW_UP if previous else CohortAssessment.Kind.BASELINE,
-            created_by=user,
+            assessment=assessment, enrolment=enrolment, kind=kind, created_by=user
         )
 
 
@@ -220,29 +231,43 @@ def assessment_mark_reviewed(*, linked: CohortAssessment, actor: User) -> None:
 
 
 def assessment_correct(*, linked: CohortAssessment, actor: User, language: str) -> CohortAssessment:
-    """A new revision of a reviewed assessment, starting from its answers."""
-    if linked.review != CohortAssessment.Review.REVIEWED:
-        raise NotReviewable
-    with transaction.atomic():
-        assessment = assessment_start(language=language)
-        assessment.firm = linked.enrolment.firm
-        assessment.assisted = True
-        assessment.prefilled = True
-        assessment.save(update_fields=["firm", "assisted", "prefilled", "updated_at"])
-        Answer.objects.bulk_create(
-            Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
-            for answer in linked.assessment.answers.all()
-        )
-        revision = CohortAssessment.objects.create(
-            assessment=assessment,
-            enrolment=linked.enrolment,
-            kind=linked.kind,
-            created_by=actor,
-            corrects=linked,
-        )
-        ReviewEvent.objects.create(
-            cohort_assessment=linked, actor=actor, action=ReviewEvent.Action.REOPENED
-        )
+    """A new revision of a reviewed assessment, starting from its answers.
+
+    People correcting at once queue on the reviewed row's lock; only the first makes the
+    correction, the others get AssessmentInProgress (one_correction_per_assessment).
+    """
+    try:
+        with transaction.atomic():
+            locked = (
+                CohortAssessment.objects.select_for_update(of=("self",))
+                .select_related("assessment", "enrolment__firm")
+                .get(pk=linked.pk)
+            )
+            if locked.review != CohortAssessment.Review.REVIEWED:
+                raise NotReviewable
+            if CohortAssessment.objects.filter(corrects=locked).exists():
+                raise AssessmentInProgress
+            assessment = assessment_start(language=language)
+            assessment.firm = locked.enrolment.firm
+            assessment.assisted = True
+            assessment.prefilled = True
+            assessment.save(update_fields=["firm", "assisted", "prefilled", "updated_at"])
+            Answer.objects.bulk_create(
+                Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
+                for answer in locked.assessment.answers.all()
+            )
+            revision = CohortAssessment.objects.create(
+                assessment=assessment,
+                enrolment=locked.enrolment,
+                kind=locked.kind,
+                created_by=actor,
+                corrects=locked,
+            )
+            ReviewEvent.objects.create(
+                cohort_assessment=locked, actor=actor, action=ReviewEvent.Action.REOPENED
+            )
+    except IntegrityError:
+        raise AssessmentInProgress from None
     return revision
 
 

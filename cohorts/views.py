@@ -65,6 +65,7 @@ from .selectors import (
 )
 from .services import (
     AccountExists,
+    AssessmentInProgress,
     InvitationUnusable,
     NotReviewable,
     OwnersOwn,
@@ -255,7 +256,13 @@ def desk(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def firm_new(request: HttpRequest) -> HttpResponse:
     cohorts = cohorts_for_user(request.user)
-    cohort = cohorts.filter(pk=request.POST.get("cohort") or 0).first() or cohorts.first()
+    chosen = request.POST.get("cohort", "")
+    # The cohort whose consultants the form offers: the one chosen when it is a whole number
+    # (the form itself says what is wrong with anything else), else the first.
+    cohort = None
+    if chosen.isascii() and chosen.isdigit():
+        cohort = cohorts.filter(pk=int(chosen)).first()
+    cohort = cohort or cohorts.first()
     if cohort is None:
         raise Http404
     consultants = consultant_memberships_for(request.user, cohort)
@@ -315,12 +322,13 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_get_for_user(request.user, pk)
     if enrolment is None:
         raise Http404
-    if enrolment.assessments.filter(assessment__status="draft").exists():
+    try:
+        started = cohort_assessment_start(
+            enrolment=enrolment, user=signed_in(request), language=get_language()
+        )
+    except AssessmentInProgress:
         messages.info(request, _("This firm already has an assessment in progress."))
         return redirect("cohorts:firm", pk=pk)
-    started = cohort_assessment_start(
-        enrolment=enrolment, user=signed_in(request), language=get_language()
-    )
     return redirect("diagnostic:resume", token=started.assessment.token)
 
 
@@ -436,6 +444,9 @@ def correct(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
         )
     except NotReviewable:
         messages.error(request, _("Only a reviewed assessment can be corrected."))
+        return redirect("cohorts:firm", pk=pk)
+    except AssessmentInProgress:
+        messages.info(request, _("This firm already has an assessment in progress."))
         return redirect("cohorts:firm", pk=pk)
     return redirect("diagnostic:resume", token=revision.assessment.token)
 

@@ -2,9 +2,13 @@
 
 Checks the database, Redis (when configured) and that at least one Celery worker answers.
 Answers 200 when all pass and 503 otherwise, naming each check but no internal detail.
+The workers' answer is remembered for a few seconds: asking them takes up to a second when
+none replies, and a storm of probes must not each wait that second.
 """
 
 import logging
+import threading
+import time
 
 import redis
 from django.conf import settings
@@ -17,6 +21,10 @@ from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 1.0
+WORKER_CHECK_SECONDS = 10.0
+
+_worker_check_lock = threading.Lock()
+_worker_check: tuple[float, int] | None = None  # (time.monotonic() when asked, how many answered)
 
 
 def database_ok() -> bool:
@@ -43,6 +51,28 @@ def redis_ok() -> bool:
 
 
 def workers_answering() -> int:
+    """How many workers answered a ping, asked at most once per WORKER_CHECK_SECONDS.
+
+    Probes arriving while a ping is under way wait for it and share its answer.
+    """
+    global _worker_check
+    with _worker_check_lock:
+        now = time.monotonic()
+        if _worker_check is not None and now - _worker_check[0] < WORKER_CHECK_SECONDS:
+            return _worker_check[1]
+        answering = _ping_workers()
+        _worker_check = (time.monotonic(), answering)
+        return answering
+
+
+def worker_check_forget() -> None:
+    """Ask the workers again at the next probe (tests starting or stopping a worker)."""
+    global _worker_check
+    with _worker_check_lock:
+        _worker_check = None
+
+
+def _ping_workers() -> int:
     try:
         replies = celery_app.control.ping(timeout=TIMEOUT_SECONDS, limit=1)
     except Exception as error:

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -25,12 +24,15 @@ _LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 
 
 def parse_limit(text: str) -> tuple[int, int]:
-    """'30/h' → (30, 3600); '100/10m' → (100, 600)."""
+    """'30/h' → (30, 3600); '100/10m' → (100, 600). ValueError for anything else."""
     match = _LIMIT.match(text)
     if not match:
-        raise ImproperlyConfigured(f"A rate limit reads like 30/h or 100/10m, not {text!r}.")
+        raise ValueError(f"A rate limit reads like 30/h or 100/10m, not {text!r}.")
     count, multiple, unit = match.groups()
-    return int(count), int(multiple or 1) * PERIODS[unit]
+    period = int(multiple or 1) * PERIODS[unit]
+    if period == 0:
+        raise ValueError(f"A rate limit's period is at least one second, not {text!r}.")
+    return int(count), period
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.ratelimit import parse_limit
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -42,6 +44,19 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def env_rate_limit(name: str, default: str) -> str:
+    """A per-client limit such as 30/h, checked now so a typo stops start-up, not a request."""
+    value = os.environ.get(name) or default
+    try:
+        parse_limit(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must read like 30/h or 100/10m (a count, a slash, a period in s, m, h "
+            f"or d), not {value!r}."
+        ) from None
+    return value
 
 
 def embedded_secret_key() -> str:
@@ -223,13 +238,13 @@ if HTTPS:
 # Abuse: per-client limits ("count/period", period s, m, h or d, e.g. 100/10m). Generous for
 # owners, since a mobile carrier puts many phones behind one address.
 RATE_LIMITS = {
-    "new_assessment": os.environ.get("RATE_LIMIT_NEW_ASSESSMENT", "60/h"),
-    "pdf": os.environ.get("RATE_LIMIT_PDF", "30/h"),
-    "import": os.environ.get("RATE_LIMIT_IMPORT", "20/h"),
+    "new_assessment": env_rate_limit("RATE_LIMIT_NEW_ASSESSMENT", "60/h"),
+    "pdf": env_rate_limit("RATE_LIMIT_PDF", "30/h"),
+    "import": env_rate_limit("RATE_LIMIT_IMPORT", "20/h"),
     # Counted twice: per client address and per address the link is sent to (mail bombing).
-    "password_reset": os.environ.get("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    "password_reset": env_rate_limit("RATE_LIMIT_PASSWORD_RESET", "5/h"),
     # Resume links e-mailed to one address, whichever drafts ask (anyone can type any address).
-    "resume_email_to": os.environ.get("RATE_LIMIT_RESUME_EMAIL_TO", "5/d"),
+    "resume_email_to": env_rate_limit("RATE_LIMIT_RESUME_EMAIL_TO", "5/d"),
 }
 # Login throttling (django-axes): five wrong passwords for one username from one address lock
 # that pair out for a quarter of an hour; other people on the same address are not affected.

@@ -37,8 +37,12 @@ def assessment_get_by_token(token: str) -> Assessment | None:
 
 
 def assessment_is_expired(assessment: Assessment) -> bool:
-    """A draft untouched for longer than DRAFT_RESUME_DAYS can no longer be resumed."""
-    if assessment.is_submitted:
+    """An owner's draft untouched for longer than DRAFT_RESUME_DAYS can no longer be resumed.
+
+    A consultant's (assisted) draft never expires: it is the programme's record of the firm,
+    kept by housekeeping, and while it is open no other assessment of the firm can start.
+    """
+    if assessment.is_submitted or assessment.assisted:
         return False
     limit = timezone.now() - timedelta(days=settings.DRAFT_RESUME_DAYS)
     return assessment.updated_at < limit

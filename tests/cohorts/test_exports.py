@@ -2,16 +2,21 @@
 
 import csv
 import io
+import re
+from collections import defaultdict
+from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cohorts.exports import export_columns, pseudonymous_firm_id
-from cohorts.models import CohortAssessment, Enrolment
+from cohorts.models import Cohort, CohortAssessment, Enrolment
 from cohorts.services import assessment_correct, assessment_mark_reviewed, cohort_assessment_start
 from diagnostic.instrument import load_instrument_file, parse_instrument
 from diagnostic.services import INSTRUMENTS_DIR
@@ -179,6 +184,83 @@ def test_the_pseudonymised_csv_has_no_names_and_a_stable_hashed_firm_id(client, 
     again = csv_table(download(client, "cohorts:export_csv", world.cohort, "?pseudonymised=1"))
     assert [row["firm_id"] for row in again] == [row["firm_id"] for row in rows]
     assert "Bacanora" not in str(rows)
+
+
+# What an outsider may know of a firm: every profile column the pseudonymised export keeps.
+# (The cohort is the export's own; kind, language, months and scores are not counted.)
+QUASI_IDENTIFIERS = (
+    "country", "region", "settlement", "women_led", "sector", "employees_band",
+    "formally_registered", "has_physical_storefront", "exports", "currency",
+    "annual_turnover_band", "years_trading_band",
+)  # fmt: skip
+EXACT = {"town_population", "employees", "annual_turnover", "years_trading"}
+
+
+def test_the_pseudonymised_demo_cohort_is_5_anonymous_on_its_quasi_identifiers(client, db):
+    call_command("load_demo_cohort", stdout=io.StringIO())
+    cohort = Cohort.objects.get(name="Pueblos Digitales 2026")
+    client.force_login(get_user_model().objects.get(username="demo-gerente"))
+
+    rows = csv_table(download(client, "cohorts:export_csv", cohort, "?pseudonymised=1"))
+
+    assert len(rows) == CohortAssessment.objects.filter(assessment__status="submitted").count()
+    firms: dict[tuple, set[str]] = defaultdict(set)
+    for row in rows:
+        firms[tuple(row[name] for name in QUASI_IDENTIFIERS)].add(row["firm_id"])
+    assert min(len(shared) for shared in firms.values()) >= 5
+    assert any(row["sector"] != "*" for row in rows)  # not everything withheld
+    assert not set(rows[0]) & (EXACT | {"started_at", "submitted_at"})
+    assert all(re.fullmatch(r"\d{4}-\d{2}", row["submitted_month"]) for row in rows)
+
+
+def test_pseudonymised_figures_come_in_bands_and_the_full_export_keeps_them_exact(client, world):
+    for number in range(5):
+        firm = make_firm(
+            name=f"Panadería {number}",
+            employees=35 + number,
+            annual_turnover=Decimal("1250000.50"),
+            years_trading=7,
+            town_population=12_345,
+        )
+        assessed(Enrolment.objects.create(cohort=world.cohort, firm=firm), world.maria)
+    client.force_login(world.maria)
+
+    banded = csv_table(download(client, "cohorts:export_csv", world.cohort, "?pseudonymised=1"))
+    full = csv_table(download(client, "cohorts:export_csv", world.cohort))
+
+    assert not set(banded[0]) & EXACT
+    assert {row["employees_band"] for row in banded} == {"10 to 49"}
+    assert {row["annual_turnover_band"] for row in banded} == {"1000000 to 9999999"}
+    assert {row["years_trading_band"] for row in banded} == {"6 to 10"}
+    assert sorted(row["employees"] for row in full) == ["35", "36", "37", "38", "39"]
+    assert {row["annual_turnover"] for row in full} == {"1250000.50"}
+    assert {(row["years_trading"], row["town_population"]) for row in full} == {("7", "12345")}
+    assert len(full[0]["submitted_at"]) == len("2026-03-01T10:30:00-06:00")
+
+
+def test_a_firm_too_rare_to_show_has_its_quasi_identifiers_withheld(client, world):
+    for number in range(5):
+        firm = make_firm(name=f"Tienda {number}", sector="retail_goods", employees=3)
+        assessed(Enrolment.objects.create(cohort=world.cohort, firm=firm), world.maria)
+    rare = make_firm(name="Minera Única", sector="manufacturing", employees=400)
+    assessed(Enrolment.objects.create(cohort=world.cohort, firm=rare), world.maria)
+    client.force_login(world.maria)
+
+    rows = csv_table(download(client, "cohorts:export_csv", world.cohort, "?pseudonymised=1"))
+
+    [mine] = [row for row in rows if row["firm_id"] == pseudonymous_firm_id(rare.pk)]
+    assert (mine["sector"], mine["employees_band"]) == ("*", "*")
+    assert "manufacturing" not in str(rows) and "250 or more" not in str(rows)
+
+
+def test_the_pseudonymised_codebook_explains_bands_and_withheld_values(client, world):
+    client.force_login(world.maria)
+    for language, withheld in (("en", "withheld"), ("es", "se omite")):
+        with translation.override(language):
+            content = download(client, "cohorts:export_codebook", world.cohort, "?pseudonymised=1")
+        text = content.decode("utf-8-sig")
+        assert "employees_band" in text and "10 to 49" in text
+        assert withheld in text
 
 
 def test_the_hashed_firm_id_depends_on_the_secret_key(settings):

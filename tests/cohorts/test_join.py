@@ -6,7 +6,7 @@ from django.urls import reverse
 from cohorts.models import JoinConsent
 from cohorts.selectors import enrolments_for_user
 from diagnostic.models import Assessment
-from tests.factories import PROFILE
+from tests.factories import PROFILE, SOCIAL_SELLER, submit_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ def test_what_the_programme_assessed_itself_stays_when_the_owner_deletes_theirs(
     from cohorts.services import cohort_assessment_start
 
     assessment = joined(client, world)
+    submit_answers(assessment, SOCIAL_SELLER)
     enrolment = Enrolment.objects.get(firm__name="Dulces Doña Rosa")
     visit = cohort_assessment_start(enrolment=enrolment, user=world.maria, language="es")
     delete(client, assessment)

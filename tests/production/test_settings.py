@@ -80,3 +80,11 @@ print(json.dumps({
     assert "upgrade-insecure-requests" in seen["csp"]
     assert seen["referrer"] == "same-origin"
     assert seen["cookies_secure"] == [True, True]
+
+
+@pytest.mark.parametrize("value", ["lots", "30", "30/week", "-1/h", "30/0h"])
+def test_a_malformed_rate_limit_stops_start_up_naming_the_variable(value):
+    result = manage("check", env={"RATE_LIMIT_PDF": value})
+    assert result.returncode != 0
+    assert "RATE_LIMIT_PDF" in result.stderr
+    assert "30/h" in result.stderr  # what a good value looks like
