@@ -192,12 +192,21 @@ class OwnersOwn(NotReviewable):
 
 
 def assessment_return(*, linked: CohortAssessment, actor: User, comment: str) -> None:
-    """Send a submitted assessment back to its consultant, who edits and resubmits it."""
+    """Send a submitted assessment back to its consultant, who edits and resubmits it.
+
+    Like Start, it takes the enrolment's row lock: a firm never has two drafts open.
+    """
     if not linked.assessment.assisted:
         raise OwnersOwn
     with transaction.atomic():
+        Enrolment.objects.select_for_update().get(pk=linked.enrolment_id)
         if linked.review == CohortAssessment.Review.REVIEWED:
             raise NotReviewable
+        drafts = CohortAssessment.objects.filter(
+            enrolment_id=linked.enrolment_id, assessment__status=Assessment.Status.DRAFT
+        )
+        if drafts.exists():
+            raise AssessmentInProgress
         reopened = Assessment.objects.filter(
             pk=linked.assessment_id, status=Assessment.Status.SUBMITTED
         ).update(status=Assessment.Status.DRAFT, last_step="review", updated_at=timezone.now())

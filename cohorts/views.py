@@ -422,6 +422,8 @@ def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
         messages.error(
             request, _("An owner’s own diagnostic cannot be returned: only the owner changes it.")
         )
+    except AssessmentInProgress:
+        messages.error(request, _("This firm already has an assessment in progress."))
     except NotReviewable:
         messages.error(
             request,

@@ -131,3 +131,18 @@ def test_a_returned_assessment_is_changed_only_by_its_consultant(client, world, 
 def test_the_owner_still_reads_the_result_of_an_assisted_assessment(client, world, submitted):
     result = reverse("diagnostic:result", kwargs={"token": submitted.assessment.token})
     assert client.get(result).status_code == 200
+
+
+def test_an_assessment_is_not_returned_while_a_newer_draft_is_open(client, world, submitted):
+    follow_up = cohort_assessment_start(enrolment=world.ana_firm, user=world.ana, language="es")
+    client.force_login(world.carlos)
+    response = client.post(
+        review_url(world, submitted), {"action": "return", "comment": "Falta algo"}, follow=True
+    )
+    assert "ya tiene una evaluación en curso" in response.text
+    submitted.refresh_from_db()
+    assert submitted.assessment.status == Assessment.Status.SUBMITTED
+    drafts = CohortAssessment.objects.filter(
+        enrolment=world.ana_firm, assessment__status=Assessment.Status.DRAFT
+    )
+    assert list(drafts) == [follow_up]
