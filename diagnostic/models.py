@@ -58,9 +58,10 @@ class Firm(models.Model):
         _("people working in the business"),
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],
     )
+    # 15 digits: SQLite keeps a decimal as a double, exact to 15 significant digits only.
     annual_turnover = models.DecimalField(
         _("yearly sales"),
-        max_digits=16,
+        max_digits=15,
         decimal_places=2,
         null=True,
         blank=True,

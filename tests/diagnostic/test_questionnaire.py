@@ -1,6 +1,7 @@
 """The owner's questionnaire through the Django test client, in Spanish and English."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -87,6 +88,25 @@ def test_profile_refuses_impossible_numbers_with_a_message_in_spanish(client, in
     assert response.status_code == 200
     assert "Asegúrese de que este valor es mayor o igual a 1." in response.text
     assert not Firm.objects.exists()
+
+
+def test_a_turnover_too_long_to_store_exactly_is_refused_and_the_profile_still_opens(
+    client, instrument
+):
+    assessment = start(client)
+    too_long = client.post(
+        url("profile", token=assessment.token),
+        profile_post(annual_turnover="99999999999999.99"),  # 16 digits: SQLite rounds it
+    )
+    assert too_long.status_code == 200
+    assert 'href="#id_annual_turnover"' in too_long.text
+    assert not Firm.objects.exists()
+    largest = client.post(
+        url("profile", token=assessment.token), profile_post(annual_turnover="9999999999999.99")
+    )
+    assert largest.status_code == 302
+    assert client.get(url("profile", token=assessment.token)).status_code == 200
+    assert Firm.objects.get().annual_turnover == Decimal("9999999999999.99")
 
 
 def test_turnover_without_currency_takes_the_country_currency(client, instrument):
