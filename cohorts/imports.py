@@ -220,6 +220,7 @@ def import_run(*, job_id: int, language: str, task_id: str = "") -> bool:
             created_count=created,
             skipped_count=skipped,
             problems=problems,
+            refused=isinstance(error, InterchangeError),
         )
         return False
     _progress(job_id, created=created, skipped=skipped, state=ImportJob.State.DONE)

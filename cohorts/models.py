@@ -278,6 +278,8 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
+    # Failed on the file's own problems: nothing was imported and running it again cannot help.
+    refused = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -300,6 +300,10 @@ def test_a_big_file_is_checked_in_full_by_its_import_before_anything_is_stored(
     assert not Enrolment.objects.exclude(external_id="").exists()
     page = client.get(status_url(job)).text
     assert "Nothing was imported: the file has the problems below." in page
+    # Running the same file again cannot help: the page offers a corrected upload instead.
+    assert "Try again" not in page and "Firms imported before it stopped" not in page
+    assert reverse("cohorts:import_new", kwargs={"cohort_pk": world.cohort.pk}) in page
+    assert "Upload a corrected file" in page
 
 
 # --- Text the database can't store is refused at upload ---------------------------------------
