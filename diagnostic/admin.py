@@ -63,3 +63,4 @@ class AssessmentAdmin(admin.ModelAdmin):
 class OutboundEmailAdmin(ReadOnlyAdmin):
     list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state"]
+    exclude = ["body"]  # it may hold a resume or password-reset link, which is a key

@@ -350,8 +350,9 @@ def outbound_email_send(*, email_id: int) -> bool:
     except Exception:
         OutboundEmail.objects.filter(pk=email_id).update(state=OutboundEmail.State.PENDING)
         raise
+    # Its links (resume, password reset) are keys: once sent, the outbox keeps no copy.
     OutboundEmail.objects.filter(pk=email_id).update(
-        state=OutboundEmail.State.SENT, sent_at=timezone.now()
+        state=OutboundEmail.State.SENT, sent_at=timezone.now(), body=""
     )
     return True
 

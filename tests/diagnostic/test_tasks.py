@@ -4,6 +4,7 @@ from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from diagnostic.models import OutboundEmail
 from diagnostic.services import outbound_email_send, resume_link_email
@@ -34,6 +35,23 @@ def test_an_email_is_sent_once_however_often_the_task_runs(queued_email):
     email.refresh_from_db()
     assert email.state == OutboundEmail.State.SENT
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_sent_email_keeps_no_copy_of_its_links(client, admin_user, queued_email):
+    """Resume and password-reset links are keys: the outbox forgets them once they are sent."""
+    email = queued_email
+    OutboundEmail.objects.filter(pk=email.pk).update(body="https://example.org/es/a/SECRET/")
+    client.force_login(admin_user)
+    change = reverse("admin:diagnostic_outboundemail_change", args=[email.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and "SECRET" not in page.text
+
+    outbound_email_send(email_id=email.pk)
+
+    assert "SECRET" in mail.outbox[0].body
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT and email.body == ""
 
 
 @pytest.mark.django_db
