@@ -11,7 +11,7 @@ from diagnostic.forms import ProfileForm
 from diagnostic.models import Sector, Settlement
 
 from .dashboards import Filters
-from .models import Cohort, Membership, Role, Visit
+from .models import Cohort, Membership, Organisation, Role, Visit
 from .selectors import STATUSES
 
 
@@ -132,17 +132,22 @@ class OrganisationForm(forms.Form):
     """Which of the organisations they manage a person works on, for managers of several."""
 
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Membership.objects.none(),
-        to_field_name="organisation",
-        empty_label=None,
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
     )
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
+        self.memberships = memberships
         field = self.fields["organisation"]
-        field.queryset = memberships  # type: ignore[attr-defined]
-        field.label_from_instance = lambda membership: membership.organisation.name  # type: ignore[attr-defined]
+        # Chosen by the organisation's own id: a lookup by primary key, which Django answers
+        # "no such row" for any number, however large.
+        field.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=memberships.values("organisation")
+        )
+
+    def membership(self) -> Membership:
+        """The person's membership of the organisation chosen (after `is_valid`)."""
+        return self.memberships.get(organisation=self.cleaned_data["organisation"])
 
 
 class NewAccountForm(forms.Form):

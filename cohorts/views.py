@@ -389,7 +389,7 @@ def _managing(request: HttpRequest) -> tuple[Membership, OrganisationForm | None
         form = OrganisationForm(data, memberships=memberships)
         if not form.is_valid():
             raise Http404
-        membership = form.cleaned_data["organisation"]
+        membership = form.membership()
     else:
         membership = mine[0]
         form = OrganisationForm(

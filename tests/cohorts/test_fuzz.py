@@ -2,7 +2,8 @@
 
 Hypothesis fills every form and query parameter of each view with arbitrary text (NUL bytes,
 unicode, huge numbers, lists of values), signed in as María (manager), Carlos (coordinator)
-or Ana (consultant). A refused request leaves everything stored as it was.
+Ana (consultant), Otto (of another organisation) or Rosa (manager of two organisations). A
+refused request leaves everything stored as it was.
 """
 
 from dataclasses import dataclass, field
@@ -15,16 +16,17 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cohorts.forms import consent_text
 from cohorts.models import CohortReport, ImportJob
-from cohorts.services import assessment_mark_reviewed, cohort_assessment_start
+from cohorts.services import assessment_mark_reviewed, cohort_assessment_start, cohort_join
 from diagnostic.forms import ProfileForm
-from tests.factories import SOCIAL_SELLER, submit_answers
+from tests.factories import PROFILE, SOCIAL_SELLER, submit_answers
 
 pytestmark = pytest.mark.django_db
 
 PROFILE_FIELDS = tuple(ProfileForm.Meta.fields)
 DASHBOARD_FILTERS = (
-    "cohort", "settlement", "women_led", "sector", "size", "region", "consultant",
+    "organisation", "cohort", "settlement", "women_led", "sector", "size", "region", "consultant",
     "submitted_from", "submitted_to",
 )  # fmt: skip
 
@@ -85,9 +87,20 @@ ENDPOINTS = [
     ),
     Endpoint("post", "cohorts:correct", kwargs={"pk": "enrolment", "linked_pk": "linked"}),
     Endpoint("get", "cohorts:firm_export", kwargs={"pk": "enrolment"}),
+    Endpoint("get", "cohorts:assessment", kwargs={"pk": "joined_enrolment", "linked_pk": "joined"}),
+    Endpoint(
+        "get",
+        "cohorts:assessment_roadmap",
+        kwargs={"pk": "joined_enrolment", "linked_pk": "joined"},
+    ),
+    Endpoint(
+        "get",
+        "cohorts:assessment_roadmap_pdf",
+        kwargs={"pk": "joined_enrolment", "linked_pk": "joined"},
+    ),
     Endpoint("post", "cohorts:email_roadmap", kwargs={"pk": "enrolment", "linked_pk": "linked"}),
-    Endpoint("get", "cohorts:invite"),
-    Endpoint("post", "cohorts:invite", ("email", "role", "coordinator")),
+    Endpoint("get", "cohorts:invite", ("organisation",)),
+    Endpoint("post", "cohorts:invite", ("organisation", "email", "role", "coordinator")),
     Endpoint("get", "cohorts:dashboard", DASHBOARD_FILTERS),
     Endpoint("post", "cohorts:report_new", DASHBOARD_FILTERS),
     Endpoint("get", "cohorts:report", ("format",), {"pk": "report"}),
@@ -106,16 +119,25 @@ ENDPOINTS = [
 
 
 @pytest.fixture
-def scene(world, instrument, tmp_path, settings):
+def scene(world, rosa, instrument, tmp_path, settings):
     """The named people signed in, and one of each thing the views take by number."""
     settings.MEDIA_ROOT = tmp_path
     linked = cohort_assessment_start(enrolment=world.ana_firm, user=world.ana, language="es")
     submit_answers(linked.assessment, SOCIAL_SELLER)
     assessment_mark_reviewed(linked=linked, actor=world.carlos)
     organisation = world.cohort.organisation
+    joined = cohort_join(
+        cohort=world.cohort,
+        profile={**PROFILE, "name": "Dulces Doña Rosa"},
+        consent_text=consent_text(world.cohort),
+        language="es",
+    )
+    submit_answers(joined, SOCIAL_SELLER)
     objects = {
         "enrolment": world.ana_firm.pk,
         "linked": linked.pk,
+        "joined_enrolment": joined.cohort_link.enrolment_id,
+        "joined": joined.cohort_link.pk,
         "cohort": world.cohort.pk,
         "report": CohortReport.objects.create(
             organisation=organisation, language="es", requested_by=world.maria
@@ -125,7 +147,7 @@ def scene(world, instrument, tmp_path, settings):
         ).pk,
     }
     clients = {}
-    for person in (world.maria, world.carlos, world.ana):
+    for person in (world.maria, world.carlos, world.ana, world.otto, rosa.rosa):
         client = Client(raise_request_exception=False)
         client.force_login(person)
         clients[person.username] = client

@@ -134,7 +134,7 @@ def test_a_coordinator_of_the_other_organisation_is_not_offered(client, rosa):
     assert not Invitation.objects.exists()
 
 
-@pytest.mark.parametrize("organisation", ["sonora", "abc", "99999"])
+@pytest.mark.parametrize("organisation", ["sonora", "abc", "99999", "9" * 30])
 @pytest.mark.parametrize(
     ("method", "name"),
     [("get", "cohorts:dashboard"), ("get", "cohorts:invite"), ("post", "cohorts:report_new")],
