@@ -1,5 +1,7 @@
 """Shared test set-up: the real instrument loaded once, and small builders of test data."""
 
+import logging
+
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
@@ -16,6 +18,16 @@ def instrument(db):
 def _default_language(settings):
     """Each test starts in the site's default language, whatever a request left active."""
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _root_log_level():
+    """A Celery worker started in a test sets the root logger's level (to ERROR) for the whole
+    process; put it back, so later tests see the warnings the code logs."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture
