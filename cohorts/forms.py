@@ -132,7 +132,10 @@ class OrganisationForm(forms.Form):
     """Which of the organisations they manage a person works on, for managers of several."""
 
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,  # a few organisations: all in sight, one tap each
     )
 
     def __init__(self, *args, memberships, **kwargs):

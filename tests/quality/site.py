@@ -25,23 +25,32 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_countries import countries
 
+from cohorts.forms import consent_text
 from cohorts.models import (
     CohortAssessment,
     CohortReport,
     Enrolment,
     ImportJob,
     Invitation,
+    Membership,
     Role,
     Visit,
 )
-from cohorts.services import cohort_assessment_start
+from cohorts.services import cohort_assessment_start, cohort_join
 from diagnostic import errors
 from diagnostic.models import Assessment
 from recommendations.models import RoadmapPDF
 from recommendations.selectors import catalogue_version
 from recommendations.services import catalogue_load
-from tests.cohorts.conftest import E, World, assess, build_world
-from tests.factories import SOCIAL_SELLER, age, make_assessment, make_firm
+from tests.cohorts.conftest import E, World, assess, build_world, person
+from tests.factories import (
+    PROFILE,
+    SOCIAL_SELLER,
+    age,
+    make_assessment,
+    make_firm,
+    submit_answers,
+)
 from tests.quality.texts import normalised
 from tests.recommendations.conftest import real_instrument
 
@@ -124,12 +133,14 @@ class Visitor:
 
 @dataclass
 class Programme:
-    """Sonora's programme: the named people, a firm awaiting review, one with progress."""
+    """Sonora's programme: the named people, a firm awaiting review, one with progress, and
+    Rosa, who manages two organisations."""
 
     world: World
     review_pending: CohortAssessment
     assisted: Assessment
     progress_firm: Enrolment
+    rosa: object
 
 
 @dataclass
@@ -144,6 +155,9 @@ class Scene:
     throwaway: Assessment
     report: CohortReport
     import_job: ImportJob
+    refused_import: ImportJob
+    # An owner who joined with the cohort's code, in this language: read-only on the desk.
+    joined: CohortAssessment
     invitation: Invitation
     old_invitation: Invitation
 
@@ -161,6 +175,13 @@ def set_the_scene(programme: Programme, language: str) -> Scene:
     age(expired, settings.DRAFT_RESUME_DAYS + 1)
     sonora = cohort.organisation
     maria = world.maria
+    joined = cohort_join(
+        cohort=cohort,
+        profile={**PROFILE, "name": f"Dulces Doña Rosa ({language})"},
+        consent_text=consent_text(cohort),
+        language=language,
+    )
+    submit_answers(joined, SOCIAL_SELLER)
     return Scene(
         programme=programme,
         world=world,
@@ -188,6 +209,16 @@ def set_the_scene(programme: Programme, language: str) -> Scene:
             created_count=2,
             skipped_count=1,
         ),
+        refused_import=ImportJob.objects.create(
+            cohort=cohort,
+            created_by=maria,
+            file="imports/respuestas.csv",
+            file_format="csv",
+            state=ImportJob.State.FAILED,
+            refused=True,
+            total=3,
+        ),
+        joined=joined.cohort_link,
         invitation=Invitation.objects.create(
             organisation=sonora,
             email=f"nueva-{language}@example.org",
@@ -231,11 +262,15 @@ def build_programme(django_user_model) -> Programme:
         mode=Visit.Mode.IN_PERSON,
         notes="Revisamos el catálogo en WhatsApp.",
     )
+    rosa = person(django_user_model, "rosa")
+    for organisation in (world.cohort.organisation, world.otto_firm.cohort.organisation):
+        Membership.objects.create(user=rosa, organisation=organisation, role=Role.MANAGER)
     return Programme(
         world=world,
         review_pending=review_pending.cohort_link,
         assisted=assisted.assessment,
         progress_firm=firms[1],
+        rosa=rosa,
     )
 
 
@@ -249,6 +284,9 @@ def crawl_site(programme: Programme, language: str) -> list[Page]:
     crawl_consultant_pages(Visitor("consultant", language, pages, world.ana), scene)
     crawl_coordinator_pages(Visitor("coordinator", language, pages, world.carlos), scene)
     crawl_manager_pages(Visitor("manager", language, pages, world.maria), scene)
+    crawl_two_organisations_pages(
+        Visitor("manager of two organisations", language, pages, programme.rosa), scene
+    )
     crawl_error_pages(Visitor("visitor", language, pages), scene)
     return pages
 
@@ -361,6 +399,11 @@ def crawl_consultant_pages(ana: Visitor, scene: Scene) -> None:
         questionnaire=True,
     )
     ana.get("account", ana.url("cohorts:account"))
+    ana.get(
+        "invitation for another address",
+        ana.url("cohorts:invitation", token=scene.invitation.token),
+        403,
+    )
 
 
 def crawl_coordinator_pages(carlos: Visitor, scene: Scene) -> None:
@@ -386,11 +429,33 @@ def crawl_manager_pages(maria: Visitor, scene: Scene) -> None:
     imports = maria.url("cohorts:import_new", cohort_pk=cohort.pk)
     maria.get("import", imports)
     maria.post("import with errors", imports, {"file": bad_import_file()})
+    maria.post("import with more errors than shown", imports, {"file": many_bad_rows_file()})
     maria.get("import status", maria.url("cohorts:import_status", job_pk=scene.import_job.pk))
+    maria.get(
+        "import refused for its file",
+        maria.url("cohorts:import_status", job_pk=scene.refused_import.pk),
+    )
+    joined = scene.joined
+    owners = {"pk": joined.enrolment_id, "linked_pk": joined.pk}
+    maria.get("firm that joined with the code", maria.url("cohorts:firm", pk=joined.enrolment_id))
+    maria.get("owner's own diagnostic, read-only", maria.url("cohorts:assessment", **owners))
+    maria.get("owner's own roadmap, read-only", maria.url("cohorts:assessment_roadmap", **owners))
     invite = maria.url("cohorts:invite")
     maria.get("invite", invite)
     maria.post("invite with errors", invite, {"email": "not-an-address", "role": ""})
     maria.get("account", maria.url("cohorts:account"))
+
+
+def crawl_two_organisations_pages(rosa: Visitor, scene: Scene) -> None:
+    """The organisation choice on each page that acts for one organisation."""
+    rosa.get("dashboard with the organisation choice", rosa.url("cohorts:dashboard"))
+    rosa.get("invite with the organisation choice", rosa.url("cohorts:invite"))
+
+
+def many_bad_rows_file() -> SimpleUploadedFile:
+    rows = "".join(f"A{number},\n" for number in range(300))
+    content = ("external_id,name\n" + rows).encode()
+    return SimpleUploadedFile("respuestas.csv", content, content_type="text/csv")
 
 
 def bad_import_file() -> SimpleUploadedFile:
