@@ -1,7 +1,5 @@
 """Accounts and the consultant's desk: thin views over scoped selectors and services."""
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -25,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.ratelimit import rate_limit_exceeded, rate_limited
+from config.ratelimit import address_key, rate_limit_exceeded, rate_limited
 from diagnostic.jobs import QueueUnavailable
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
@@ -115,7 +113,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"]
-        wait = rate_limit_exceeded("password_reset", f"email:{_digest(email)}")
+        wait = rate_limit_exceeded("password_reset", f"email:{address_key(email)}")
         if wait:
             form.add_error(
                 "email",
@@ -135,11 +133,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=503)
         return redirect(self.get_success_url())
-
-
-def _digest(email: str) -> str:
-    """The address as a rate-limit key: the same whatever its case, and not readable in Redis."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 password_reset = rate_limited("password_reset")(PasswordResetView.as_view())

@@ -6,6 +6,7 @@ from settings.RATE_LIMITS. When the cache itself is down, requests pass: a broke
 must not lock every owner out.
 """
 
+import hashlib
 import logging
 import re
 import time
@@ -46,6 +47,11 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def address_key(email: str) -> str:
+    """An e-mail address as a rate-limit key: the same in any case, and unreadable in Redis."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 def rate_limit_exceeded(scope: str, client: str) -> int:

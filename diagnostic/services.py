@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
-from config.ratelimit import rate_limit_exceeded
+from config.ratelimit import address_key, rate_limit_exceeded
 
 from . import tasks
 from .files import delete_with_files, orphan_files_purge
@@ -318,8 +318,7 @@ def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:
     since = timezone.now() - timedelta(days=1)
     if assessment.emails.filter(created_at__gte=since).count() >= RESUME_EMAILS_PER_DAY:
         raise TooManyEmails
-    recipient = hashlib.sha256(firm.contact_email.strip().lower().encode()).hexdigest()
-    if rate_limit_exceeded("resume_email_to", recipient):
+    if rate_limit_exceeded("resume_email_to", address_key(firm.contact_email)):
         raise TooManyEmails
     with translation.override(assessment.language):
         context = {"link": link, "days": settings.DRAFT_RESUME_DAYS}
