@@ -145,11 +145,17 @@ TEMPLATES = [
     },
 ]
 
+# A server database keeps each process's connection open between requests and tasks
+# (checked before reuse): opening one costs more than most of our pages take to render.
+_DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 try:
     DATABASES = {
         "default": dj_database_url.parse(
-            os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            _DATABASE_URL,
+            conn_max_age=env_int(
+                "DATABASE_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 600
+            ),
+            conn_health_checks=True,
         )
     }
 except ValueError as error:

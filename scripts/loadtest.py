@@ -119,7 +119,6 @@ def environment(var_dir: Path, port: int) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "DATABASE_CONN_MAX_AGE": "60",
         "REDIS_URL": REDIS,
         "SITE_URL": f"https://127.0.0.1:{port}",
         # No e-mail is sent in this journey; a closed port makes sure none leaves.

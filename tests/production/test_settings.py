@@ -88,3 +88,18 @@ def test_a_malformed_rate_limit_stops_start_up_naming_the_variable(value):
     assert result.returncode != 0
     assert "RATE_LIMIT_PDF" in result.stderr
     assert "30/h" in result.stderr  # what a good value looks like
+
+
+def test_a_server_database_keeps_its_connection_between_requests_and_checks_it_first():
+    script = (
+        "import json; from django.conf import settings; d = settings.DATABASES['default'];"
+        " print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+    )
+    result = manage("shell", "--no-imports", "-c", script, env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [600, True]
+
+    shorter = manage(
+        "shell", "--no-imports", "-c", script, env={**PRODUCTION, "DATABASE_CONN_MAX_AGE": "30"}
+    )
+    assert json.loads(shorter.stdout) == [30, True]
