@@ -6,7 +6,7 @@ PYTHON ?= $(shell scripts/find-python)
 INSTALLED := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run serve test bench lint messages translations clean quality-tools
+.PHONY: setup run serve test bench lint messages translations clean quality-tools css
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
@@ -52,6 +52,11 @@ $(QUALITY_TOOLS): tools/quality/package.json tools/quality/package-lock.json
 	@touch $@
 
 quality-tools: $(QUALITY_TOOLS)
+
+# Bootstrap cut down to the rules the pages use (static/css/bootstrap.css, committed): run it
+# after using a Bootstrap class no page used before; the page-weight test says when.
+css: $(INSTALLED) $(QUALITY_TOOLS)
+	scripts/purge-css
 
 bench: setup
 	$(PY) scripts/bench.py

@@ -115,6 +115,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.privacy.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages go out gzip-compressed (static files come compressed from WhiteNoise). Django pads
+    # each compressed page with random bytes (Heal the BREACH) and masks the CSRF token anew
+    # for every response, and no page reflects a query parameter next to a resume token.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
