@@ -63,7 +63,12 @@ def suppress(count: int) -> int | None:
 
 
 def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
-    """The cohorts' enrolments matching the filters, with their first and latest results."""
+    """The cohorts' enrolments matching the filters, with their first and latest results.
+
+    Each enrolment keeps its first and latest result (services.enrolment_results_refresh), so
+    the usual view is plain columns. A window of submission dates asks the database for each
+    firm's first and latest result within it instead.
+    """
     enrolments: QuerySet[Any] = Enrolment.objects.filter(cohort__in=cohorts)
     if filters.settlement:
         enrolments = enrolments.filter(firm__settlement=filters.settlement)
@@ -80,6 +85,15 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
         enrolments = enrolments.filter(firm__employees__gte=low)
         if high is not None:
             enrolments = enrolments.filter(firm__employees__lte=high)
+    if not (filters.submitted_from or filters.submitted_to):
+        return enrolments.annotate(
+            latest_id=F("latest_result_id"),
+            latest_stage=F("latest_result_stage"),
+            latest_overall=F("latest_result_overall"),
+            first_id=F("first_result_id"),
+            first_stage=F("first_result_stage"),
+            first_overall=F("first_result_overall"),
+        )
     submitted = CohortAssessment.objects.filter(
         enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
     )
@@ -87,8 +101,8 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
         submitted = submitted.filter(assessment__submitted_at__date__gte=filters.submitted_from)
     if filters.submitted_to:
         submitted = submitted.filter(assessment__submitted_at__date__lte=filters.submitted_to)
-    latest = submitted.order_by("-assessment__submitted_at")
-    first = submitted.order_by("assessment__submitted_at")
+    latest = submitted.order_by("-assessment__submitted_at", "-pk")
+    first = submitted.order_by("assessment__submitted_at", "pk")
     return enrolments.annotate(
         latest_id=Subquery(latest.values("assessment_id")[:1]),
         latest_stage=Subquery(latest.values("assessment__stage")[:1]),
@@ -105,17 +119,22 @@ def dashboard(
     """Every figure of the dashboard and the cohort report, small cells suppressed."""
     enrolments = enrolments_in(cohorts, filters)
     enrolled = enrolments.count()
-    latest_ids = _ranked_results(enrolments, filters, newest=True)
-    latest = Assessment.objects.filter(pk__in=latest_ids)
-    assessed = latest.count()
-    stages = dict(latest.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    results = enrolments.filter(latest_id__isnull=False)
+    latest_ids = results.values("latest_id")
+    assessed = results.count()
+    stages = dict(
+        results.order_by()
+        .values_list("latest_stage")
+        .annotate(n=Count("pk"))
+        .values_list("latest_stage", "n")
+    )
     dimensions = [d for d in instrument.dimensions if d.scored]
     areas = [area for d in dimensions for area in d.areas]
     scores = Score.objects.filter(assessment_id__in=latest_ids)
     pairs = list(
-        enrolments.filter(latest_id__isnull=False)
-        .exclude(first_id=F("latest_id"))
-        .values_list("first_stage", "latest_stage", "first_overall", "latest_overall")
+        results.exclude(first_id=F("latest_id")).values_list(
+            "first_stage", "latest_stage", "first_overall", "latest_overall"
+        )
     )
     summary = {
         (kind, code): (mean, count)
@@ -123,7 +142,7 @@ def dashboard(
         .annotate(mean=Avg("value"), count=Count("id"))
         .values_list("kind", "code", "mean", "count")
     }
-    overall = latest.aggregate(mean=Avg("overall_score"))["mean"]
+    overall = results.aggregate(mean=Avg("latest_overall"))["mean"]
     transitions: dict[tuple[str, str], int] = {}
     changes = []
     for first_stage, last_stage, before, after in pairs:
@@ -191,27 +210,6 @@ def dashboard(
     }
 
 
-def _ranked_results(enrolments: QuerySet[Any], filters: Filters, *, newest: bool) -> QuerySet[Any]:
-    """The ids of each enrolment's latest (or first) submitted assessment, as one subquery."""
-    links = CohortAssessment.objects.filter(
-        enrolment__in=enrolments.values("pk"), assessment__status=Assessment.Status.SUBMITTED
-    )
-    if filters.submitted_from:
-        links = links.filter(assessment__submitted_at__date__gte=filters.submitted_from)
-    if filters.submitted_to:
-        links = links.filter(assessment__submitted_at__date__lte=filters.submitted_to)
-    order = F("assessment__submitted_at").desc() if newest else F("assessment__submitted_at").asc()
-    return (
-        links.annotate(
-            rank=Window(
-                RowNumber(), partition_by=[F("enrolment_id")], order_by=[order, F("pk").desc()]
-            )
-        )
-        .filter(rank=1)
-        .values("assessment_id")
-    )
-
-
 def _mean(value: float | None, firms: int) -> float | None:
     if value is None or firms < SMALL_CELL:
         return None
@@ -244,12 +242,9 @@ def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list
         "women_led": "firm__women_led",
         "sector": "firm__sector",
         "region": "firm__region",
-        "consultant": "cohort_link__enrolment__consultant__user__username",
+        "consultant": "consultant__user__username",
     }.get(segment)
-    # Each firm's latest result, found once by the database (a window function).
-    latest = Assessment.objects.filter(
-        pk__in=_ranked_results(enrolments_in(cohorts, filters), filters, newest=True)
-    )
+    latest = enrolments_in(cohorts, filters).filter(latest_id__isnull=False).order_by()
     rows: dict[Any, dict[str, int]] = {}
     if segment == "size":
         band = Case(
@@ -265,17 +260,17 @@ def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list
         )
         for value, stage, n in (
             latest.annotate(band=band)
-            .values_list("band", "stage")
-            .annotate(n=Count("id"))
-            .values_list("band", "stage", "n")
+            .values_list("band", "latest_stage")
+            .annotate(n=Count("pk"))
+            .values_list("band", "latest_stage", "n")
         ):
             rows.setdefault(value, {})[stage] = n
         rows = {name: rows[name] for name in SIZE_BANDS if name in rows}
     elif field:
         for value, stage, n in (
-            latest.values_list(field, "stage")
-            .annotate(n=Count("id"))
-            .values_list(field, "stage", "n")
+            latest.values_list(field, "latest_stage")
+            .annotate(n=Count("pk"))
+            .values_list(field, "latest_stage", "n")
         ):
             rows.setdefault(value, {})[stage] = n
     else:

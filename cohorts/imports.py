@@ -51,7 +51,7 @@ from diagnostic.services import (
 from . import tasks
 from .models import Cohort, CohortAssessment, Enrolment, ImportJob, Role
 from .selectors import User
-from .services import firm_enrol
+from .services import enrolment_results_refresh, firm_enrol
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +260,7 @@ def import_record(*, job: ImportJob, record: ImportRecord, instrument: Instrumen
                 kind=CohortAssessment.Kind.BASELINE,
                 created_by_id=job.created_by_id,
             )
+            enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
     except IntegrityError:
         # Another import of the same firm got there first (the same file uploaded twice).
         if already.exists():

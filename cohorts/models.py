@@ -105,8 +105,31 @@ class Enrolment(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The firm's first and latest submitted result in this cohort, with their stage and
+    # overall score: kept by services.enrolment_results_refresh in the transaction that
+    # changes them, so dashboards and reports read them without ranking every assessment.
+    first_result = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    first_result_stage = models.CharField(max_length=1, blank=True, editable=False)
+    first_result_overall = models.PositiveSmallIntegerField(null=True, editable=False)
+    latest_result = models.ForeignKey(
+        Assessment, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    latest_result_stage = models.CharField(max_length=1, blank=True, editable=False)
+    latest_result_overall = models.PositiveSmallIntegerField(null=True, editable=False)
+    # Worked out from the assessments, so never part of an organisation's export file.
+    DERIVED_FIELDS = (
+        "first_result_stage",
+        "first_result_overall",
+        "latest_result_stage",
+        "latest_result_overall",
+    )
 
     class Meta:
+        indexes = [
+            models.Index(fields=["cohort", "latest_result_stage"], name="enrolment_latest_stage")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["cohort", "firm"], name="one_enrolment_per_firm"),
             models.UniqueConstraint(

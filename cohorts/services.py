@@ -3,12 +3,14 @@
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -215,6 +217,7 @@ def assessment_return(*, linked: CohortAssessment, actor: User, comment: str) ->
         CohortAssessment.objects.filter(pk=linked.pk).update(
             review=CohortAssessment.Review.RETURNED
         )
+        enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=linked.enrolment_id))
         ReviewEvent.objects.create(
             cohort_assessment=linked,
             actor=actor,
@@ -297,6 +300,37 @@ def cohort_join(*, cohort: Cohort, profile: dict, consent_text: str, language: s
     return assessment
 
 
+def enrolment_results_refresh(*, enrolments: QuerySet[Enrolment]) -> None:
+    """Store each enrolment's first and latest submitted result, with their stage and score.
+
+    The one place that decides them: by submission time (then by link, for results submitted
+    in the same instant). Every write that submits, reopens, links or unlinks a result calls
+    it inside its own transaction; dashboards and reports only read what it stores.
+    """
+    submitted = CohortAssessment.objects.filter(
+        enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
+    )
+    columns: dict[str, Any] = {}
+    for end, order in (
+        ("first", ("assessment__submitted_at", "pk")),
+        ("latest", ("-assessment__submitted_at", "-pk")),
+    ):
+        chosen = submitted.order_by(*order)
+        columns[f"{end}_result"] = Subquery(chosen.values("assessment_id")[:1])
+        columns[f"{end}_result_stage"] = Coalesce(
+            Subquery(chosen.values("assessment__stage")[:1]), Value("")
+        )
+        columns[f"{end}_result_overall"] = Subquery(chosen.values("assessment__overall_score")[:1])
+    Enrolment.objects.filter(pk__in=enrolments.values("pk")).update(**columns)
+
+
+def assessment_results_refresh(*, assessment_id: int) -> None:
+    """After a submit (settings.ON_SUBMIT): the enrolments the assessment is linked to."""
+    enrolment_results_refresh(
+        enrolments=Enrolment.objects.filter(assessments__assessment_id=assessment_id)
+    )
+
+
 def enrolment_withdraw(*, assessment: Assessment) -> None:
     """An owner deletes the diagnostic they shared: the programme's copy of it goes too.
 
@@ -310,3 +344,6 @@ def enrolment_withdraw(*, assessment: Assessment) -> None:
     enrolment = consent.enrolment
     if not enrolment.assessments.filter(assessment__assisted=True).exists():
         enrolment.delete()
+    else:
+        enrolment.assessments.filter(assessment=assessment).delete()
+        enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))

@@ -37,6 +37,7 @@ from .models import (
     ReviewEvent,
     Visit,
 )
+from .services import enrolment_results_refresh
 
 FORMAT = "ruta-digital-organisation"
 VERSION = 1
@@ -69,7 +70,9 @@ def _columns(model: type[Model]) -> list[Field]:
     return [
         field
         for field in model._meta.concrete_fields
-        if not field.primary_key and not field.is_relation
+        if not field.primary_key
+        and not field.is_relation
+        and field.name not in getattr(model, "DERIVED_FIELDS", ())
     ]
 
 
@@ -302,6 +305,7 @@ class _Importer:
                 Cohort, [self.fields(Cohort, cohort_data, organisation=organisation)]
             )
             self.add_enrolments(cohort, firms, cohort_data["enrolments"])
+            enrolment_results_refresh(enrolments=cohort.enrolments.all())
             self.where = f"cohorts[{number}].imports"
             _insert(
                 ImportJob,

@@ -358,6 +358,9 @@ OWNER_ASSESSMENT_STAFF_PAGE = "cohorts.selectors.owner_assessment_staff_page"
 # What else happens once an assessment is submitted: dotted paths of functions taking
 # `assessment_id`, called after the commit (here: keep its roadmap's summary for reports).
 AFTER_SUBMIT = ["recommendations.services.roadmap_summary_queue"]
+# Called with `assessment_id` inside the submit's transaction: here, the cohorts keep each
+# firm's first and latest result up to date.
+ON_SUBMIT = ["cohorts.services.assessment_results_refresh"]
 # Called with `assessment` inside the transaction that deletes an owner's own assessment,
 # before it goes: here, the programme's copy of a diagnostic the owner shared goes too.
 BEFORE_ASSESSMENT_DELETE = ["cohorts.services.enrolment_withdraw"]

@@ -242,6 +242,8 @@ def assessment_submit(*, assessment: Assessment) -> bool:
         )
         if updated:
             scores_store(assessment_id=assessment.pk, scores=scores)
+            for hook in settings.ON_SUBMIT:
+                import_string(hook)(assessment_id=assessment.pk)
             for hook in settings.AFTER_SUBMIT:
                 # robust: a failing follow-up (say, the broker is down) never undoes a submit
                 transaction.on_commit(

@@ -20,6 +20,7 @@ def build(firms: int):
     from django.utils import timezone
 
     from cohorts.models import Cohort, CohortAssessment, Enrolment, Membership, Organisation, Role
+    from cohorts.services import enrolment_results_refresh
     from diagnostic.instrument import clean_answers
     from diagnostic.models import Assessment, Firm, Score, Sector
     from diagnostic.scoring import SCORING_VERSION, score_answers
@@ -115,6 +116,7 @@ def build(firms: int):
             CohortAssessment(assessment=assessment, enrolment=enrolment, kind=kind)
             for assessment, (enrolment, kind) in zip(created, links, strict=True)
         )
+        enrolment_results_refresh(enrolments=cohort.enrolments.all())
     return cohort, manager
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment, Membership, Organisation, Role
-from cohorts.services import cohort_assessment_start
+from cohorts.services import cohort_assessment_start, enrolment_results_refresh
 from diagnostic.models import Assessment
 from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
 
@@ -111,6 +111,7 @@ def assess(enrolment, user, answers, *, days_ago=0) -> Assessment:
     submit_answers(linked.assessment, answers)
     when = timezone.now() - timedelta(days=days_ago)
     Assessment.objects.filter(pk=linked.assessment_id).update(submitted_at=when)
+    enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
     return linked.assessment
 
 

@@ -124,6 +124,9 @@ def test_the_corrected_file_imports_firms_with_their_submitted_baselines(
         assert assessment.status == Assessment.Status.SUBMITTED
         assert assessment.firm == enrolment.firm
         assert assessment.stage == STAGES[enrolment.external_id]
+        # the dashboard reads the imported result as the firm's first and latest
+        assert enrolment.first_result == enrolment.latest_result == assessment
+        assert enrolment.latest_result_stage == assessment.stage
     sol = Assessment.objects.get(firm__name="Panadería El Sol")
     assert sol.language == "es"
     assert dict(sol.answers.values_list("item_code", "value")) == {

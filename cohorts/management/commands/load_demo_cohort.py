@@ -15,7 +15,12 @@ from cohorts.models import (
     Profile,
     Role,
 )
-from cohorts.services import cohort_assessment_start, profile_set_language, visit_log
+from cohorts.services import (
+    cohort_assessment_start,
+    enrolment_results_refresh,
+    profile_set_language,
+    visit_log,
+)
 from diagnostic.models import Assessment, Firm, Sector
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import answers_save, assessment_submit, instrument_get_or_load
@@ -179,6 +184,8 @@ class Command(BaseCommand):
             visit_log(
                 enrolment=enrolment, user=consultant, day=when.date(), mode="in_person", notes=""
             )
+        # Backdated above: the first and latest results are worked out again from the dates.
+        enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
 
     def submit(self, assessment: Assessment, answers: dict) -> None:
         spec = instrument_spec(assessment.instrument)
