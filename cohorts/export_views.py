@@ -1,30 +1,38 @@
 """A manager downloads a cohort's assessments: CSV or XLSX, with a codebook, full or pseudonymised.
 
-`?pseudonymised=1` gives the variant without names and contacts. Cohorts of organisations the
-person does not manage do not exist for them (a 404).
+`?pseudonymised=1` gives the variant without names and contacts. The Excel workbook is made
+in the background (cohorts.workbooks): asked for by a form, then a page with its progress.
+Cohorts of organisations the person does not manage do not exist for them (a 404).
 """
-
-import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from diagnostic.instrument import Instrument
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 
+from . import workbooks
 from .anonymity import K
-from .exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table, write_xlsx
+from .exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table
 from .models import Cohort
 from .selectors import cohorts_managed_by
+from .views import signed_in
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -51,24 +59,52 @@ def export_csv(request: HttpRequest, cohort_pk: int) -> StreamingHttpResponse:
 
 
 @login_required
-@require_GET
-def export_xlsx(request: HttpRequest, cohort_pk: int) -> FileResponse:
-    """The workbook is written to a temporary file, deleted when the response is closed."""
+@require_POST
+def workbook_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """Ask for the Excel workbook, made in the background (see cohorts.workbooks)."""
     cohort = _managed_cohort(request, cohort_pk)
-    pseudonymised = _pseudonymised(request)
-    file = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-    try:
-        write_xlsx(
-            file, cohort, _instrument(), pseudonymised=pseudonymised, language=get_language()
-        )
-        file.seek(0)
-    except BaseException:
-        file.close()
-        raise
+    export = workbooks.workbook_request(
+        user=signed_in(request),
+        cohort=cohort,
+        pseudonymised=_pseudonymised(request),
+        language=get_language(),
+    )
+    if export is None:
+        raise Http404
+    return redirect("cohorts:workbook", pk=export.pk)
+
+
+@login_required
+@require_GET
+def workbook(request: HttpRequest, pk: int) -> HttpResponse:
+    found = workbooks.workbook_for(signed_in(request), pk)
+    if found is None:
+        raise Http404
+    if request.GET.get("format") == "json":
+        return JsonResponse({"state": found.state, "progress": found.progress})
+    return render(request, "cohorts/workbook.html", {"export": found})
+
+
+@login_required
+@require_POST
+def workbook_again(request: HttpRequest, pk: int) -> HttpResponse:
+    found = workbooks.workbook_for(signed_in(request), pk)
+    if found is None:
+        raise Http404
+    workbooks.workbook_retry(export=found)
+    return redirect("cohorts:workbook", pk=pk)
+
+
+@login_required
+@require_GET
+def workbook_download(request: HttpRequest, pk: int) -> FileResponse:
+    found = workbooks.workbook_for(signed_in(request), pk)
+    if found is None or found.state != found.State.DONE:
+        raise Http404
     return FileResponse(
-        file,
+        found.file.open("rb"),
         as_attachment=True,
-        filename=_data_filename(cohort, pseudonymised, "xlsx"),
+        filename=_data_filename(found.cohort, found.pseudonymised, "xlsx"),
         content_type=XLSX_CONTENT_TYPE,
     )
 

@@ -408,13 +408,20 @@ def write_xlsx(
     *,
     pseudonymised: bool,
     language: str,
+    progress: Callable[[int], None] = lambda rows: None,
 ) -> None:
-    """The workbook, sheet "data" then sheet "codebook", written row by row into `file`."""
+    """The workbook, sheet "data" then sheet "codebook", written row by row into `file`.
+
+    `progress` hears how many rows are written, every CHUNK_SIZE of them.
+    """
     workbook = Workbook(write_only=True)
     columns = export_columns(instrument, pseudonymised=pseudonymised)
     data = workbook.create_sheet("data")
     data.append([_text_cell(data, column.name) for column in columns])
-    for row in export_rows(cohort, instrument, pseudonymised=pseudonymised):
+    rows = export_rows(cohort, instrument, pseudonymised=pseudonymised)
+    for number, row in enumerate(rows, start=1):
+        if number % CHUNK_SIZE == 0:
+            progress(number)
         data.append(
             [
                 _number_cell(data, text) if column.numeric else _text_cell(data, text)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import accounts, imports, reports
+from . import accounts, imports, reports, workbooks
 
 
 # Up to 10,000 firms: well over the default limits, well under the broker's visibility timeout
@@ -20,6 +20,12 @@ def render_cohort_report(self, report_id: int) -> bool:
     return reports.report_run(report_id=report_id, task_id=self.request.id)
 
 
+@shared_task(bind=True, soft_time_limit=1800, time_limit=1860)
+def make_workbook(self, export_id: int) -> bool:
+    """Write a cohort's Excel workbook; a second delivery finds it claimed or done."""
+    return workbooks.workbook_run(export_id=export_id, task_id=self.request.id)
+
+
 @shared_task
 def password_reset_send(email: str, language: str) -> int:
     """Queue the reset e-mails of an address; a second delivery only sends a second valid link."""
@@ -35,4 +41,7 @@ def housekeeping() -> dict[str, int]:
         "uploads_purged": imports.imports_purge(),
         "orphan_uploads_purged": imports.imports_orphans_purge(),
         "orphan_reports_purged": reports.reports_orphans_purge(),
+        "workbooks_requeued": workbooks.workbooks_requeue(),
+        "workbooks_purged": workbooks.workbooks_purge(),
+        "orphan_workbooks_purged": workbooks.workbooks_orphans_purge(),
     }

@@ -65,9 +65,16 @@ urlpatterns = [
         name="export_csv",
     ),
     path(
-        "desk/cohorts/<int:cohort_pk>/exports/assessments.xlsx",
-        export_views.export_xlsx,
-        name="export_xlsx",
+        "desk/cohorts/<int:cohort_pk>/exports/workbooks/",
+        export_views.workbook_new,
+        name="workbook_new",
+    ),
+    path("desk/workbooks/<int:pk>/", export_views.workbook, name="workbook"),
+    path("desk/workbooks/<int:pk>/again/", export_views.workbook_again, name="workbook_again"),
+    path(
+        "desk/workbooks/<int:pk>/download/",
+        export_views.workbook_download,
+        name="workbook_download",
     ),
     path(
         "desk/cohorts/<int:cohort_pk>/exports/codebook.csv",

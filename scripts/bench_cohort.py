@@ -4,13 +4,14 @@ Prints the dashboard's server time, the cohort report PDF's time, and the CSV ex
 and peak memory (figures, never assertions). Run by scripts/bench.py after its own part.
 """
 
+import os
 import random
 import statistics
 import time
 import tracemalloc
 from datetime import timedelta
 
-FIRMS = 10_000
+FIRMS = int(os.environ.get("BENCH_FIRMS", "10000"))
 BATCH = 1000
 
 

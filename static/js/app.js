@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (summary) summary.focus();
 });
 
-// While a PDF is being prepared, ask every two seconds and reload when it is ready or failed.
+// While a PDF or a file is being prepared, ask every two seconds and reload when ready or failed.
 document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("pdf-state");
   if (!box || !window.fetch) return;

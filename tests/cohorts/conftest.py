@@ -135,3 +135,22 @@ def cohort_of_twelve(world, instrument):
         else:
             assess(enrolment, world.ana, E)
     return world.cohort
+
+
+def prepared_workbook(client, cohort, query: str = "") -> bytes:
+    """Ask for the cohort's Excel workbook as a manager does, and download it once it is ready."""
+    from django.test import TestCase
+    from django.urls import reverse
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(
+            reverse("cohorts:workbook_new", kwargs={"cohort_pk": cohort.pk}) + query
+        )
+    assert asked.status_code == 302, asked
+    page = client.get(asked["Location"])
+    assert page.context["export"].state == "done", page.context["export"].error
+    download = client.get(
+        reverse("cohorts:workbook_download", kwargs={"pk": page.context["export"].pk})
+    )
+    assert download.status_code == 200
+    return b"".join(download.streaming_content)

@@ -11,18 +11,20 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from cohorts.exports import export_columns, pseudonymous_firm_id
-from cohorts.models import Cohort, CohortAssessment, Enrolment
+from cohorts.models import Cohort, CohortAssessment, DataExport, Enrolment
 from cohorts.services import assessment_correct, assessment_mark_reviewed, cohort_assessment_start
 from diagnostic.instrument import load_instrument_file, parse_instrument
 from diagnostic.services import INSTRUMENTS_DIR
+from tests.cohorts.conftest import prepared_workbook
 from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
 
-DOWNLOADS = ("cohorts:export_csv", "cohorts:export_xlsx", "cohorts:export_codebook")
+DOWNLOADS = ("cohorts:export_csv", "cohorts:export_codebook")
 IDENTIFYING = {"firm_name", "contact_email", "municipality", "consultant", "external_id"}
 
 
@@ -294,7 +296,7 @@ def test_formulas_are_neutralised_in_the_csv(client, world, evil):
 
 def test_formulas_are_text_in_the_xlsx(client, world, evil):
     client.force_login(world.maria)
-    book = workbook(download(client, "cohorts:export_xlsx", world.cohort))
+    book = workbook(prepared_workbook(client, world.cohort))
     header, row = book["data"].iter_rows(max_row=2)
     cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
     assert cells["firm_name"].value == '\'=HYPERLINK("http://evil")'
@@ -310,8 +312,18 @@ def test_formulas_are_text_in_the_xlsx(client, world, evil):
 def test_the_xlsx_has_the_data_then_the_codebook(client, world, spec):
     linked = assessed(world.ana_firm, world.ana)
     client.force_login(world.maria)
-    url = reverse("cohorts:export_xlsx", kwargs={"cohort_pk": world.cohort.pk})
-    response = client.get(url)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(reverse("cohorts:workbook_new", kwargs={"cohort_pk": world.cohort.pk}))
+    export = DataExport.objects.get()
+    assert asked["Location"] == reverse("cohorts:workbook", kwargs={"pk": export.pk})
+    page = client.get(asked["Location"])
+    download_url = reverse("cohorts:workbook_download", kwargs={"pk": export.pk})
+    assert f'href="{download_url}"' in page.text
+    assert client.get(asked["Location"] + "?format=json").json() == {
+        "state": "done",
+        "progress": 100,
+    }
+    response = client.get(download_url)
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -335,7 +347,7 @@ def test_the_xlsx_has_the_data_then_the_codebook(client, world, spec):
 def test_the_pseudonymised_xlsx_has_no_names(client, world):
     assessed(world.ana_firm, world.ana)
     client.force_login(world.maria)
-    book = workbook(download(client, "cohorts:export_xlsx", world.cohort, "?pseudonymised=1"))
+    book = workbook(prepared_workbook(client, world.cohort, "?pseudonymised=1"))
     header = [cell.value for cell in next(book["data"].iter_rows(max_row=1))]
     assert not set(header) & IDENTIFYING
     assert "Bacanora La Sierra" not in str([c.value for r in book["data"].iter_rows() for c in r])
@@ -402,6 +414,68 @@ def test_the_exports_page_links_every_download(client, world):
         url = reverse(name, kwargs={"cohort_pk": world.cohort.pk})
         assert f'href="{url}"' in page
         assert f'href="{url}?pseudonymised=1"' in page
+    workbooks = reverse("cohorts:workbook_new", kwargs={"cohort_pk": world.cohort.pk})
+    assert f'action="{workbooks}"' in page
+    assert f'action="{workbooks}?pseudonymised=1"' in page
+
+
+@pytest.mark.parametrize("who", ["carlos", "ana", "otto"])
+def test_only_the_cohorts_managers_get_its_workbook(client, world, who):
+    assessed(world.ana_firm, world.ana)
+    client.force_login(world.maria)
+    prepared_workbook(client, world.cohort)
+    export = DataExport.objects.get()
+    client.force_login(getattr(world, who))
+    asked = client.post(reverse("cohorts:workbook_new", kwargs={"cohort_pk": world.cohort.pk}))
+    assert asked.status_code == 404
+    for name in ("cohorts:workbook", "cohorts:workbook_download"):
+        assert client.get(reverse(name, kwargs={"pk": export.pk})).status_code == 404
+    assert (
+        client.post(reverse("cohorts:workbook_again", kwargs={"pk": export.pk})).status_code == 404
+    )
+    assert DataExport.objects.count() == 1
+
+
+def test_a_failed_workbook_says_so_and_is_made_again_on_request(client, world, monkeypatch):
+    from cohorts import workbooks
+
+    assessed(world.ana_firm, world.ana)
+    client.force_login(world.maria)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(workbooks, "write_xlsx", broken)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("cohorts:workbook_new", kwargs={"cohort_pk": world.cohort.pk}))
+    export = DataExport.objects.get()
+    page = client.get(reverse("cohorts:workbook", kwargs={"pk": export.pk}))
+    assert export.state == "failed"
+    assert "Try again" in page.text or "Intentar de nuevo" in page.text
+    monkeypatch.undo()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("cohorts:workbook_again", kwargs={"pk": export.pk}))
+    export.refresh_from_db()
+    assert (export.state, export.progress) == ("done", 100)
+
+
+def test_old_workbooks_are_deleted_with_their_files(client, world, settings, tmp_path):
+    from datetime import timedelta
+
+    from cohorts.workbooks import workbooks_purge
+
+    settings.MEDIA_ROOT = tmp_path
+    assessed(world.ana_firm, world.ana)
+    client.force_login(world.maria)
+    prepared_workbook(client, world.cohort)
+    export = DataExport.objects.get()
+    stored = tmp_path / export.file.name
+    assert stored.exists()
+    DataExport.objects.update(created_at=timezone.now() - timedelta(days=31))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert workbooks_purge() == 1
+    assert not DataExport.objects.exists()
+    assert not stored.exists()
 
 
 # --- Scale ------------------------------------------------------------------------------------

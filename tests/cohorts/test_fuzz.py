@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cohorts.forms import consent_text
-from cohorts.models import CohortReport, ImportJob
+from cohorts.models import CohortReport, DataExport, ImportJob
 from cohorts.services import assessment_mark_reviewed, cohort_assessment_start, cohort_join
 from diagnostic.forms import ProfileForm
 from tests.factories import PROFILE, SOCIAL_SELLER, submit_answers
@@ -108,7 +108,10 @@ ENDPOINTS = [
     Endpoint("get", "cohorts:report_download", kwargs={"pk": "report"}),
     Endpoint("get", "cohorts:exports", kwargs={"cohort_pk": "cohort"}),
     Endpoint("get", "cohorts:export_csv", ("pseudonymised",), {"cohort_pk": "cohort"}),
-    Endpoint("get", "cohorts:export_xlsx", ("pseudonymised",), {"cohort_pk": "cohort"}),
+    Endpoint("post", "cohorts:workbook_new", ("pseudonymised",), {"cohort_pk": "cohort"}),
+    Endpoint("get", "cohorts:workbook", ("format",), {"pk": "workbook"}),
+    Endpoint("post", "cohorts:workbook_again", kwargs={"pk": "workbook"}),
+    Endpoint("get", "cohorts:workbook_download", kwargs={"pk": "workbook"}),
     Endpoint("get", "cohorts:export_codebook", ("pseudonymised",), {"cohort_pk": "cohort"}),
     Endpoint("get", "cohorts:import_new", kwargs={"cohort_pk": "cohort"}),
     Endpoint("post", "cohorts:import_new", ("file",), {"cohort_pk": "cohort"}, upload=True),
@@ -141,6 +144,9 @@ def scene(world, rosa, instrument, tmp_path, settings):
         "cohort": world.cohort.pk,
         "report": CohortReport.objects.create(
             organisation=organisation, language="es", requested_by=world.maria
+        ).pk,
+        "workbook": DataExport.objects.create(
+            cohort=world.cohort, language="es", requested_by=world.maria
         ).pk,
         "job": ImportJob.objects.create(
             cohort=world.cohort, created_by=world.maria, file_format="csv"

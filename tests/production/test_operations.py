@@ -10,6 +10,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
+from cohorts.models import DataExport
 from cohorts.services import cohort_assessment_start
 from config.observability import JsonFormatter, RequestIdFilter, task_publish_add_request_id
 from diagnostic import errors
@@ -17,6 +18,7 @@ from diagnostic.models import Assessment, Firm
 from diagnostic.services import drafts_purge
 from recommendations.models import RoadmapPDF
 from recommendations.services import roadmap_pdf_request, roadmap_pdfs_purge
+from tests.cohorts.conftest import prepared_workbook
 from tests.factories import SOCIAL_SELLER, age, make_assessment
 
 pytestmark = pytest.mark.django_db
@@ -257,9 +259,14 @@ def test_token_pages_the_desk_and_every_download_are_private_and_not_stored(
         reverse("cohorts:dashboard"),
         reverse("cohorts:exports", kwargs=cohort),
         reverse("cohorts:export_csv", kwargs=cohort),
-        reverse("cohorts:export_xlsx", kwargs=cohort),
         reverse("cohorts:export_codebook", kwargs=cohort),
         reverse("cohorts:import_template"),
+    ]
+    prepared_workbook(client, world.cohort)
+    workbook = {"pk": DataExport.objects.get().pk}
+    desk_pages += [
+        reverse("cohorts:workbook", kwargs=workbook),
+        reverse("cohorts:workbook_download", kwargs=workbook),
     ]
     for page in desk_pages:
         response = client.get(page)

@@ -29,6 +29,7 @@ from cohorts.forms import consent_text
 from cohorts.models import (
     CohortAssessment,
     CohortReport,
+    DataExport,
     Enrolment,
     ImportJob,
     Invitation,
@@ -154,6 +155,7 @@ class Scene:
     expired: Assessment
     throwaway: Assessment
     report: CohortReport
+    workbook: DataExport
     import_job: ImportJob
     refused_import: ImportJob
     # An owner who joined with the cohort's code, in this language: read-only on the desk.
@@ -197,6 +199,14 @@ def set_the_scene(programme: Programme, language: str) -> Scene:
             state=CohortReport.State.RUNNING,
             progress=40,
             step="figures",
+        ),
+        workbook=DataExport.objects.create(
+            cohort=cohort,
+            pseudonymised=True,
+            language=language,
+            requested_by=maria,
+            state=DataExport.State.RUNNING,
+            progress=60,
         ),
         import_job=ImportJob.objects.create(
             cohort=cohort,
@@ -424,6 +434,7 @@ def crawl_manager_pages(maria: Visitor, scene: Scene) -> None:
     maria.get("dashboard", maria.url("cohorts:dashboard") + f"?cohort={cohort.pk}")
     maria.get("dashboard with no firms", maria.url("cohorts:dashboard") + "?region=Atlantis")
     maria.get("report", maria.url("cohorts:report", pk=scene.report.pk))
+    maria.get("Excel file being prepared", maria.url("cohorts:workbook", pk=scene.workbook.pk))
     maria.get("firm with progress", maria.url("cohorts:firm", pk=scene.programme.progress_firm.pk))
     maria.get("exports", maria.url("cohorts:exports", cohort_pk=cohort.pk))
     imports = maria.url("cohorts:import_new", cohort_pk=cohort.pk)
