@@ -53,7 +53,7 @@ $(QUALITY_TOOLS): tools/quality/package.json tools/quality/package-lock.json
 
 quality-tools: $(QUALITY_TOOLS)
 
-# Bootstrap cut down to the rules the pages use (static/css/bootstrap.css, committed): run it
+# Bootstrap cut down to the rules the pages use (static/css/bootstrap.purged.css, committed): run it
 # after using a Bootstrap class no page used before; the page-weight test says when.
 css: $(INSTALLED) $(QUALITY_TOOLS)
 	scripts/purge-css

@@ -41,6 +41,8 @@ NOT_LOADED = [
     "bootstrap-*",
     "bootstrap.css",
     "bootstrap.css.map",
+    "bootstrap.min.css",
+    "bootstrap.min.css.map",
     "bootstrap*.js",
     "bootstrap*.js.map",
     "jquery*",
