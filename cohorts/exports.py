@@ -394,11 +394,16 @@ def codebook_rows(
 
 
 def csv_lines(rows: Iterable[Sequence[str]]) -> Iterator[str]:
-    """CSV text line by line, after a byte-order mark so that Excel reads the accents right."""
+    """CSV text CHUNK_SIZE lines at a time (one write to the network each), after a byte-order
+    mark so that Excel reads the accents right."""
     writer = csv.writer(_Echo())
-    yield "\ufeff"
+    lines = ["\ufeff"]
     for row in rows:
-        yield writer.writerow(row)
+        lines.append(writer.writerow(row))
+        if len(lines) >= CHUNK_SIZE:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
 
 
 def write_xlsx(
