@@ -142,6 +142,9 @@ def dashboard(
         .annotate(mean=Avg("value"), count=Count("id"))
         .values_list("kind", "code", "mean", "count")
     }
+    spreads = _spreads(
+        scores, {d.code: summary.get(("dimension", d.code), (None, 0))[1] for d in dimensions}
+    )
     overall = results.aggregate(mean=Avg("latest_overall"))["mean"]
     transitions: dict[tuple[str, str], int] = {}
     changes = []
@@ -179,7 +182,7 @@ def dashboard(
                 "code": d.code,
                 "name": d.name,
                 "mean": _mean(*summary.get(("dimension", d.code), (None, 0))),
-                **_spread(scores, d.code, summary.get(("dimension", d.code), (None, 0))[1]),
+                **spreads[d.code],
             }
             for d in dimensions
         ],
@@ -216,23 +219,44 @@ def _mean(value: float | None, firms: int) -> float | None:
     return round(value, 1)
 
 
-def _spread(scores: QuerySet[Score], dimension: str, count: int) -> dict[str, float | None]:
-    """Quartiles of a dimension's score: the three rows at those ranks, in one query."""
-    if count < SMALL_CELL:
-        return {"q1": None, "median": None, "q3": None, "scored": suppress(count)}
-    ranks = {fraction: int(round(fraction * (count - 1))) + 1 for fraction in (0.25, 0.5, 0.75)}
-    at_rank = dict(
-        scores.filter(kind=Score.Kind.DIMENSION, code=dimension)
-        .annotate(rank=Window(RowNumber(), order_by=[F("value").asc(), F("pk").asc()]))
-        .filter(rank__in=set(ranks.values()))
-        .values_list("rank", "value")
-    )
-    return {
-        "q1": float(at_rank[ranks[0.25]]),
-        "median": float(at_rank[ranks[0.5]]),
-        "q3": float(at_rank[ranks[0.75]]),
-        "scored": count,
+def _spreads(scores: QuerySet[Score], counts: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Quartiles of each dimension's score (by code, with how many firms it rests on): the
+    rows at those ranks, for every dimension in one query."""
+    ranks = {
+        code: {fraction: int(round(fraction * (count - 1))) + 1 for fraction in (0.25, 0.5, 0.75)}
+        for code, count in counts.items()
+        if count >= SMALL_CELL
     }
+    at_rank: dict[tuple[str, int], float] = {}
+    if ranks:
+        wanted = Q()
+        for code, found in ranks.items():
+            wanted |= Q(code=code, rank__in=set(found.values()))
+        rows = (
+            scores.filter(kind=Score.Kind.DIMENSION, code__in=ranks)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("code")],
+                    order_by=[F("value").asc(), F("pk").asc()],
+                )
+            )
+            .filter(wanted)
+            .values_list("code", "rank", "value")
+        )
+        at_rank = {(code, rank): float(value) for code, rank, value in rows}
+    spreads: dict[str, dict[str, Any]] = {}
+    for code, count in counts.items():
+        if code not in ranks:
+            spreads[code] = {"q1": None, "median": None, "q3": None, "scored": suppress(count)}
+            continue
+        spreads[code] = {
+            "q1": at_rank[(code, ranks[code][0.25])],
+            "median": at_rank[(code, ranks[code][0.5])],
+            "q3": at_rank[(code, ranks[code][0.75])],
+            "scored": count,
+        }
+    return spreads
 
 
 def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list[dict[str, Any]]:
