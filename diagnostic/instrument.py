@@ -67,6 +67,11 @@ CANONICAL_ITEMS: dict[str, tuple[ItemKind, tuple[str, ...]]] = {
     "online_sales_share": ("single", ("none", "under_10", "10_to_25", "25_to_50", "over_50")),
     "cross_border_sales": ("single", ("no", "occasional", "regular")),
 }
+# Codes a later version may add to a canonical item (DESIGN 2.4, version 2).
+CANONICAL_ADDITIONS: dict[str, tuple[str, ...]] = {
+    "sales_channels": ("b2b_online", "public_procurement"),
+    "cross_border_sales": ("not_applicable",),
+}
 
 # In a multi-choice item these options exclude every other one (DESIGN 2.4).
 EXCLUSIVE_CODES: frozenset[str] = frozenset({"none", "in_person_only", "cash_only"})
@@ -463,7 +468,8 @@ class _Parser:
                 continue
             if item.kind != kind:
                 self.problem(f"item {code!r}", f"must be {kind}, not {item.kind}")
-            self.same_codes(f"item {code!r}", "option", option_codes, item.option_codes)
+            added = [c for c in CANONICAL_ADDITIONS.get(code, ()) if c in item.option_codes]
+            self.same_codes(f"item {code!r}", "option", [*option_codes, *added], item.option_codes)
 
     def same_codes(
         self, where: str, what: str, expected: Iterable[str], actual: Iterable[str]

@@ -35,7 +35,7 @@ from .merge import fingerprints, merge_page
 from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail, Score
 from .scoring import SCORING_VERSION, ScoreResult, score_answers
 from .selectors import answers_for, instrument_spec
-from .stages import place_stage
+from .stages import place_stage, stage_rules_for
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ def assessment_submit(*, assessment: Assessment) -> bool:
     spec = instrument_spec(assessment.instrument)
     answers = {code: _from_json(value) for code, value in answers_for(assessment).items()}
     scores = score_answers(spec, answers)
-    placement = place_stage(answers)
+    placement = place_stage(answers, stage_rules_for(spec.code))
     result = {
         "scoring_version": SCORING_VERSION,
         "instrument": spec.code,

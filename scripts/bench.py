@@ -75,7 +75,7 @@ def scoring_throughput() -> None:
     from diagnostic.instrument import clean_answers, load_instrument_file, parse_instrument
     from diagnostic.scoring import score_answers
     from diagnostic.services import INSTRUMENTS_DIR
-    from diagnostic.stages import place_stage
+    from diagnostic.stages import place_stage, stage_rules_for
 
     instrument = parse_instrument(load_instrument_file(INSTRUMENTS_DIR / "mydigitalsme-v1.yaml"))
     rng = random.Random(7)
@@ -87,7 +87,7 @@ def scoring_throughput() -> None:
     while time.perf_counter() - started < 2.0:
         for answers in samples:
             score_answers(instrument, answers)
-            place_stage(answers)
+            place_stage(answers, stage_rules_for(instrument.code))
         count += len(samples)
     rate = count / (time.perf_counter() - started)
     print(f"Scoring: {rate:,.0f} assessments per second (scores + stage, one core)\n")
@@ -100,7 +100,7 @@ def roadmap_figures() -> None:
     from diagnostic.scoring import score_answers
     from diagnostic.selectors import instrument_spec
     from diagnostic.services import instrument_get_or_load
-    from diagnostic.stages import place_stage
+    from diagnostic.stages import place_stage, stage_rules_for
     from recommendations.catalogue import FirmProfile
     from recommendations.pdf import render_roadmap_pdf
     from recommendations.presenters import roadmap_context
@@ -116,7 +116,10 @@ def roadmap_figures() -> None:
     samples = []
     for _ in range(200):
         answers = clean_answers(instrument, random_answers(instrument, rng), "es")[0]
-        scores, placement = score_answers(instrument, answers), place_stage(answers)
+        scores, placement = (
+            score_answers(instrument, answers),
+            place_stage(answers, stage_rules_for(instrument.code)),
+        )
         samples.append((facts_from_result(answers, scores, placement, profile), scores, placement))
     with translation.override("es"):
         count = 0

@@ -28,7 +28,7 @@ def build(firms: int):
     from diagnostic.scoring import SCORING_VERSION, score_answers
     from diagnostic.selectors import instrument_spec
     from diagnostic.services import instrument_get_or_load
-    from diagnostic.stages import place_stage
+    from diagnostic.stages import place_stage, stage_rules_for
 
     instrument = instrument_get_or_load()
     spec = instrument_spec(instrument)
@@ -53,7 +53,10 @@ def build(firms: int):
         return clean_answers(spec, raw, "es")[0]
 
     def result_of(cleaned: dict) -> dict:
-        scores, placement = score_answers(spec, cleaned), place_stage(cleaned)
+        scores, placement = (
+            score_answers(spec, cleaned),
+            place_stage(cleaned, stage_rules_for(spec.code)),
+        )
         return (
             {
                 "scoring_version": SCORING_VERSION,

@@ -11,7 +11,7 @@ from diagnostic.interchange import InterchangeError, diagnosis_report, parse_dia
 from diagnostic.scoring import score_answers
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
-from diagnostic.stages import place_stage
+from diagnostic.stages import place_stage, stage_rules_for
 from recommendations.pdf import render_roadmap_pdf
 from recommendations.presenters import roadmap_context
 from recommendations.records import profile_from_dict
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 heading = _("%(file)s is not a valid diagnostic input:") % {"file": input}
                 raise CommandError(f"{heading}\n{problems}", returncode=2) from None
             scores = score_answers(instrument, parsed.answers)
-            placement = place_stage(parsed.answers)
+            placement = place_stage(parsed.answers, stage_rules_for(instrument.code))
             profile = profile_from_dict(parsed.profile)
             facts = facts_from_result(parsed.answers, scores, placement, profile)
             roadmap = plan_roadmap(catalogue=catalogue, facts=facts, language=language, today=today)
