@@ -264,7 +264,7 @@ def test_staff_read_an_owners_answers_result_and_roadmap_on_the_desk(client, wor
     assert reverse("cohorts:assessment", kwargs=kwargs) in firm_page
     page = client.get(reverse("cohorts:assessment", kwargs=kwargs))
     assert page.status_code == 200
-    assert "En redes sociales (Facebook, Instagram, TikTok)" in page.text  # one of her answers
+    assert "En redes sociales, incluidos Facebook Marketplace" in page.text  # one of her answers
     assert joined.token not in page.text
     roadmap = client.get(reverse("cohorts:assessment_roadmap", kwargs=kwargs))
     assert roadmap.status_code == 200

@@ -38,8 +38,8 @@ def refused(tmp_path, data) -> str:
 def test_it_works_on_a_freshly_migrated_database(tmp_path):
     assert not Instrument.objects.exists()
     report = diagnose(tmp_path, {"answers": {"sales_channels": ["national_marketplace"]}})
-    assert report["instrument"] == "mydigitalsme-v1"
-    assert report["stage"] == "C"
+    assert report["instrument"] == "mydigitalsme-v2"
+    assert report["stage"] == "B"
 
 
 def test_it_prints_scores_levels_stage_and_explanation_in_the_input_language(tmp_path):
@@ -68,21 +68,20 @@ def test_it_prints_scores_levels_stage_and_explanation_in_the_input_language(tmp
     }
 
 
-def test_marketplace_seller_taking_only_cash_falls_to_c_and_is_told_why(tmp_path):
-    report = diagnose(
-        tmp_path, json.loads((EXAMPLES / "marketplace-cash-only-en.json").read_text())
-    )
-    assert report["stage"] == "C"
+def test_a_global_marketplace_seller_without_software_is_told_what_stage_a_needs(tmp_path):
+    report = diagnose(tmp_path, json.loads((EXAMPLES / "amazon-exporter-en.json").read_text()))
+    assert report["stage"] == "B"
     assert report["gaps"] == [
-        "You sell on a national marketplace; to be a stage B firm you also need to accept "
-        "card, mobile-wallet or online payments."
+        "You sell on a global marketplace; to be a stage A firm you also need to use at least "
+        "3 kinds of business software among accounting, inventory, ERP, CRM and e-invoicing "
+        "(you use 0 kinds now)."
     ]
 
 
 def test_undetermined_stage_is_null_with_the_missing_answers(tmp_path):
     report = diagnose(tmp_path, {"language": "en", "answers": {"internet_access": "none"}})
     assert report["stage"] is None
-    assert report["missing_answers"] == ["sales_channels", "online_presence"]
+    assert report["missing_answers"] == ["sales_channels"]
 
 
 def test_text_format_is_for_people(tmp_path):
@@ -91,7 +90,7 @@ def test_text_format_is_for_people(tmp_path):
         {"language": "en", "answers": {"sales_channels": ["global_marketplace"]}},
         "--format=text",
     )
-    assert "Stage: C — Online store seller" in text
+    assert "Stage: B — Marketplace seller" in text
     assert "Overall" in text
 
 
@@ -291,3 +290,24 @@ def test_programmes_are_eligible_not_eligible_or_to_check_with_reasons(tmp_path)
         "dublin_trading_online_voucher"
     ]
     assert dublin["eligible"] == "check"
+
+
+@pytest.mark.parametrize(
+    ("example", "stage", "said"),
+    [
+        (
+            "b2b-software-exporter-en.json",
+            "A",
+            "business clients order from you by e-mail or B2B platforms",
+        ),
+        ("amazon-exporter-en.json", "B", "because you sell on a global marketplace"),
+        ("manufacturer-website-es.json", "E", "tiene un sitio web"),
+        ("facebook-marketplace-seller-es.json", "D", "vende por aplicaciones de mensajería"),
+        ("marketplace-cash-only-en.json", "B", "because you sell on a national marketplace"),
+    ],
+)
+def test_the_readme_examples_are_placed_by_what_the_firm_does(tmp_path, example, stage, said):
+    report = diagnose(tmp_path, json.loads((EXAMPLES / example).read_text()))
+    assert report["instrument"] == "mydigitalsme-v2"
+    assert report["stage"] == stage
+    assert said in report["explanation"]
