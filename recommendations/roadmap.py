@@ -3,7 +3,8 @@
 Order of choice:
 
 1. The stage gap: for each condition the firm misses for its next stage, in order, at most
-   two applicable actions that address it, cheapest first.
+   two applicable actions that address it, cheapest first. A firm with no internet access is
+   pointed at connectivity before anything else (DESIGN 2.3), whatever its stage.
 2. The weakest areas: the other actions whose rule (`when`) holds, by area score ascending
    (readiness areas count; unscored areas come last), then cheapest first.
 3. Never empty: with fewer than three chosen, the cheapest applicable actions that address
@@ -36,6 +37,7 @@ from recommendations.rules import RuleError, RuleFacts, rule_holds
 
 REASONS = ("stage_gap", "weak_area", "deepen")
 PER_CONDITION = 2  # a choice of two ways to meet a condition, not a list of every tool
+CONNECTIVITY = "capability_d_internet"
 MIN_ACTIONS = 3
 LINKS_PER_ACTION = 3  # programmes, and providers, shown with each action
 OFFERED = ("yes", "check")  # eligibility verdicts worth showing, best first
@@ -162,12 +164,15 @@ def _choose(
                 n -= 1
 
     # sorted() is stable, so equal keys keep catalogue order.
-    for condition in facts.missing:
+    conditions = list(facts.missing)
+    if facts.answers.get("internet_access") == "none":
+        conditions = [CONNECTIVITY] + [c for c in conditions if c != CONNECTIVITY]
+    for condition in conditions:
         addressing = [action for action in applicable if condition in action.addresses]
         take(sorted(addressing, key=_cheapness), "stage_gap", condition, PER_CONDITION)
 
     # Actions for a missing condition come only through the stage gap, so the cap holds.
-    missing = set(facts.missing)
+    missing = set(conditions)
     triggered = [
         action
         for action in applicable

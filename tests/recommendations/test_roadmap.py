@@ -122,6 +122,34 @@ def test_missing_conditions_are_served_in_the_order_the_stages_give_them():
     assert codes(roadmap(actions, facts)) == ["sell_on_amazon", "payment_gateway"]
 
 
+def test_a_firm_without_internet_is_pointed_at_connectivity_before_anything_else():
+    facts = RuleFacts(
+        answers={"internet_access": "none", "sales_channels": ("in_person_only",)},
+        stage="E",
+        missing=("channel_d", "capability_d_internet"),
+    )
+    actions = [
+        action("whatsapp_catalog", addresses=("channel_d",)),
+        action("shared_wifi", area="connectivity", addresses=("capability_d_internet",)),
+    ]
+    assert codes(roadmap(actions, facts)) == ["shared_wifi", "whatsapp_catalog"]
+
+
+def test_an_online_store_without_internet_of_its_own_gets_connectivity_first_too():
+    facts = RuleFacts(
+        answers={"internet_access": "none", "sales_channels": ("own_online_store",)},
+        stage="C",
+        missing=("channel_b",),
+    )
+    actions = [
+        action("sell_on_mercado_libre", addresses=("channel_b",)),
+        action("shared_wifi", area="connectivity", addresses=("capability_d_internet",)),
+    ]
+    result = roadmap(actions, facts)
+    assert codes(result) == ["shared_wifi", "sell_on_mercado_libre"]
+    assert result.actions[0].chosen_for == "capability_d_internet"
+
+
 def test_at_most_two_actions_per_missing_condition_in_the_whole_roadmap():
     actions = [
         action("join_delivery_app", addresses=("channel_c",)),
