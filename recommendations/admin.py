@@ -117,8 +117,8 @@ class CSVAdmin(admin.ModelAdmin):
 @admin.register(Programme)
 class ProgrammeAdmin(CSVAdmin):
     csv_kind = "programmes"
-    list_display = ["code", "organisation", "kind", "closes_on", "active"]
-    list_filter = ["kind", "active"]
+    list_display = ["code", "organisation", "kind", "status", "checked_on", "closes_on", "active"]
+    list_filter = ["kind", "status", "active"]
     search_fields = ["code", "organisation", "name"]
 
 

@@ -25,6 +25,8 @@ PROGRAMME_KINDS = (
     "marketplace_onboarding",
     "financing",
 )
+# Whether a programme takes applications, as its source said on `checked_on`.
+PROGRAMME_STATUSES = ("open", "closed", "unknown")
 PRICE_TIERS = ("free", "low", "medium", "high")
 # Solution categories link actions, programmes and providers.
 CATEGORIES = (
@@ -121,6 +123,9 @@ class ProgrammeSpec:
     coverage: Coverage = field(default_factory=Coverage)
     opens_on: date | None = None
     closes_on: date | None = None
+    status: str = "unknown"  # PROGRAMME_STATUSES; a closed programme is never offered
+    checked_on: date | None = None  # when a person last checked it against its sources
+    sources: tuple[str, ...] = ()  # the pages its facts come from
     categories: tuple[str, ...] = ()
     criteria: Criteria = field(default_factory=Criteria)
 

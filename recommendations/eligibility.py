@@ -1,6 +1,7 @@
 """Which support programmes a firm is offered, and whether it qualifies, criterion by criterion.
 
-A programme is offered when it has not closed and covers the firm's country and region; an
+A programme is offered when it has not closed (status ``closed``, or ``closes_on`` passed) and
+covers the firm's country and region; an
 offered programme gets one :class:`~recommendations.catalogue.CriterionResult` per rule it
 sets: ``met``, ``not_met``, or ``check`` when the profile lacks the fact (DESIGN 3). Reasons
 are one sentence in the active language. Limits named ``*_max`` are inclusive: the catalogue
@@ -11,6 +12,9 @@ Criterion codes (stable: shown in ``diagnose`` JSON), in the order results come:
 - ``coverage_country``, ``coverage_region``: where the firm is, when the programme restricts it;
   a region matches the firm's region or municipality, ignoring case, accents and spacing.
 - ``opens_on``: applications are not open yet (always ``check``).
+- ``status``: nobody could confirm that the programme takes applications today (status
+  ``unknown``): always ``check``, naming the date it was last checked. An analyst signs
+  "looks eligible" only for a programme known to be open.
 - ``employees_min``, ``employees_max``: people working in the business.
 - ``turnover_max``: yearly sales; another currency than the limit's is ``check``, never converted.
 - ``years_trading_min``, ``years_trading_max``: the profile counts completed years, so 0 means
@@ -52,6 +56,7 @@ CRITERION_CODES = (
     "coverage_country",
     "coverage_region",
     "opens_on",
+    "status",
     "employees_min",
     "employees_max",
     "turnover_max",
@@ -80,6 +85,8 @@ def evaluate_programme(
     programme: ProgrammeSpec, firm: FirmProfile, *, today: date
 ) -> ProgrammeMatch | None:
     """The firm's match with the programme, or None when the programme isn't offered to it."""
+    if programme.status == "closed":
+        return None
     if programme.closes_on is not None and programme.closes_on < today:
         return None
     coverage = _coverage(programme, firm)
@@ -91,12 +98,25 @@ def evaluate_programme(
             "date": date_format(programme.opens_on)
         }
         results.append(CriterionResult(code="opens_on", status=CHECK, reason=reason))
+    elif programme.status == "unknown":
+        results.append(_status_unknown(programme))
     results += _criteria(programme, firm)
     return ProgrammeMatch(
         programme=programme,
         eligible=_verdict(results, bonuses=_bonuses(programme)),
         criteria=tuple(results),
     )
+
+
+def _status_unknown(programme: ProgrammeSpec) -> CriterionResult:
+    if programme.checked_on is None:
+        reason = gettext("Ask the programme whether it is taking applications now.")
+    else:
+        reason = gettext(
+            "When we last checked, on %(date)s, we could not confirm that it takes "
+            "applications: ask the programme whether it does now."
+        ) % {"date": date_format(programme.checked_on)}
+    return CriterionResult(code="status", status=CHECK, reason=reason)
 
 
 def rank_matches(matches: Iterable[ProgrammeMatch]) -> list[ProgrammeMatch]:

@@ -35,6 +35,12 @@ class ProgrammeKind(models.TextChoices):
     FINANCING = "financing", _("Financing")
 
 
+class ProgrammeStatus(models.TextChoices):
+    OPEN = "open", _("Taking applications")
+    CLOSED = "closed", _("Closed")
+    UNKNOWN = "unknown", _("Not confirmed")
+
+
 PriceTier = Cost  # a provider's price reads like an action's cost
 
 
@@ -97,6 +103,19 @@ class Programme(models.Model):
     online = models.BooleanField(_("online, anywhere in its countries"), default=False)
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    status = models.CharField(
+        _("applications"),
+        max_length=10,
+        choices=ProgrammeStatus.choices,
+        default=ProgrammeStatus.UNKNOWN,
+        help_text=_("As the programme's sources said when last checked. Closed: never offered."),
+    )
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    sources = models.TextField(
+        _("sources"),
+        blank=True,
+        help_text=_("Where the facts come from, one per line: a web address or a document."),
+    )
     categories = CodeListField(_("solution categories"), allowed=CATEGORIES)
     employees_min = models.PositiveIntegerField(_("employees, at least"), null=True, blank=True)
     employees_max = models.PositiveIntegerField(_("employees, at most"), null=True, blank=True)

@@ -25,6 +25,7 @@ from .catalogue import (
     OWNERSHIP_RULES,
     PRICE_TIERS,
     PROGRAMME_KINDS,
+    PROGRAMME_STATUSES,
     ActionSpec,
     Coverage,
     Criteria,
@@ -150,6 +151,9 @@ def parse_programme(data: Mapping[str, Any], where: str) -> tuple[ProgrammeSpec 
             "coverage",
             "opens_on",
             "closes_on",
+            "status",
+            "checked_on",
+            "sources",
             "categories",
             "criteria",
         },
@@ -177,6 +181,9 @@ def parse_programme(data: Mapping[str, Any], where: str) -> tuple[ProgrammeSpec 
         coverage=coverage,
         opens_on=opens_on,
         closes_on=closes_on,
+        status=_choice(data.get("status") or "unknown", "status", PROGRAMME_STATUSES, problems),
+        checked_on=_date(data.get("checked_on"), "checked_on", problems),
+        sources=_sources(data.get("sources"), problems),
         categories=_codes(
             data.get("categories"), "categories", CATEGORIES, problems, required=True
         ),
@@ -506,3 +513,13 @@ def _url(value: Any, problems: Problems) -> str:
     if url and not url.startswith(("https://", "http://")):
         problems.add("url", _("“%(value)s” is not a web address") % {"value": url})
     return url
+
+
+def _sources(value: Any, problems: Problems) -> tuple[str, ...]:
+    """Where a programme's facts come from: web addresses or documents, one text each."""
+    if value in (None, ""):
+        return ()
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        problems.add("sources", _("expected a list of texts"))
+        return ()
+    return tuple(item.strip() for item in value if item.strip())

@@ -45,7 +45,9 @@ def test_a_consultant_assesses_a_coordinator_returns_then_reviews_and_a_follow_u
         say("¿Dónde pueden encontrar su negocio en internet?", "Where can customers find"),
         say("Una página o perfil en redes sociales", "A page or profile on social"),
     )
-    for _step in range(4):
+    continue_button.click()
+    answer(page, channels, say("En redes sociales", "On social networks"))
+    for _step in range(3):
         continue_button.click()
     expect(page.get_by_text("Señal solo en la plaza")).to_be_visible()
     submit_button.click()

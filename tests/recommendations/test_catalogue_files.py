@@ -20,6 +20,13 @@ def test_the_shipped_files_have_no_problems_and_enough_entries(shipped):
     assert len(providers) >= 20
 
 
+def test_every_programme_says_when_it_was_checked_and_where_its_facts_come_from(shipped):
+    _actions, programmes, _providers = shipped
+    for programme in programmes:
+        assert programme.checked_on is not None, programme.code
+        assert programme.sources, programme.code
+
+
 def test_every_area_and_the_readiness_block_have_actions(shipped):
     actions, _programmes, _providers = shipped
     instrument = real_instrument()

@@ -32,6 +32,7 @@ def programme(name: str = "Test programme", kind: str = "grant", **fields) -> Pr
             "benefit": {"en": "Money", "es": "Dinero"},
             "description": {"en": "A programme", "es": "Un programa"},
             "url": "https://example.com",
+            "status": "open",
             **fields,
         }
     )
@@ -582,10 +583,18 @@ def test_every_criterion_code_is_documented():
         ),
     )
 
-    match = evaluate(spec, country="MX", region="Querétaro")
+    unconfirmed = replace(spec, opens_on=None, status="unknown")
 
-    assert [result.code for result in match.criteria] == list(CRITERION_CODES)
-    assert all(result.reason for result in match.criteria)
+    results = [
+        result
+        for firm_match in (evaluate(spec, country="MX", region="Querétaro"),
+                           evaluate(unconfirmed, country="MX", region="Querétaro"))
+        for result in firm_match.criteria
+    ]  # fmt: skip
+
+    # A call that opens later already says when: "status" comes only without opens_on.
+    assert sorted({result.code for result in results}) == sorted(CRITERION_CODES)
+    assert all(result.reason for result in results)
 
 
 # --- Coverage and dates -----------------------------------------------------------------------
@@ -671,6 +680,35 @@ def test_programme_opening_later_is_offered_to_check():
     assert match.eligible == "check"
     assert criterion(match, "opens_on") == CriterionResult(
         code="opens_on", status="check", reason="Applications open on Sept. 15, 2026."
+    )
+
+
+def test_programme_marked_closed_is_never_offered_even_without_a_closing_date():
+    spec = programme(status="closed", criteria=Criteria(employees_max=49))
+
+    assert evaluate_programme(spec, FirmProfile(employees=5), today=TODAY) is None
+
+
+def test_programme_not_confirmed_open_is_at_best_check_naming_the_date_it_was_checked():
+    spec = programme(status="unknown", checked_on=date(2026, 11, 30))
+
+    match = evaluate(spec)
+
+    assert match.eligible == "check"
+    assert criterion(match, "status") == CriterionResult(
+        code="status",
+        status="check",
+        reason="When we last checked, on Nov. 30, 2026, we could not confirm that it takes "
+        "applications: ask the programme whether it does now.",
+    )
+
+
+def test_programme_never_checked_asks_the_firm_to_confirm_it_is_open():
+    match = evaluate(programme(status="unknown"))
+
+    assert match.eligible == "check"
+    assert criterion(match, "status").reason == (
+        "Ask the programme whether it is taking applications now."
     )
 
 
