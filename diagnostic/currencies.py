@@ -1,62 +1,52 @@
-"""The currencies a firm may report its sales in (ISO 4217), and each country's own."""
+"""The currencies a firm may report its sales in, and each country's own.
 
-from django.utils.translation import gettext_lazy as _
+Every ISO 4217 currency that is legal tender somewhere today, named in the page's language,
+from the Unicode CLDR data that Babel maintains: no hand-written list to fall behind, so a
+Kenyan firm can answer in shillings and an Indian one in rupees.
+"""
 
-CURRENCIES = [
-    ("MXN", _("Mexican peso (MXN)")),
-    ("ARS", _("Argentine peso (ARS)")),
-    ("BOB", _("Bolivian boliviano (BOB)")),
-    ("BRL", _("Brazilian real (BRL)")),
-    ("CLP", _("Chilean peso (CLP)")),
-    ("COP", _("Colombian peso (COP)")),
-    ("CRC", _("Costa Rican colón (CRC)")),
-    ("DOP", _("Dominican peso (DOP)")),
-    ("GTQ", _("Guatemalan quetzal (GTQ)")),
-    ("HNL", _("Honduran lempira (HNL)")),
-    ("NIO", _("Nicaraguan córdoba (NIO)")),
-    ("PAB", _("Panamanian balboa (PAB)")),
-    ("PEN", _("Peruvian sol (PEN)")),
-    ("PYG", _("Paraguayan guaraní (PYG)")),
-    ("UYU", _("Uruguayan peso (UYU)")),
-    ("USD", _("US dollar (USD)")),
-    ("EUR", _("Euro (EUR)")),
-    ("GBP", _("Pound sterling (GBP)")),
-    ("CAD", _("Canadian dollar (CAD)")),
-    ("SGD", _("Singapore dollar (SGD)")),
-]
+import unicodedata
+from functools import cache
 
-COUNTRY_CURRENCY = {
-    "MX": "MXN",
-    "AR": "ARS",
-    "BO": "BOB",
-    "BR": "BRL",
-    "CL": "CLP",
-    "CO": "COP",
-    "CR": "CRC",
-    "DO": "DOP",
-    "GT": "GTQ",
-    "HN": "HNL",
-    "NI": "NIO",
-    "PA": "PAB",
-    "PE": "PEN",
-    "PY": "PYG",
-    "UY": "UYU",
-    "EC": "USD",
-    "SV": "USD",
-    "US": "USD",
-    "PR": "USD",
-    "ES": "EUR",
-    "IE": "EUR",
-    "DE": "EUR",
-    "FR": "EUR",
-    "IT": "EUR",
-    "PT": "EUR",
-    "NL": "EUR",
-    "GB": "GBP",
-    "CA": "CAD",
-    "SG": "SGD",
-}
+from babel import Locale
+from babel.numbers import get_currency_name, get_territory_currencies
+from django.utils.translation import get_language
+
+
+@cache
+def currencies_in_use() -> frozenset[str]:
+    """The codes of every currency some country uses as legal tender."""
+    countries = [str(code) for code in Locale("en").territories]
+    return frozenset(
+        currency
+        for country in countries
+        if len(country) == 2 and country.isalpha()
+        for currency in get_territory_currencies(country)
+    )
+
+
+@cache
+def _choices(language: str) -> tuple[tuple[str, str], ...]:
+    named = []
+    for code in currencies_in_use():
+        name = get_currency_name(code, locale=language)
+        named.append((code, f"{name[:1].upper()}{name[1:]} ({code})"))
+    return tuple(sorted(named, key=lambda choice: _sort_key(choice[1])))
+
+
+def _sort_key(text: str) -> str:
+    """Alphabetical order as a reader expects it: "Córdoba" beside "Corona", not after "Z"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """(code, "Name (CODE)") for every currency in use, in the active language, by name."""
+    language = (get_language() or "en").split("-")[0]
+    return list(_choices(language))
 
 
 def currency_for_country(country: str) -> str | None:
-    return COUNTRY_CURRENCY.get(country.upper())
+    """The country's currency today (its first legal tender), or None for an unknown country."""
+    currencies = get_territory_currencies(country.upper()) if country else []
+    return currencies[0] if currencies else None

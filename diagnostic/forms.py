@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .currencies import CURRENCIES, currency_for_country
+from .currencies import currency_choices, currency_for_country
 from .instrument import Dimension, Instrument, Item, clean_answers, localized
 from .models import Firm, Sector, Settlement
 
@@ -47,7 +47,7 @@ class ProfileForm(forms.ModelForm):
     )
     currency = forms.ChoiceField(
         label=_("Currency of your sales"),
-        choices=[("", _("Choose a currency"))] + CURRENCIES,
+        choices=lambda: [("", _("Choose a currency")), *currency_choices()],
         required=False,
         help_text=_("If you leave it empty, we use your country's currency."),
     )
@@ -100,7 +100,6 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Radios need no empty choice: not choosing is how one leaves them blank.
         # Radios need no empty choice: not choosing one is how they are left blank.
         cast(forms.ChoiceField, self.fields["settlement"]).choices = Settlement.choices
         cast(forms.ChoiceField, self.fields["sector"]).choices = Sector.choices

@@ -118,6 +118,38 @@ def test_turnover_without_currency_takes_the_country_currency(client, instrument
     assert Firm.objects.get().currency == "MXN"
 
 
+@pytest.mark.parametrize(
+    ("country", "region", "given", "stored"),
+    [("KE", "Nairobi", "KES", "KES"), ("IN", "Gujarat", "", "INR"), ("PA", "Panamá", "USD", "USD")],
+)
+def test_a_firm_anywhere_reports_sales_in_its_own_currency(
+    client, instrument, country, region, given, stored
+):
+    assessment = start(client)
+    response = client.post(
+        url("profile", token=assessment.token),
+        profile_post(country=country, region=region, annual_turnover="850000", currency=given),
+    )
+    assert response.status_code == 302
+    assert Firm.objects.get().currency == stored
+
+
+def test_currencies_are_named_in_the_page_language_and_a_made_up_code_is_refused(
+    client, instrument
+):
+    assessment = start(client)
+    page = client.get(url("profile", token=assessment.token)).text
+    assert '<option value="KES">Chelín keniano (KES)</option>' in page
+    assert '<option value="MXN">Peso mexicano (MXN)</option>' in page
+    refused = client.post(
+        url("profile", token=assessment.token),
+        profile_post(annual_turnover="1000", currency="XYZ"),
+    )
+    assert refused.status_code == 200
+    assert "XYZ no es una de las opciones disponibles" in refused.text
+    assert not Firm.objects.exists()
+
+
 def test_saved_profile_moves_on_to_the_readiness_step(client, instrument):
     assessment = start(client)
     response = client.post(
