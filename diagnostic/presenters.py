@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .charts import radar_chart
 from .flow import PROFILE
+from .formats import currency_name, money, number
 from .forms import ProfileForm
 from .instrument import Dimension, Instrument, Item, localized
 from .models import Firm
@@ -36,8 +37,7 @@ def answer_lines(item: Item, value: Any, language: str) -> list[str]:
         return []
     if item.kind == "number":
         unit = localized(item.unit, language)
-        number = number_format(value, use_l10n=True, force_grouping=True)
-        return [f"{number} {unit}".strip()]
+        return [f"{number(value, language=language)} {unit}".strip()]
     codes = value if isinstance(value, list | tuple) else [value]
     labels = {option.code: localized(option.label, language) for option in item.options}
     return [labels.get(str(code), str(code)) for code in codes]
@@ -62,6 +62,7 @@ def profile_rows(firm: Firm | None) -> list[dict]:
     if firm is None:
         return []
     form = ProfileForm(instance=firm)
+    language, country = get_language() or "en", str(firm.country or "") or None
     rows = []
     for name, field in form.fields.items():
         value = getattr(firm, name)
@@ -73,8 +74,12 @@ def profile_rows(firm: Firm | None) -> list[dict]:
             display = getattr(firm, f"get_{name}_display")()
         elif name == "country":
             display = value.name
+        elif name == "annual_turnover" and firm.currency:
+            display = money(value, firm.currency, language=language, country=country)
+        elif name == "currency":
+            display = f"{currency_name(value, language=language)} ({value})"
         elif name in ("employees", "town_population", "years_trading", "annual_turnover"):
-            display = number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+            display = number(value, language=language, country=country)
         else:
             display = str(value)
         rows.append({"label": field.label, "value": display})

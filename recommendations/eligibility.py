@@ -37,10 +37,11 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django_countries import countries
 
+from diagnostic.formats import currency_name, money, number
 from diagnostic.instrument import localized
 
 from .catalogue import (
@@ -255,7 +256,7 @@ def _employees_min(minimum: int, firm: FirmProfile) -> Outcome:
         "The programme is for businesses with at least %(limit)s people working in them, "
         "and yours has %(employees)s.",
         minimum,
-    ) % {"limit": _number(minimum), "employees": _number(employees)}
+    ) % {"limit": _number(minimum, firm), "employees": _number(employees, firm)}
     return _met(employees >= minimum), reason
 
 
@@ -269,7 +270,7 @@ def _employees_max(maximum: int, firm: FirmProfile) -> Outcome:
         "The programme is for businesses with at most %(limit)s people working in them, "
         "and yours has %(employees)s.",
         maximum,
-    ) % {"limit": _number(maximum), "employees": _number(employees)}
+    ) % {"limit": _number(maximum, firm), "employees": _number(employees, firm)}
     return _met(employees <= maximum), reason
 
 
@@ -279,24 +280,25 @@ def _employees_unknown() -> str:
 
 def _turnover_max(limit: Money, firm: FirmProfile) -> Outcome:
     turnover = firm.annual_turnover
-    params = {"limit": _number(limit.amount), "limit_currency": limit.currency}
+    language = get_language() or "en"
+    params = {"limit": money(limit.amount, limit.currency, language=language, country=firm.country)}
     if turnover is None:
         return CHECK, gettext("Your profile doesn’t say how much your business sells in a year.")
     currency = (firm.currency or "").strip().upper()
     if not currency:
         return CHECK, gettext(
-            "The limit is %(limit)s %(limit_currency)s and your profile doesn’t say in which "
-            "currency your sales are: check with the programme."
+            "The limit is %(limit)s and your profile doesn’t say in which currency your sales "
+            "are: check with the programme."
         ) % params
     if currency != limit.currency.strip().upper():
         return CHECK, gettext(
-            "The limit is %(limit)s %(limit_currency)s and your sales are in %(currency)s: "
-            "check with the programme."
-        ) % {**params, "currency": currency}
+            "The limit is %(limit)s and your sales are in %(currency)s: check with the programme."
+        ) % {**params, "currency": currency_name(currency, language=language, count=2)}
+    turnover_text = money(turnover, currency, language=language, country=firm.country)
     reason = gettext(
-        "The programme is for businesses selling up to %(limit)s %(limit_currency)s a year, "
-        "and yours sells %(turnover)s %(limit_currency)s."
-    ) % {**params, "turnover": _number(turnover)}
+        "The programme is for businesses selling up to %(limit)s a year, and yours sells "
+        "%(turnover)s."
+    ) % {**params, "turnover": turnover_text}
     return _met(turnover <= limit.amount), reason
 
 
@@ -357,9 +359,9 @@ def _duration(years: Decimal) -> str:
     """Years as "2 years", or in whole months when the years aren't whole ("6 months")."""
     if years == years.to_integral_value():
         count = int(years)
-        return ngettext("%(count)s year", "%(count)s years", count) % {"count": _number(count)}
+        return ngettext("%(count)s year", "%(count)s years", count) % {"count": count}
     count = int((years * 12).to_integral_value())
-    return ngettext("%(count)s month", "%(count)s months", count) % {"count": _number(count)}
+    return ngettext("%(count)s month", "%(count)s months", count) % {"count": count}
 
 
 def _sectors_included(sectors: tuple[str, ...], firm: FirmProfile) -> Outcome:
@@ -401,14 +403,14 @@ def _storefront(firm: FirmProfile) -> Outcome:
 
 def _town_population_max(maximum: int, firm: FirmProfile) -> Outcome:
     population = firm.town_population
-    params = {"limit": _number(maximum)}
+    params = {"limit": _number(maximum, firm)}
     if population is not None:
         reason = ngettext(
             "The programme is for towns of up to %(limit)s resident, and yours has %(population)s.",
             "The programme is for towns of up to %(limit)s residents, and yours has "
             "%(population)s.",
             maximum,
-        ) % {**params, "population": _number(population)}
+        ) % {**params, "population": _number(population, firm)}
         return _met(population <= maximum), reason
     if firm.settlement == "metro" and maximum < METRO_POPULATION:
         return NOT_MET, ngettext(
@@ -486,7 +488,6 @@ def _met(condition: bool) -> str:
     return MET if condition else NOT_MET
 
 
-def _number(value: int | Decimal) -> str:
-    """A number with grouping in the active language; cents only when there are any."""
-    places = 0 if value == int(value) else 2
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+def _number(value: int, firm: FirmProfile) -> str:
+    """A count with the grouping of the reader's language in the firm's country."""
+    return number(value, language=get_language() or "en", country=firm.country)

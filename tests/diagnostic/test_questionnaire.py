@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from diagnostic.models import Answer, Assessment, Firm
-from tests.factories import PROFILE, SOCIAL_SELLER, age, make_assessment
+from diagnostic.presenters import profile_rows
+from tests.factories import PROFILE, SOCIAL_SELLER, age, make_assessment, make_firm
 
 pytestmark = pytest.mark.django_db
 
@@ -527,3 +528,15 @@ def test_deleting_needs_a_post(client, instrument):
     assessment = make_assessment()
     client.get(url("delete", token=assessment.token))
     assert Assessment.objects.exists()
+
+
+def test_the_profile_summary_writes_sales_as_read_in_the_firm_s_country(instrument):
+    mexican = make_firm(country="MX", annual_turnover=Decimal("1200000"), currency="MXN")
+    spanish = make_firm(country="ES", annual_turnover=Decimal("1200000"), currency="EUR")
+    with translation.override("es"):
+        in_mexico = [row["value"] for row in profile_rows(mexican)]
+        in_spain = [row["value"] for row in profile_rows(spanish)]
+
+    assert "1,200,000 pesos mexicanos" in in_mexico
+    assert "peso mexicano (MXN)" in in_mexico
+    assert "1.200.000 euros" in in_spain

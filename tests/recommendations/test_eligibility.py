@@ -100,8 +100,8 @@ def test_dublin_voucher_with_ten_employees_turnover_under_2m_and_a_year_trading_
         "The programme is for businesses with at most 10 people working in them, and yours has 10."
     )
     assert criterion(match, "turnover_max").reason == (
-        "The programme is for businesses selling up to 1,999,999.99 EUR a year, "
-        "and yours sells 1,900,000 EUR."
+        "The programme is for businesses selling up to 1,999,999.99 euros a year, "
+        "and yours sells 1,900,000 euros."
     )
 
 
@@ -435,7 +435,8 @@ def test_turnover_in_another_currency_is_to_check_and_never_converted():
 
     assert match.eligible == "check"
     assert criterion(match, "turnover_max").reason == (
-        "The limit is 2,000,000 EUR and your sales are in MXN: check with the programme."
+        "The limit is 2,000,000 euros and your sales are in Mexican pesos: check with the "
+        "programme."
     )
 
 
@@ -722,7 +723,27 @@ def test_reasons_are_in_the_active_language():
     reasons = [result.reason for result in match.criteria]
     assert all(reasons)
     assert "Irlanda" in criterion(match, "coverage_country").reason
-    assert "999,99 EUR" in criterion(match, "turnover_max").reason  # Spanish decimal comma
+    assert "1.999.999,99 euros al año" in criterion(match, "turnover_max").reason
+
+
+def test_money_is_written_as_read_in_the_firm_s_country():
+    spec = with_criteria(turnover_max=Money(amount=Decimal("2000000.50"), currency="MXN"))
+    with translation.override("es"):
+        in_mexico = evaluate(spec, country="MX", annual_turnover=Decimal(1_500_000), currency="MXN")
+        in_spain = evaluate(
+            with_criteria(turnover_max=Money(amount=Decimal(2_000_000), currency="EUR")),
+            country="ES",
+            annual_turnover=Decimal(1_500_000),
+            currency="EUR",
+        )
+
+    assert criterion(in_mexico, "turnover_max").reason == (
+        "El programa es para negocios que venden hasta 2,000,000.50 pesos mexicanos al año, "
+        "y el suyo vende 1,500,000 pesos mexicanos."
+    )
+    assert "hasta 2.000.000 euros al año, y el suyo vende 1.500.000 euros" in (
+        criterion(in_spain, "turnover_max").reason
+    )
 
 
 def test_dates_are_in_the_active_language():
