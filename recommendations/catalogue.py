@@ -73,6 +73,9 @@ class ActionSpec:
     steps: dict[str, tuple[str, ...]]
     addresses: tuple[str, ...] = ()  # stage-gap condition codes (diagnostic.stages) it meets
     when: dict[str, Any] | None = None
+    # The providers whose service this action's steps use, best first (codes of ProviderSpec):
+    # only these are shown with it, where they serve the firm's country.
+    providers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,7 +144,7 @@ class ProviderSpec:
     price_tier: str = "free"
     url: str = ""
     contact: str = ""
-    is_example: bool = False  # an invented provider, shown as an example
+    is_example: bool = False  # an invented provider for demonstrations: never in a roadmap
 
 
 @dataclass(frozen=True, kw_only=True)

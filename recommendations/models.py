@@ -70,6 +70,13 @@ class Action(models.Model):
         blank=True,
         help_text=_("When the action applies, in the rule language; empty: always."),
     )
+    providers = CodeListField(
+        _("providers"),
+        help_text=_(
+            "Codes of the providers whose service the steps use, best first, separated by "
+            "commas; only these are shown with the action."
+        ),
+    )
     title = TranslatedTextField(_("title"), max_length=200)
     why = TranslatedTextField(_("why it matters"), multiline=True)
     steps = TranslatedTextField(_("steps, one per line"), multiline=True)

@@ -78,6 +78,7 @@ def parse_action(
             "horizon",
             "addresses",
             "when",
+            "providers",
             "title",
             "why",
             "steps",
@@ -108,6 +109,7 @@ def parse_action(
     effort = _choice(data.get("effort"), "effort", EFFORTS, problems)
     horizon = _choice(data.get("horizon"), "horizon", HORIZONS, problems)
     addresses = _codes(data.get("addresses"), "addresses", CONDITION_CODES, problems)
+    providers = _codes(data.get("providers"), "providers", None, problems)
     when = data.get("when")
     if when is not None:
         problems.extend(f"{where}, when: {p}" for p in rule_problems(when, instrument))
@@ -130,6 +132,7 @@ def parse_action(
             steps=steps,
             addresses=addresses,
             when=when,
+            providers=providers,
         ),
         problems,
     )
@@ -190,6 +193,18 @@ def parse_programme(data: Mapping[str, Any], where: str) -> tuple[ProgrammeSpec 
         criteria=criteria,
     )
     return (None if problems else spec), problems
+
+
+def unknown_providers(actions: list[ActionSpec], providers: list[ProviderSpec]) -> list[str]:
+    """Each action's provider that is not in the catalogue, or an invented example."""
+    known = {provider.code: provider for provider in providers}
+    return [
+        _("action %(action)s: “%(provider)s” is not a provider of the catalogue")
+        % {"action": action.code, "provider": code}
+        for action in actions
+        for code in action.providers
+        if code not in known or known[code].is_example
+    ]
 
 
 def parse_provider(data: Mapping[str, Any], where: str) -> tuple[ProviderSpec | None, list[str]]:

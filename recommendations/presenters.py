@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from diagnostic import presenters as diagnostic_presenters
+from diagnostic.formats import reader_locale
 from diagnostic.instrument import Instrument, localized
 
 from .catalogue import ProgrammeMatch
@@ -82,13 +83,19 @@ def roadmap_context(
                 "description": localized(provider.description, language),
                 "url": provider.url,
                 "contact": provider.contact,
-                "is_example": provider.is_example,
                 "price": PriceTier(provider.price_tier).label,
+                "languages": _language_names(provider.languages, language),
             }
             for provider in providers.values()
         ],
         "result_url": result_url,
     }
+
+
+def _language_names(codes: tuple[str, ...], language: str) -> str:
+    """The languages a provider serves in, named in the reader's language: "español, inglés"."""
+    names = reader_locale(language).languages
+    return ", ".join(names.get(code.split("-")[0], code) for code in codes)
 
 
 def _next(result: dict) -> str:

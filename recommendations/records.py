@@ -46,6 +46,7 @@ def action_fields(spec: ActionSpec) -> dict[str, Any]:
         "horizon": spec.horizon,
         "addresses": list(spec.addresses),
         "when": spec.when,
+        "providers": list(spec.providers),
         "title": dict(spec.title),
         "why": dict(spec.why),
         "steps": {language: "\n".join(steps) for language, steps in spec.steps.items()},
@@ -63,6 +64,7 @@ def action_spec(row: Action) -> ActionSpec:
         horizon=row.horizon,
         addresses=tuple(row.addresses),
         when=row.when,
+        providers=tuple(row.providers),
         title=dict(row.title),
         why=dict(row.why),
         steps={

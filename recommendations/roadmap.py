@@ -3,12 +3,17 @@
 Order of choice:
 
 1. The stage gap: for each condition the firm misses for its next stage, in order, at most
-   two applicable actions that address it, cheapest first. A firm with no internet access is
+   two applicable actions that address it: those made for the firm's line of activity (their
+   rule asks for its sector) first, then cheapest. A firm with no internet access is
    pointed at connectivity before anything else (DESIGN 2.3), whatever its stage.
 2. The weakest areas: the other actions whose rule (`when`) holds, by area score ascending
    (readiness areas count; unscored areas come last), then cheapest first.
 3. Never empty: with fewer than three chosen, the cheapest applicable actions that address
    no stage condition ("deepen / automate / expand") fill up to three.
+
+Each action lists the providers its steps use; those serving the firm's country are shown
+with it, in the action's order, whatever the reader's language. Invented example providers
+never appear.
 
 Cheapest means cost (free < low < medium < high), then effort, then catalogue order: seed 002
 found that firms take up free, good-enough solutions first.
@@ -26,14 +31,13 @@ from recommendations.catalogue import (
     COSTS,
     EFFORTS,
     HORIZONS,
-    PRICE_TIERS,
     ActionSpec,
     Catalogue,
     ProgrammeMatch,
     ProviderSpec,
 )
 from recommendations.eligibility import evaluate_programme, rank_matches
-from recommendations.rules import RuleError, RuleFacts, rule_holds
+from recommendations.rules import RuleError, RuleFacts, rule_holds, rule_requires_profile
 
 REASONS = ("stage_gap", "weak_area", "deepen")
 PER_CONDITION = 2  # a choice of two ways to meet a condition, not a list of every tool
@@ -132,7 +136,7 @@ def build_roadmap(
                 reason=reason,
                 chosen_for=chosen_for,
                 programmes=_programmes_for(action, offered),
-                providers=_providers_for(action, providers, facts.profile.country, language),
+                providers=_providers_for(action, providers, facts.profile.country),
             )
             for action, reason, chosen_for in _choose(actions, facts, limit)
         ),
@@ -169,7 +173,7 @@ def _choose(
         conditions = [CONNECTIVITY] + [c for c in conditions if c != CONNECTIVITY]
     for condition in conditions:
         addressing = [action for action in applicable if condition in action.addresses]
-        take(sorted(addressing, key=_cheapness), "stage_gap", condition, PER_CONDITION)
+        take(sorted(addressing, key=_fit), "stage_gap", condition, PER_CONDITION)
 
     # Actions for a missing condition come only through the stage gap, so the cap holds.
     missing = set(conditions)
@@ -196,6 +200,12 @@ def _applies(action: ActionSpec, facts: RuleFacts) -> bool:
         return rule_holds(action.when, facts)
     except RuleError as error:
         raise RuleError([f"action {action.code!r}: {p}" for p in error.problems]) from None
+
+
+def _fit(action: ActionSpec) -> tuple[bool, int, int]:
+    """Made for firms of this activity first (its rule asks for the firm's sector), then
+    cheapest: delivery apps before a generic web shop for an urban bakery."""
+    return (not rule_requires_profile(action.when, "sector"), *_cheapness(action))
 
 
 def _cheapness(action: ActionSpec) -> tuple[int, int]:
@@ -243,19 +253,16 @@ def _programmes_for(
 
 
 def _providers_for(
-    action: ActionSpec, providers: Sequence[ProviderSpec], country: str | None, language: str
+    action: ActionSpec, providers: Sequence[ProviderSpec], country: str | None
 ) -> tuple[ProviderSpec, ...]:
-    """Providers of the action's categories that serve the firm's country and language."""
-    categories = set(action.categories)
+    """The providers the action's steps use, in the action's order, that serve the firm's
+    country: a Mexican firm reading in English still sees Clip. Invented examples never."""
+    by_code = {provider.code: provider for provider in providers if not provider.is_example}
     suitable = [
-        provider
-        for provider in providers
-        if categories.intersection(provider.categories)
-        and _serves_country(provider, country)
-        and _speaks(provider, language)
+        by_code[code]
+        for code in action.providers
+        if code in by_code and _serves_country(by_code[code], country)
     ]
-    # Free first, then real providers before invented examples; ties keep catalogue order.
-    suitable.sort(key=lambda provider: (_price_rank(provider), provider.is_example))
     return tuple(suitable[:LINKS_PER_ACTION])
 
 
@@ -265,26 +272,6 @@ def _serves_country(provider: ProviderSpec, country: str | None) -> bool:
         return True
     # A firm whose country is unknown can't be told a country-bound provider serves it.
     return country is not None and country.upper() in {code.upper() for code in countries}
-
-
-def _speaks(provider: ProviderSpec, language: str) -> bool:
-    if not provider.languages:
-        return True
-    # "es" serves a reader of "es-mx", and the other way round.
-    return _base_language(language) in {_base_language(spoken) for spoken in provider.languages}
-
-
-def _base_language(language: str) -> str:
-    return language.lower().replace("_", "-").split("-")[0]
-
-
-def _price_rank(provider: ProviderSpec) -> int:
-    if provider.price_tier not in PRICE_TIERS:
-        raise ValueError(
-            f"provider {provider.code!r}: price tier must be one of {', '.join(PRICE_TIERS)}, "
-            f"not {provider.price_tier!r}"
-        )
-    return PRICE_TIERS.index(provider.price_tier)
 
 
 def plan_roadmap(

@@ -13,7 +13,8 @@ A rule is a mapping with exactly one subject key:
 - ``{area: AREA, below: N}``, ``{dimension: DIM, below: N}`` (0–100 score strictly below N)
 - ``{stage: [A, B, …]}`` (``none`` matches an undetermined stage)
 - ``{missing: CONDITION}`` (the next stage's missing conditions include it)
-- ``{profile: FIELD, is: VALUE}``, ``{profile: FIELD, in: [VALUE, …]}`` (FirmProfile fields)
+- ``{profile: FIELD, is: VALUE}``, ``{profile: FIELD, in: [VALUE, …]}`` (FirmProfile fields),
+  ``{profile: FIELD, below: N}``, ``{profile: FIELD, at_least: N}`` (its number fields)
 
 Unanswered items, unscored areas and unknown profile facts make every test false except
 ``lacks``, ``lacks_all`` and ``unanswered``. :func:`rule_problems` says what is wrong with a
@@ -53,7 +54,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     ),
     "area": ("below",),
     "dimension": ("below",),
-    "profile": ("is", "in"),
+    "profile": ("is", "in", "below", "at_least"),
 }
 _ONE_OPTION = ("includes", "lacks")
 _OPTION_LISTS = ("includes_any", "lacks_all", "in")
@@ -156,7 +157,21 @@ def _holds(rule: Rule, facts: RuleFacts) -> bool:
     value = getattr(facts.profile, rule["profile"])
     if value is None:
         return False
+    if "below" in rule:
+        return value < rule["below"]
+    if "at_least" in rule:
+        return value >= rule["at_least"]
     return value == rule["is"] if "is" in rule else value in rule["in"]
+
+
+def rule_requires_profile(rule: Rule | None, name: str) -> bool:
+    """Whether the rule holds only for some values of the profile field `name` (it tests
+    the field outside any `not`): an action made for, say, some sectors."""
+    if rule is None:
+        return False
+    if "all" in rule or "any" in rule:
+        return any(rule_requires_profile(part, name) for part in rule.get("all", rule.get("any")))
+    return rule.get("profile") == name
 
 
 def _answer_holds(rule: Rule, answer: Answer | None) -> bool:
@@ -416,6 +431,12 @@ class _Checker:
             return
         value = rule[test]
         inner = _at(where, test)
+        if test in _NUMBER_TESTS:
+            if not _is_number(value):
+                self.problem(inner, f"must be a number, not {value!r}")
+            elif expected is not None and expected not in (int, Decimal):
+                self.problem(inner, f"the profile field {name!r} is not a number")
+            return
         values = [value] if test == "is" else value
         if test == "in" and (not isinstance(value, list) or not value):
             self.problem(inner, f"must be a non-empty list of values, not {value!r}")

@@ -26,7 +26,7 @@ from . import tasks
 from .catalogue import ActionSpec, Catalogue, ProgrammeSpec, ProviderSpec
 from .csv_io import read_csv, write_csv
 from .models import Action, Programme, Provider, RoadmapPDF, RoadmapSummary
-from .parsing import parse_action, parse_all, parse_programme, parse_provider
+from .parsing import parse_action, parse_all, parse_programme, parse_provider, unknown_providers
 from .pdf import render_roadmap_pdf
 from .presenters import roadmap_context
 from .records import (
@@ -72,6 +72,7 @@ def catalogue_read(
     actions = read("actions.yaml", lambda data, where: parse_action(data, where, instrument))
     programmes = read("programmes.yaml", parse_programme)
     providers = read("providers.yaml", parse_provider)
+    problems.extend(unknown_providers(actions, providers))
     if problems:
         raise CatalogueError(problems)
     return actions, programmes, providers

@@ -59,15 +59,22 @@ def test_the_seed_programmes_are_there_with_their_limits(shipped):
     )
 
 
-def test_invented_providers_are_marked_and_use_example_contacts(shipped):
+def test_no_invented_provider_is_shipped_and_real_ones_carry_no_contacts(shipped):
     _actions, _programmes, providers = shipped
-    examples = [provider for provider in providers if provider.is_example]
-    assert examples
-    for provider in examples:
-        assert "example." in provider.url or not provider.url
-    for provider in providers:
-        if not provider.is_example:
-            assert provider.contact == "", provider.code
+    assert not [provider.code for provider in providers if provider.is_example]
+    assert not [provider.code for provider in providers if provider.contact]
+    assert len({provider.name for provider in providers}) == len(providers)
+
+
+def test_every_provider_is_named_by_an_action_that_shares_its_purpose(shipped):
+    actions, _programmes, providers = shipped
+    by_code = {provider.code: provider for provider in providers}
+    named = set()
+    for action in actions:
+        for code in action.providers:
+            assert set(by_code[code].categories) & set(action.categories), (action.code, code)
+            named.add(code)
+    assert named == set(by_code)
 
 
 @pytest.mark.django_db

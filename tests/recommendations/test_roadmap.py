@@ -302,39 +302,52 @@ def test_an_unknown_cost_is_refused():
 # --- Providers and programmes ----------------------------------------------------------------
 
 
-def test_providers_share_a_category_serve_the_country_speak_the_language_free_and_real_first():
+def test_an_action_shows_the_providers_its_steps_use_in_its_order_that_serve_the_country():
     providers = [
-        provider("logistics_only", categories=("logistics",)),
-        provider("brazil_only", coverage=Coverage(countries=("BR",))),
-        provider("portuguese_only", languages=("pt",)),
-        provider("paid_mexican", price_tier="medium", coverage=Coverage(countries=("MX", "CO"))),
-        provider("example_free", is_example=True),
-        provider("spanish_low", price_tier="low", languages=("es", "en")),
-        provider("real_free", categories=("payments", "online_store")),
-        provider("example_low", price_tier="low", is_example=True),
+        provider("etsy", categories=("marketplace",)),
+        provider("brazil_only", categories=("marketplace",), coverage=Coverage(countries=("BR",))),
+        provider("mercado_libre", categories=("marketplace",)),
+        provider("invented", categories=("marketplace",), is_example=True),
+        provider("amazon", categories=("marketplace",)),
     ]
+    sell_on_mercado_libre = action(
+        "mercado_libre_seller",
+        categories=("marketplace",),
+        addresses=("channel_c",),
+        providers=("mercado_libre", "brazil_only", "invented"),
+    )
 
-    result = roadmap([action("open_store", addresses=("channel_c",))], providers=providers)
+    result = roadmap([sell_on_mercado_libre], providers=providers)
 
-    assert [p.code for p in result.actions[0].providers] == [
-        "real_free",
-        "example_free",
-        "spanish_low",
-    ]
+    # Etsy and Amazon share the category, but the steps are about Mercado Libre.
+    assert [p.code for p in result.actions[0].providers] == ["mercado_libre"]
 
 
-def test_a_regional_language_matches_its_base_language():
-    providers = [provider("tienda", languages=("es",)), provider("loja", languages=("pt-br",))]
+def test_an_action_whose_steps_need_no_provider_shows_none():
+    providers = [provider("loyverse", categories=("payments", "inventory"))]
+    open_account = action(
+        "open_business_account", categories=("payments",), addresses=("channel_c",)
+    )
 
-    result = roadmap([action("open_store")], providers=providers, language="es-mx")
+    result = roadmap([open_account], providers=providers)
 
-    assert [p.code for p in result.actions[0].providers] == ["tienda"]
+    assert result.actions[0].providers == ()
+
+
+def test_a_local_provider_is_shown_to_a_reader_in_either_language():
+    providers = [provider("clip", languages=("es",), coverage=Coverage(countries=("MX",)))]
+    card_reader = action("card_reader", addresses=("channel_c",), providers=("clip",))
+
+    for language in ("es", "en"):
+        result = roadmap([card_reader], providers=providers, language=language)
+        assert [p.code for p in result.actions[0].providers] == ["clip"], language
 
 
 def test_country_bound_providers_are_left_out_when_the_firms_country_is_unknown():
     providers = [provider("mexican", coverage=Coverage(countries=("MX",))), provider("anywhere")]
+    open_store = action("open_store", providers=("mexican", "anywhere"))
 
-    result = roadmap([action("open_store")], RuleFacts(), providers=providers)
+    result = roadmap([open_store], RuleFacts(), providers=providers)
 
     assert [p.code for p in result.actions[0].providers] == ["anywhere"]
 
@@ -377,7 +390,9 @@ def test_to_dict_is_json_ready():
     matches = [match("shophere", "yes"), match("refused", "no")]
     providers = [provider("tiendanube")]
     actions = [
-        action("open_store", horizon="3_months", addresses=("channel_c",)),
+        action(
+            "open_store", horizon="3_months", addresses=("channel_c",), providers=("tiendanube",)
+        ),
         action("accept_cards", area="payments", categories=("payments",), when=SELLS_ON_SOCIAL),
     ]
 

@@ -1,0 +1,127 @@
+"""The actions and providers the shipped catalogue gives firms the review found badly served.
+
+Each firm goes through `diagnose`, the same path as the web, with the real instrument and
+catalogue: an action is offered only where it exists and suits the firm's line of activity,
+and each one shows only the providers its steps use.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+SERVICES = ("services_b2c", "services_b2b", "tourism_hospitality", "it_digital_services")
+
+
+def roadmap_of(tmp_path, profile: dict, answers: dict) -> dict:
+    path = tmp_path / "firm.json"
+    path.write_text(json.dumps({"language": "es", "profile": profile, "answers": answers}))
+    out = StringIO()
+    call_command("diagnose", str(path), stdout=out)
+    report = json.loads(out.getvalue())
+    return {action["code"]: action for action in report["roadmap"]["actions"]}
+
+
+def store_seller(**profile) -> tuple[dict, dict]:
+    """A shop with its own online store (stage C) that has never used a marketplace."""
+    firm = {"name": "Tienda", "employees": 4, "sector": "retail_goods", **profile}
+    answers = {
+        "internet_access": "fixed_broadband",
+        "online_presence": ["social_profile", "website"],
+        "sales_channels": ["own_online_store"],
+        "payments_accepted": ["bank_transfer"],
+        "marketplace_experience": "never",
+        "delivery_reach": "national",
+    }
+    return firm, answers
+
+
+def test_a_firm_in_spain_is_not_sent_to_mercado_libre_but_may_sell_on_amazon_spain(tmp_path):
+    actions = roadmap_of(tmp_path, *store_seller(country="ES", region="Madrid"))
+
+    assert "mercado_libre_seller" not in actions
+    assert "amazon_national_seller" in actions
+
+
+def test_a_firm_in_colombia_is_sent_to_mercado_libre_not_to_an_amazon_of_its_country(tmp_path):
+    actions = roadmap_of(tmp_path, *store_seller(country="CO", region="Antioquia"))
+
+    assert "amazon_national_seller" not in actions
+    assert actions["mercado_libre_seller"]["providers"] == ["mercado_libre"]
+
+
+def test_a_home_bakery_that_delivers_locally_gets_no_national_marketplace(tmp_path):
+    firm, answers = store_seller(country="MX", region="Jalisco", sector="agrifood", employees=2)
+    answers["delivery_reach"] = "local"
+
+    actions = roadmap_of(tmp_path, firm, answers)
+
+    assert not {"mercado_libre_seller", "amazon_national_seller"} & set(actions)
+
+
+@pytest.mark.parametrize(
+    ("name", "sector", "employees"),
+    [("Estética Lupita", "services_b2c", 2), ("Muebles del Bajío", "manufacturing", 45)],
+)
+def test_a_salon_or_a_45_person_manufacturer_is_not_told_to_start_on_facebook_marketplace(
+    tmp_path, name, sector, employees
+):
+    profile = {"name": name, "country": "MX", "region": "Guanajuato", "sector": sector,
+               "employees": employees}  # fmt: skip
+    answers = {
+        "internet_access": "fixed_broadband",
+        "online_presence": ["website"],
+        "sales_channels": ["phone"],
+        "payments_accepted": ["bank_transfer"],
+    }
+
+    actions = roadmap_of(tmp_path, profile, answers)
+
+    assert "facebook_marketplace_listings" not in actions
+    assert {code for code, action in actions.items() if action["for"] == "channel_d"}
+
+
+def test_an_urban_bakery_is_first_pointed_at_the_delivery_apps_of_its_city(tmp_path):
+    profile = {"name": "Panadería La Espiga", "country": "MX", "region": "Ciudad de México",
+               "settlement": "metro", "sector": "agrifood", "employees": 5}  # fmt: skip
+    answers = {
+        "internet_access": "fixed_broadband",
+        "online_presence": ["social_profile", "messaging_business"],
+        "sales_channels": ["messaging_apps", "social_media"],
+        "payments_accepted": ["mobile_wallet"],
+    }
+
+    actions = roadmap_of(tmp_path, profile, answers)
+
+    for_channel_c = [code for code, action in actions.items() if action["for"] == "channel_c"]
+    assert for_channel_c[0] == "delivery_apps_listing"
+    assert actions["delivery_apps_listing"]["providers"] == ["rappi", "didi_food"]
+
+
+def test_opening_a_business_account_never_suggests_a_till_app(tmp_path):
+    profile = {"name": "Abarrotes Don Beto", "country": "MX", "region": "Puebla",
+               "sector": "retail_goods", "employees": 1}  # fmt: skip
+    answers = {
+        "internet_access": "mobile_reliable",
+        "online_presence": ["messaging_business"],
+        "sales_channels": ["messaging_apps"],
+        "payments_accepted": ["cash_only"],
+        "business_bank_account": "none",
+    }
+
+    actions = roadmap_of(tmp_path, profile, answers)
+
+    assert "loyverse" not in actions["open_business_account"]["providers"]
+
+
+def test_no_shipped_action_shows_an_invented_provider(tmp_path):
+    actions = roadmap_of(tmp_path, *store_seller(country="MX", region="Puebla"))
+
+    assert all(
+        not code.startswith("example_")
+        for action in actions.values()
+        for code in action["providers"]
+    )
