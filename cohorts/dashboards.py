@@ -28,6 +28,7 @@ from django.db.models.functions import RowNumber
 
 from diagnostic.instrument import Instrument
 from diagnostic.models import Assessment, Score
+from diagnostic.places import codes_named
 from recommendations.models import RoadmapSummary
 
 from .models import Cohort, CohortAssessment, Enrolment
@@ -77,7 +78,9 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
     if filters.sector:
         enrolments = enrolments.filter(firm__sector=filters.sector)
     if filters.region:
-        enrolments = enrolments.filter(firm__region__iexact=filters.region)
+        # A code (MX-SON) or a name in any language; rows from before codes match as typed.
+        named = [filters.region, *codes_named(filters.region)]
+        enrolments = enrolments.filter(firm__region__in=named)
     if filters.consultant:
         enrolments = enrolments.filter(consultant_id=filters.consultant)
     if filters.size in SIZE_BANDS:

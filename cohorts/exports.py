@@ -119,7 +119,12 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             read=_firm("country"),
             allowed=_said(_("An ISO 3166-1 alpha-2 code, like MX.")),
         ),
-        _column("region", _("State or province."), read=_firm("region")),
+        _column(
+            "region",
+            _("State or province."),
+            read=_firm("region"),
+            allowed=_said(_("An ISO 3166-2 code, like MX-PUE; older entries may hold a name.")),
+        ),
         _column("municipality", _("Municipality."), read=_firm("municipality"), identifying=True),
         _column(
             "settlement",

@@ -2,11 +2,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from .currencies import currency_choices, currency_for_country
 from .instrument import Dimension, Instrument, Item, clean_answers, localized
 from .models import Firm, Sector, Settlement
+from .places import find_place, places_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -24,6 +28,14 @@ def yes_no_field(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> forms
         required=False,
         widget=forms.RadioSelect,
     )
+
+
+class PlaceField(forms.ChoiceField):
+    """A state or province, listed for the chosen country; imports may give a name or a code,
+    which the form turns into the code (ProfileForm._clean_region)."""
+
+    def valid_value(self, value: str) -> bool:
+        return True
 
 
 class ProfileForm(forms.ModelForm):
@@ -51,6 +63,16 @@ class ProfileForm(forms.ModelForm):
         required=False,
         help_text=_("If you leave it empty, we use your country's currency."),
     )
+    region = PlaceField(
+        label=_("State or province"),
+        required=False,
+        widget=forms.Select(
+            attrs={
+                "data-places-url": reverse_lazy("diagnostic:places"),
+                "data-prompt": _("Choose your state or province"),
+            }
+        ),
+    )
 
     class Meta:
         model = Firm
@@ -76,7 +98,6 @@ class ProfileForm(forms.ModelForm):
             "name": _("Name of your business"),
             "contact_email": _("E-mail (optional)"),
             "country": _("Country"),
-            "region": _("State or province"),
             "municipality": _("Municipality or city (optional)"),
             "settlement": _("Where is your business?"),
             "town_population": _("How many people live in your town? (optional)"),
@@ -103,6 +124,12 @@ class ProfileForm(forms.ModelForm):
         # Radios need no empty choice: not choosing one is how they are left blank.
         cast(forms.ChoiceField, self.fields["settlement"]).choices = Settlement.choices
         cast(forms.ChoiceField, self.fields["sector"]).choices = Sector.choices
+        country = self.data.get("country") if self.is_bound else self.instance.country
+        places = places_of(str(country or ""), get_language() or "en")
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", _("Choose your state or province") if places else _("Choose your country first")),
+            *places,
+        ]
         if self.instance.pk:
             for name in ("women_led", "has_physical_storefront", "formally_registered", "exports"):
                 value = getattr(self.instance, name)
@@ -110,6 +137,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = self.cleaned_data
+        self._clean_region(cleaned)
         turnover: Decimal | None = cleaned.get("annual_turnover")
         if turnover is not None and not cleaned.get("currency"):
             currency = currency_for_country(str(cleaned.get("country") or ""))
@@ -118,6 +146,25 @@ class ProfileForm(forms.ModelForm):
             else:
                 self.add_error("currency", _("Choose the currency of your sales."))
         return cleaned
+
+    def _clean_region(self, cleaned: dict[str, Any]) -> None:
+        """The region as its ISO 3166-2 code; a name or code of another country is refused."""
+        country = str(cleaned.get("country") or "")
+        text = (cleaned.get("region") or "").strip()
+        if not country or not places_of(country):
+            cleaned["region"] = ""  # no country yet, or one without states or provinces
+            return
+        code = find_place(country, text)
+        if code is not None:
+            cleaned["region"] = code
+        elif not text:
+            self.add_error("region", _("Choose your state or province."))
+        else:
+            self.add_error(
+                "region",
+                _("Choose the state or province of %(country)s from the list.")
+                % {"country": countries.name(country)},
+            )
 
 
 class StepForm(forms.Form):

@@ -1,7 +1,10 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from .places import subdivision_name
 
 
 class Instrument(models.Model):
@@ -44,7 +47,9 @@ class Firm(models.Model):
     name = models.CharField(_("business name"), max_length=200)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     country = CountryField(_("country"))
-    region = models.CharField(_("state or province"), max_length=120)
+    # ISO 3166-2 code of the most specific subdivision (diagnostic.places); empty where the
+    # country has none. Older rows may hold a name the form asks to choose again.
+    region = models.CharField(_("state or province"), max_length=120, blank=True)
     municipality = models.CharField(_("municipality"), max_length=120, blank=True)
     settlement = models.CharField(_("type of place"), max_length=10, choices=Settlement.choices)
     town_population = models.PositiveIntegerField(
@@ -89,6 +94,10 @@ class Firm(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def region_name(self) -> str:
+        """The state or province as the reader calls it ("Comunidad de Madrid")."""
+        return subdivision_name(self.region, get_language() or "en")
 
 
 class Assessment(models.Model):

@@ -74,6 +74,8 @@ def profile_rows(firm: Firm | None) -> list[dict]:
             display = getattr(firm, f"get_{name}_display")()
         elif name == "country":
             display = value.name
+        elif name == "region":
+            display = firm.region_name()
         elif name == "annual_turnover" and firm.currency:
             display = money(value, firm.currency, language=language, country=country)
         elif name == "currency":

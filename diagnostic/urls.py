@@ -7,6 +7,7 @@ app_name = "diagnostic"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("start/", views.start, name="start"),
+    path("places/", views.places, name="places"),
     path("a/<str:token>/", views.resume, name="resume"),
     path("a/<str:token>/profile/", views.profile, name="profile"),
     path("a/<str:token>/step/<slug:code>/", views.step, name="step"),

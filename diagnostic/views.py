@@ -1,11 +1,12 @@
 """The owner's questionnaire: thin views that parse, call a service and render."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.ratelimit import rate_limited
@@ -16,6 +17,7 @@ from .flow import PROFILE, REVIEW, Step, step_for
 from .forms import ProfileForm, StepForm
 from .merge import decode_seen, seen_for
 from .models import Assessment
+from .places import places_of
 from .selectors import answers_for, instrument_spec, notes_for
 from .services import (
     ProfileMissing,
@@ -28,6 +30,22 @@ from .services import (
     firm_profile_save,
     resume_link_email,
 )
+
+
+@require_http_methods(["GET"])
+@cache_control(public=True, max_age=86400)
+def places(request: HttpRequest) -> JsonResponse:
+    """The states or provinces of ?country=, named in the page's language, for the profile
+    form's list (enhancement: without JavaScript the form lists them after the country is
+    sent). An unknown country gives an empty list."""
+    country = request.GET.get("country", "")[:2]
+    return JsonResponse(
+        {
+            "places": [
+                {"code": code, "name": name} for code, name in places_of(country, get_language())
+            ]
+        }
+    )
 
 
 def landing(request: HttpRequest) -> HttpResponse:

@@ -80,10 +80,16 @@ class ActionSpec:
 
 @dataclass(frozen=True, kw_only=True)
 class Coverage:
-    """Where a programme or provider serves: no countries means everywhere."""
+    """Where a programme or provider serves: no countries means everywhere.
+
+    `regions` are ISO 3166-2 codes at any level (a firm in a province of the Community of
+    Madrid is in ES-MD); `municipalities` are names of the towns or cities served. `online`
+    serves the whole of its countries.
+    """
 
     countries: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
     online: bool = False
 
 

@@ -37,7 +37,7 @@ PROGRAMME_TEXTS = ("name", "benefit", "description")
 PROGRAMME_COLUMNS = [
     "code",
     *(f"{text}_{language}" for text in PROGRAMME_TEXTS for language in LANGUAGES),
-    "organisation", "kind", "url", "contact", "countries", "regions", "online",
+    "organisation", "kind", "url", "contact", "countries", "regions", "municipalities", "online",
     "opens_on", "closes_on", "status", "checked_on", "sources", "categories",
     "employees_min", "employees_max",
     "turnover_max", "turnover_currency", "years_trading_min", "years_trading_max",
@@ -48,7 +48,8 @@ PROGRAMME_COLUMNS = [
 ]  # fmt: skip
 PROVIDER_COLUMNS = [
     "code", "name", *(f"description_{language}" for language in LANGUAGES), "categories",
-    "countries", "regions", "online", "languages", "price_tier", "url", "contact", "is_example",
+    "countries", "regions", "municipalities", "online", "languages", "price_tier", "url",
+    "contact", "is_example",
 ]  # fmt: skip
 CRITERIA_COLUMNS = (
     "employees_min", "employees_max", "years_trading_min", "years_trading_max",
@@ -101,6 +102,7 @@ def programme_row(spec: ProgrammeSpec) -> dict[str, str]:
         "contact": spec.contact,
         "countries": _join(spec.coverage.countries),
         "regions": _join(spec.coverage.regions),
+        "municipalities": _join(spec.coverage.municipalities),
         "online": _bool(spec.coverage.online),
         "opens_on": spec.opens_on.isoformat() if spec.opens_on else "",
         "closes_on": spec.closes_on.isoformat() if spec.closes_on else "",
@@ -130,6 +132,7 @@ def provider_row(spec: ProviderSpec) -> dict[str, str]:
         "categories": _join(spec.categories),
         "countries": _join(spec.coverage.countries),
         "regions": _join(spec.coverage.regions),
+        "municipalities": _join(spec.coverage.municipalities),
         "online": _bool(spec.coverage.online),
         "languages": _join(spec.languages),
         "price_tier": spec.price_tier,
@@ -155,6 +158,7 @@ def programme_data(row: Mapping[str, str]) -> dict[str, Any]:
         "coverage": {
             "countries": _split(row["countries"]),
             "regions": _split(row["regions"]),
+            "municipalities": _split(row["municipalities"]),
             "online": row["online"] or "false",
         },
         "opens_on": row["opens_on"] or None,
@@ -193,6 +197,7 @@ def provider_data(row: Mapping[str, str]) -> dict[str, Any]:
         "coverage": {
             "countries": _split(row["countries"]),
             "regions": _split(row["regions"]),
+            "municipalities": _split(row["municipalities"]),
             "online": row["online"] or "false",
         },
         "languages": _split(row["languages"]),

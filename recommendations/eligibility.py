@@ -9,8 +9,10 @@ encodes "under €2 m" as 1,999,999.99 and "under 5 years" as 4.
 
 Criterion codes (stable: shown in ``diagnose`` JSON), in the order results come:
 
-- ``coverage_country``, ``coverage_region``: where the firm is, when the programme restricts it;
-  a region matches the firm's region or municipality, ignoring case, accents and spacing.
+- ``coverage_country``, ``coverage_region``, ``coverage_municipality``: where the firm is, when
+  the programme restricts it. Regions are ISO 3166-2 codes: the firm's region or any region
+  containing it (diagnostic.places); municipalities are names, compared ignoring case, accents
+  and spacing. An online programme serves the whole of its countries.
 - ``opens_on``: applications are not open yet (always ``check``).
 - ``status``: nobody could confirm that the programme takes applications today (status
   ``unknown``): always ``check``, naming the date it was last checked. An analyst signs
@@ -32,7 +34,6 @@ Criterion codes (stable: shown in ``diagnose`` JSON), in the order results come:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -43,9 +44,11 @@ from django_countries import countries
 
 from diagnostic.formats import currency_name, money, number
 from diagnostic.instrument import localized
+from diagnostic.places import lineage, place_key, subdivision_name
 
 from .catalogue import (
     PROGRAMME_KINDS,
+    Coverage,
     CriterionResult,
     FirmProfile,
     Money,
@@ -56,6 +59,7 @@ from .catalogue import (
 CRITERION_CODES = (
     "coverage_country",
     "coverage_region",
+    "coverage_municipality",
     "opens_on",
     "status",
     "employees_min",
@@ -90,7 +94,7 @@ def evaluate_programme(
         return None
     if programme.closes_on is not None and programme.closes_on < today:
         return None
-    coverage = _coverage(programme, firm)
+    coverage = coverage_results(programme.coverage, firm)
     if coverage is None:
         return None
     results = list(coverage)
@@ -153,9 +157,9 @@ def _bonuses(programme: ProgrammeSpec) -> frozenset[str]:
 # --- Coverage ---------------------------------------------------------------------------------
 
 
-def _coverage(programme: ProgrammeSpec, firm: FirmProfile) -> list[CriterionResult] | None:
-    """The coverage results, or None when the programme doesn't serve where the firm is."""
-    coverage = programme.coverage
+def coverage_results(coverage: Coverage, firm: FirmProfile) -> list[CriterionResult] | None:
+    """Where the firm is against where a programme or provider serves: one result per level
+    it restricts (country, region, municipality), or None when it doesn't serve the firm."""
     results: list[CriterionResult] = []
     if coverage.countries:
         country = (firm.country or "").strip().upper()
@@ -170,34 +174,49 @@ def _coverage(programme: ProgrammeSpec, firm: FirmProfile) -> list[CriterionResu
             results.append(_covered("coverage_country", place))
         else:
             return None
-    if coverage.regions and not coverage.online:
-        places = {_place_key(firm.region), _place_key(firm.municipality)} - {""}
-        matched = next(
-            (region for region in coverage.regions if _place_key(region) in places), None
-        )
-        if matched is not None:
-            results.append(_covered("coverage_region", matched.strip()))
-        elif _place_key(firm.region):
-            return None
-        else:
+    if coverage.online:
+        return results
+    if coverage.regions:
+        inside = lineage(firm.region)
+        matched = next((code for code in inside if code in coverage.regions), None)
+        if not inside:
             reason = gettext(
                 "Your profile doesn’t say which state or province your business is in: "
                 "check that the programme covers it."
             )
             results.append(CriterionResult(code="coverage_region", status=CHECK, reason=reason))
+        elif matched is None:
+            return None
+        else:
+            name = subdivision_name(matched, get_language() or "en")
+            results.append(_covered("coverage_region", name))
+    if coverage.municipalities:
+        town = place_key(firm.municipality)
+        served = next((name for name in coverage.municipalities if place_key(name) == town), None)
+        if not town:
+            reason = gettext(
+                "Your profile doesn’t say which town or city your business is in: "
+                "check that the programme covers it."
+            )
+            results.append(
+                CriterionResult(code="coverage_municipality", status=CHECK, reason=reason)
+            )
+        elif served is None:
+            return None
+        else:
+            results.append(_covered("coverage_municipality", served))
     return results
+
+
+def serves(coverage: Coverage, firm: FirmProfile) -> bool:
+    """Whether a provider surely serves the firm: where the profile can't tell, it doesn't."""
+    results = coverage_results(coverage, firm)
+    return results is not None and all(result.status == MET for result in results)
 
 
 def _covered(code: str, place: str) -> CriterionResult:
     reason = gettext("The programme is open to businesses in %(place)s.") % {"place": place}
     return CriterionResult(code=code, status=MET, reason=reason)
-
-
-def _place_key(name: str | None) -> str:
-    """A place name compared without case, accents or extra spaces ("" for none)."""
-    decomposed = unicodedata.normalize("NFKD", (name or "").casefold())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.split())
 
 
 # --- Requirements -----------------------------------------------------------------------------

@@ -105,7 +105,11 @@ class Programme(models.Model):
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     countries = CodeListField(_("countries"), help_text=_("ISO codes; empty: every country."))
     regions = CodeListField(
-        _("regions"), help_text=_("Names, with aliases; empty: the whole country.")
+        _("regions"),
+        help_text=_("ISO 3166-2 codes such as MX-PUE or ES-MD; empty: the whole country."),
+    )
+    municipalities = CodeListField(
+        _("municipalities"), help_text=_("Names of the towns or cities; empty: the whole region.")
     )
     online = models.BooleanField(_("online, anywhere in its countries"), default=False)
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
@@ -182,7 +186,13 @@ class Provider(models.Model):
     categories = CodeListField(_("solution categories"), allowed=CATEGORIES)
     description = TranslatedTextField(_("description"), multiline=True)
     countries = CodeListField(_("countries"), help_text=_("ISO codes; empty: every country."))
-    regions = CodeListField(_("regions"), help_text=_("Names; empty: the whole country."))
+    regions = CodeListField(
+        _("regions"),
+        help_text=_("ISO 3166-2 codes such as MX-PUE or ES-MD; empty: the whole country."),
+    )
+    municipalities = CodeListField(
+        _("municipalities"), help_text=_("Names of the towns or cities; empty: the whole region.")
+    )
     online = models.BooleanField(_("serves online"), default=False)
     languages = CodeListField(_("languages"))
     price_tier = models.CharField(_("price"), max_length=10, choices=PriceTier.choices)

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from diagnostic.instrument import Instrument
+from diagnostic.places import is_subdivision
 from diagnostic.stages import CONDITION_CODES
 
 from .catalogue import (
@@ -376,7 +377,7 @@ def _steps(value: Any, problems: Problems) -> dict[str, tuple[str, ...]]:
 
 def _coverage(value: Any, problems: Problems) -> Coverage:
     if not isinstance(value, Mapping):
-        problems.add("coverage", _("expected countries, regions and online"))
+        problems.add("coverage", _("expected countries, regions, municipalities and online"))
         return Coverage()
     countries = _codes(value.get("countries"), "coverage.countries", None, problems)
     for country in countries:
@@ -385,12 +386,21 @@ def _coverage(value: Any, problems: Problems) -> Coverage:
                 "coverage.countries",
                 _("“%(value)s” is not an ISO 3166-1 alpha-2 code") % {"value": country},
             )
-    regions = tuple(
-        str(region).strip() for region in value.get("regions") or [] if str(region).strip()
+    regions = _codes(value.get("regions"), "coverage.regions", None, problems)
+    for region in regions:
+        if not is_subdivision(region) or (countries and region[:2] not in countries):
+            problems.add(
+                "coverage.regions",
+                _("“%(value)s” is not an ISO 3166-2 code of its countries (such as MX-PUE)")
+                % {"value": region},
+            )
+    municipalities = tuple(
+        str(name).strip() for name in value.get("municipalities") or [] if str(name).strip()
     )
     return Coverage(
         countries=countries,
         regions=regions,
+        municipalities=municipalities,
         online=_bool(value.get("online", False), "coverage.online", problems),
     )
 

@@ -86,6 +86,7 @@ def programme_fields(spec: ProgrammeSpec) -> dict[str, Any]:
         "contact": spec.contact,
         "countries": list(spec.coverage.countries),
         "regions": list(spec.coverage.regions),
+        "municipalities": list(spec.coverage.municipalities),
         "online": spec.coverage.online,
         "opens_on": spec.opens_on,
         "closes_on": spec.closes_on,
@@ -124,9 +125,7 @@ def programme_spec(row: Programme) -> ProgrammeSpec:
         description=dict(row.description),
         url=row.url,
         contact=row.contact,
-        coverage=Coverage(
-            countries=tuple(row.countries), regions=tuple(row.regions), online=row.online
-        ),
+        coverage=_coverage(row),
         opens_on=row.opens_on,
         closes_on=row.closes_on,
         status=row.status,
@@ -159,6 +158,7 @@ def provider_fields(spec: ProviderSpec) -> dict[str, Any]:
         "description": dict(spec.description),
         "countries": list(spec.coverage.countries),
         "regions": list(spec.coverage.regions),
+        "municipalities": list(spec.coverage.municipalities),
         "online": spec.coverage.online,
         "languages": list(spec.languages),
         "price_tier": spec.price_tier,
@@ -174,14 +174,21 @@ def provider_spec(row: Provider) -> ProviderSpec:
         name=row.name,
         categories=tuple(row.categories),
         description=dict(row.description),
-        coverage=Coverage(
-            countries=tuple(row.countries), regions=tuple(row.regions), online=row.online
-        ),
+        coverage=_coverage(row),
         languages=tuple(row.languages),
         price_tier=row.price_tier,
         url=row.url,
         contact=row.contact,
         is_example=row.is_example,
+    )
+
+
+def _coverage(row: Programme | Provider) -> Coverage:
+    return Coverage(
+        countries=tuple(row.countries),
+        regions=tuple(row.regions),
+        municipalities=tuple(row.municipalities),
+        online=row.online,
     )
 
 

@@ -33,10 +33,11 @@ from recommendations.catalogue import (
     HORIZONS,
     ActionSpec,
     Catalogue,
+    FirmProfile,
     ProgrammeMatch,
     ProviderSpec,
 )
-from recommendations.eligibility import evaluate_programme, rank_matches
+from recommendations.eligibility import evaluate_programme, rank_matches, serves
 from recommendations.rules import RuleError, RuleFacts, rule_holds, rule_requires_profile
 
 REASONS = ("stage_gap", "weak_area", "deepen")
@@ -136,7 +137,7 @@ def build_roadmap(
                 reason=reason,
                 chosen_for=chosen_for,
                 programmes=_programmes_for(action, offered),
-                providers=_providers_for(action, providers, facts.profile.country),
+                providers=_providers_for(action, providers, facts.profile),
             )
             for action, reason, chosen_for in _choose(actions, facts, limit)
         ),
@@ -253,25 +254,17 @@ def _programmes_for(
 
 
 def _providers_for(
-    action: ActionSpec, providers: Sequence[ProviderSpec], country: str | None
+    action: ActionSpec, providers: Sequence[ProviderSpec], firm: FirmProfile
 ) -> tuple[ProviderSpec, ...]:
-    """The providers the action's steps use, in the action's order, that serve the firm's
-    country: a Mexican firm reading in English still sees Clip. Invented examples never."""
+    """The providers the action's steps use, in the action's order, that surely serve where
+    the firm is: a Mexican firm reading in English still sees Clip. Invented examples never."""
     by_code = {provider.code: provider for provider in providers if not provider.is_example}
     suitable = [
         by_code[code]
         for code in action.providers
-        if code in by_code and _serves_country(by_code[code], country)
+        if code in by_code and serves(by_code[code].coverage, firm)
     ]
     return tuple(suitable[:LINKS_PER_ACTION])
-
-
-def _serves_country(provider: ProviderSpec, country: str | None) -> bool:
-    countries = provider.coverage.countries
-    if not countries:
-        return True
-    # A firm whose country is unknown can't be told a country-bound provider serves it.
-    return country is not None and country.upper() in {code.upper() for code in countries}
 
 
 def plan_roadmap(

@@ -110,7 +110,7 @@ def roadmap_figures() -> None:
 
     instrument = instrument_spec(instrument_get_or_load())
     catalogue = catalogue_get_or_load(instrument=instrument)
-    profile = FirmProfile(country="MX", region="Ciudad de México", settlement="metro", employees=4)
+    profile = FirmProfile(country="MX", region="MX-CMX", settlement="metro", employees=4)
     rng = random.Random(11)
     today = timezone.localdate()
     samples = []
@@ -192,7 +192,7 @@ def profile_form() -> dict:
     return {
         "name": "Tienda de prueba",
         "country": "MX",
-        "region": "Sonora",
+        "region": "MX-SON",
         "settlement": "rural",
         "sector": "agrifood",
         "employees": "3",

@@ -74,7 +74,7 @@ def build(firms: int):
             Firm(
                 name=f"Firma {start + n:05d}",
                 country="MX",
-                region=rng.choice(["Sonora", "Sinaloa", "Chihuahua"]),
+                region=rng.choice(["MX-SON", "MX-SIN", "MX-CHH"]),
                 settlement=rng.choice(["metro", "city", "rural"]),
                 sector=rng.choice(sectors),
                 employees=rng.choice([1, 2, 3, 5, 8, 15, 40, 120]),

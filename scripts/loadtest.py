@@ -546,12 +546,14 @@ def nothing_lost(owners: list[Owner]) -> tuple[list[str], int, int]:
 
 
 def profile_differences(owner: Owner, assessment) -> list[str]:
+    from diagnostic.places import find_place
+
     firm = assessment.firm
     sent = owner.profile
     expected = {
         "name": sent["name"],
         "country": sent["country"],
-        "region": sent["region"],
+        "region": find_place(sent["country"], sent["region"]),
         "settlement": sent["settlement"],
         "sector": sent["sector"],
         "employees": int(sent["employees"]),

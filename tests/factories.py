@@ -20,7 +20,7 @@ PROFILE = {
     "name": "Herbolaria Coyoacán",
     "contact_email": "duena@example.com",
     "country": "MX",
-    "region": "Ciudad de México",
+    "region": "MX-CMX",
     "settlement": "metro",
     "sector": "retail_goods",
     "employees": 4,

@@ -6,6 +6,7 @@ from django.utils.translation import get_language, gettext
 
 from diagnostic.instrument import localized
 from diagnostic.models import Sector, Settlement
+from diagnostic.places import subdivision_name
 
 register = template.Library()
 
@@ -37,6 +38,8 @@ def segment_label(segment: str, value: Any) -> str:
         return str(dict(Sector.choices).get(value, value))
     if segment == "women_led":
         return gettext("Yes") if value else gettext("No")
+    if segment == "region":
+        return subdivision_name(str(value), get_language() or "en")
     if segment == "size":
         labels = {
             "micro": gettext("Micro (1–9 people)"),

@@ -37,3 +37,23 @@ document.addEventListener("DOMContentLoaded", function () {
       .catch(function () {});
   }, 2000);
 });
+
+// The profile form lists the states or provinces of the country chosen, without a round trip.
+document.addEventListener("DOMContentLoaded", function () {
+  var region = document.querySelector("select[data-places-url]");
+  var country = document.getElementById("id_country");
+  if (!region || !country || !window.fetch) return;
+  country.addEventListener("change", function () {
+    var asked = country.value;
+    var url = region.getAttribute("data-places-url") + "?country=" + encodeURIComponent(asked);
+    fetch(url, {headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (country.value !== asked) return;  // an answer for a country passed on the way
+        var first = new Option(region.getAttribute("data-prompt"), "");
+        region.replaceChildren(first);
+        data.places.forEach(function (place) { region.add(new Option(place.name, place.code)); });
+      })
+      .catch(function () {});
+  });
+});

@@ -77,7 +77,7 @@ def test_profile_with_missing_required_fields_shows_errors_and_keeps_the_rest(cl
     assert 'href="#id_name"' in response.text
     assert 'href="#id_settlement_0"' in response.text
     assert "Este campo es obligatorio." in response.text
-    assert 'value="Ciudad de México"' in response.text  # what was typed stays
+    assert '<option value="MX-CMX" selected>Ciudad de México</option>' in response.text  # kept
     assert not Firm.objects.exists()
 
 
@@ -149,6 +149,38 @@ def test_currencies_are_named_in_the_page_language_and_a_made_up_code_is_refused
     assert refused.status_code == 200
     assert "XYZ no es una de las opciones disponibles" in refused.text
     assert not Firm.objects.exists()
+
+
+def test_the_state_is_chosen_from_the_country_s_list_and_stored_as_its_iso_code(client, instrument):
+    assessment = start(client)
+    page = client.get(url("profile", token=assessment.token)).text
+    assert "Elija primero su país" in page  # no country yet: nothing to list
+
+    moved = client.post(url("profile", token=assessment.token), profile_post(country="AR"))
+
+    # Ciudad de México is not in Argentina: the page asks again, listing Argentina's provinces.
+    assert moved.status_code == 200
+    assert "Elija de la lista el estado o provincia de Argentina." in moved.text
+    assert '<option value="AR-B">Buenos Aires</option>' in moved.text
+    assert '<option value="AR-C">Ciudad Autónoma de Buenos Aires</option>' in moved.text
+    assert not Firm.objects.exists()
+    saved = client.post(
+        url("profile", token=assessment.token), profile_post(country="AR", region="AR-B")
+    )
+    assert saved.status_code == 302
+    assert Firm.objects.get().region == "AR-B"
+
+
+def test_the_places_of_a_country_come_named_in_the_page_language(client):
+    with translation.override("es"):
+        spain = client.get(reverse("diagnostic:places"), {"country": "ES"}).json()["places"]
+    with translation.override("en"):
+        nowhere = client.get(reverse("diagnostic:places"), {"country": "ZZ"}).json()["places"]
+
+    assert {"code": "ES-M", "name": "Madrid"} in spain
+    assert {"code": "ES-TO", "name": "Toledo"} in spain
+    assert "ES-MD" not in {place["code"] for place in spain}  # communities contain provinces
+    assert nowhere == []
 
 
 def test_saved_profile_moves_on_to_the_readiness_step(client, instrument):

@@ -188,7 +188,7 @@ def test_a_file_with_a_huge_number_of_columns_is_refused_at_once_with_one_clear_
     assert response.status_code == 200
     assert "The file has 1 problem; nothing was imported." in response.text
     assert (
-        "<li>The first row has 233,000 columns, far more than the 13 of this list: "
+        "<li>The first row has 233,000 columns, far more than the 14 of this list: "
         "is it the right file?</li>"
     ) in response.text
     assert len(response.content) < 20_000

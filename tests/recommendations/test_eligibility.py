@@ -65,7 +65,7 @@ def status(spec: ProgrammeSpec, code: str, **firm) -> str:
 DUBLIN_VOUCHER = programme(
     "Dublin Trading Online Voucher",
     kind="voucher",
-    coverage=Coverage(countries=("IE",), regions=("Dublin",)),
+    coverage=Coverage(countries=("IE",), regions=("IE-D",), municipalities=("Dublin",)),
     criteria=Criteria(
         employees_max=10,
         turnover_max=Money(amount=Decimal("1999999.99"), currency="EUR"),
@@ -74,7 +74,8 @@ DUBLIN_VOUCHER = programme(
 )
 DUBLIN_FIRM: dict[str, Any] = {
     "country": "IE",
-    "region": "Dublin",
+    "region": "IE-D",
+    "municipality": "Dublin",
     "employees": 10,
     "annual_turnover": Decimal("1900000"),
     "currency": "EUR",
@@ -89,6 +90,7 @@ def test_dublin_voucher_with_ten_employees_turnover_under_2m_and_a_year_trading_
     assert [result.code for result in match.criteria] == [
         "coverage_country",
         "coverage_region",
+        "coverage_municipality",
         "employees_max",
         "turnover_max",
         "years_trading_min",
@@ -135,17 +137,17 @@ def test_dublin_voucher_with_less_than_a_year_trading_is_to_check():
 
 
 def test_dublin_voucher_is_not_offered_in_cork():
-    firm = FirmProfile(**{**DUBLIN_FIRM, "region": "Cork"})
+    firm = FirmProfile(**{**DUBLIN_FIRM, "region": "IE-CO", "municipality": "Cork"})
 
     assert evaluate_programme(DUBLIN_VOUCHER, firm, today=TODAY) is None
 
 
 NI_RURAL_GRANT = programme(
     "Northern Ireland Rural Business Development Grant",
-    coverage=Coverage(countries=("GB",), regions=("Northern Ireland",)),
+    coverage=Coverage(countries=("GB",), regions=("GB-NIR",)),
     criteria=Criteria(town_population_max=4999),  # "towns under 5,000 residents"
 )
-NI_FIRM: dict[str, Any] = {"country": "GB", "region": "Northern Ireland", "settlement": "rural"}
+NI_FIRM: dict[str, Any] = {"country": "GB", "region": "GB-FMO", "settlement": "rural"}
 
 
 @pytest.mark.parametrize(("population", "expected"), [(4999, "met"), (5000, "not_met")])
@@ -188,12 +190,12 @@ def test_a_metro_settlement_says_nothing_about_a_limit_over_a_million():
 
 NEWPORT_NEWS_GRANT = programme(
     "Newport News e-commerce grant",
-    coverage=Coverage(countries=("US",), regions=("Newport News",)),
+    coverage=Coverage(countries=("US",), regions=("US-VA",), municipalities=("Newport News",)),
     criteria=Criteria(women_owned="bonus", minority_owned="bonus"),
 )
 NEWPORT_NEWS_FIRM: dict[str, Any] = {
     "country": "US",
-    "region": "Virginia",
+    "region": "US-VA",
     "municipality": "Newport News",
 }
 
@@ -203,7 +205,7 @@ def test_newport_news_grant_ownership_bonuses_never_make_it_no_nor_to_check(wome
     match = evaluate(NEWPORT_NEWS_GRANT, **NEWPORT_NEWS_FIRM, women_led=women_led)
 
     assert match.eligible == "yes"
-    assert criterion(match, "coverage_region").reason == (
+    assert criterion(match, "coverage_municipality").reason == (
         "The programme is open to businesses in Newport News."
     )
     assert criterion(match, "minority_owned").status == "check"
@@ -232,7 +234,7 @@ def test_newport_news_grant_asks_to_check_the_women_bonus_when_unknown():
 MERCADO_593 = programme(
     "Mercado 593 Guayaco",
     kind="marketplace_onboarding",
-    coverage=Coverage(countries=("EC",), regions=("Guayaquil",)),
+    coverage=Coverage(countries=("EC",), regions=("EC-G",), municipalities=("Guayaquil",)),
     criteria=Criteria(
         years_trading_max=Decimal(4),  # "under 5 years": completed years, so 4 at most
         employees_max=48,  # "under 49"
@@ -241,7 +243,7 @@ MERCADO_593 = programme(
 )
 GUAYACO_FIRM: dict[str, Any] = {
     "country": "EC",
-    "region": "Guayas",
+    "region": "EC-G",
     "municipality": "Guayaquil",
     "years_trading": Decimal(4),
     "employees": 48,
@@ -280,7 +282,7 @@ def test_mercado_593_years_reason_counts_whole_years():
 
 ONTARIO_GRANT = programme(
     "Ontario Digital Transformation Grant",
-    coverage=Coverage(countries=("CA",), regions=("Ontario",)),
+    coverage=Coverage(countries=("CA",), regions=("CA-ON",)),
     criteria=Criteria(
         employees_min=1,
         employees_max=50,
@@ -294,7 +296,7 @@ ONTARIO_GRANT = programme(
 )
 ONTARIO_FIRM: dict[str, Any] = {
     "country": "CA",
-    "region": "Ontario",
+    "region": "CA-ON",
     "sector": "retail_goods",
     "employees": 1,
 }
@@ -564,7 +566,7 @@ def test_rules_left_unset_give_no_criteria_and_a_yes():
 
 def test_every_criterion_code_is_documented():
     spec = programme(
-        coverage=Coverage(countries=("MX",), regions=("Querétaro",)),
+        coverage=Coverage(countries=("MX",), regions=("MX-QUE",), municipalities=("Querétaro",)),
         opens_on=date(2026, 7, 1),
         criteria=Criteria(
             employees_min=1,
@@ -588,8 +590,7 @@ def test_every_criterion_code_is_documented():
 
     results = [
         result
-        for firm_match in (evaluate(spec, country="MX", region="Querétaro"),
-                           evaluate(unconfirmed, country="MX", region="Querétaro"))
+        for firm_match in (evaluate(spec, **IN_QUERETARO), evaluate(unconfirmed, **IN_QUERETARO))
         for result in firm_match.criteria
     ]  # fmt: skip
 
@@ -600,28 +601,67 @@ def test_every_criterion_code_is_documented():
 
 # --- Coverage and dates -----------------------------------------------------------------------
 
-QUERETARO = Coverage(countries=("MX",), regions=("Querétaro",))
+QUERETARO = Coverage(countries=("MX",), regions=("MX-QUE",))
+IN_QUERETARO = {"country": "MX", "region": "MX-QUE", "municipality": "Querétaro"}
 
 
-@pytest.mark.parametrize("region", ["Querétaro", "queretaro", "  QUERETARO ", "Quere\u0301taro"])
-def test_region_matches_without_case_accents_or_spaces(region):
-    match = evaluate(programme(coverage=QUERETARO), country="MX", region=region)
+def test_a_firm_in_a_covered_state_is_covered_and_told_its_name():
+    match = evaluate(programme(coverage=QUERETARO), country="MX", region="MX-QUE")
 
-    assert criterion(match, "coverage_region").status == "met"
-
-
-def test_region_matches_the_municipality_too():
-    spec = programme(coverage=Coverage(countries=("MX",), regions=("Ciudad de México",)))
-
-    match = evaluate(spec, country="MX", region="CDMX", municipality="ciudad de mexico")
-
-    assert criterion(match, "coverage_region").reason == (
-        "The programme is open to businesses in Ciudad de México."
+    assert criterion(match, "coverage_region") == CriterionResult(
+        code="coverage_region",
+        status="met",
+        reason="The programme is open to businesses in Querétaro.",
     )
 
 
+def test_a_programme_of_a_larger_region_covers_the_provinces_inside_it():
+    community_of_madrid = programme(coverage=Coverage(countries=("ES",), regions=("ES-MD",)))
+
+    match = evaluate(community_of_madrid, country="ES", region="ES-M")
+
+    assert criterion(match, "coverage_region").reason == (
+        "The programme is open to businesses in Comunidad de Madrid."
+    )
+
+
+def test_a_firm_in_alcala_de_henares_is_not_offered_the_city_of_madrid_s_programmes():
+    city_of_madrid = programme(
+        coverage=Coverage(countries=("ES",), regions=("ES-MD",), municipalities=("Madrid",))
+    )
+    alcala = FirmProfile(country="ES", region="ES-M", municipality="Alcalá de Henares")
+
+    assert evaluate_programme(city_of_madrid, alcala, today=TODAY) is None
+    in_madrid = evaluate(city_of_madrid, country="ES", region="ES-M", municipality=" MADRID ")
+    assert criterion(in_madrid, "coverage_municipality").status == "met"
+
+
+def test_a_firm_in_la_plata_is_not_offered_buenos_aires_city_s_programmes():
+    buenos_aires_city = programme(coverage=Coverage(countries=("AR",), regions=("AR-C",)))
+    la_plata = FirmProfile(country="AR", region="AR-B", municipality="La Plata")
+
+    assert evaluate_programme(buenos_aires_city, la_plata, today=TODAY) is None
+
+
+def test_a_city_programme_asks_a_firm_that_gave_no_town_to_check():
+    city_of_madrid = programme(
+        coverage=Coverage(countries=("ES",), regions=("ES-MD",), municipalities=("Madrid",))
+    )
+
+    match = evaluate(city_of_madrid, country="ES", region="ES-M")
+
+    assert match.eligible == "check"
+    assert criterion(match, "coverage_municipality").status == "check"
+
+
+def test_a_region_typed_as_a_name_before_regions_were_codes_is_to_check():
+    match = evaluate(programme(coverage=QUERETARO), country="MX", region="Queretaro")
+
+    assert criterion(match, "coverage_region").status == "check"
+
+
 def test_another_region_is_not_offered():
-    firm = FirmProfile(country="MX", region="Jalisco", municipality="Guadalajara")
+    firm = FirmProfile(country="MX", region="MX-JAL", municipality="Guadalajara")
 
     assert evaluate_programme(programme(coverage=QUERETARO), firm, today=TODAY) is None
 
@@ -637,7 +677,7 @@ def test_unknown_region_is_offered_to_check():
 
 
 def test_another_country_is_not_offered():
-    firm = FirmProfile(country="CO", region="Querétaro")
+    firm = FirmProfile(country="CO", region="CO-ANT")
 
     assert evaluate_programme(programme(coverage=QUERETARO), firm, today=TODAY) is None
 
@@ -650,9 +690,9 @@ def test_unknown_country_is_offered_to_check():
 
 
 def test_online_programme_serves_every_region_of_its_countries():
-    spec = programme(coverage=Coverage(countries=("MX",), regions=("Querétaro",), online=True))
+    spec = programme(coverage=Coverage(countries=("MX",), regions=("MX-QUE",), online=True))
 
-    match = evaluate(spec, country="MX", region="Yucatán")
+    match = evaluate(spec, country="MX", region="MX-YUC")
 
     assert [result.code for result in match.criteria] == ["coverage_country"]
     assert evaluate_programme(spec, FirmProfile(country="PE"), today=TODAY) is None

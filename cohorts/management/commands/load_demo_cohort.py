@@ -59,12 +59,12 @@ SYNTHETIC_FIRMS = 200
 MUNICIPALITIES = ["Hermosillo", "Cajeme", "Navojoa", "Guaymas", "Nogales", "Álamos", "Ures"]
 # name, region, settlement, sector, consultant, baseline, follow-up (or None)
 FIRMS = [
-    ("Bacanora La Sierra", "Sonora", "rural", "agrifood", 2, E, D),
-    ("Tortillería Doña Luz", "Sonora", "city", "agrifood", 2, D, C),
-    ("Artesanías Yaqui", "Sonora", "rural", "crafts_textiles", 2, E, None),
-    ("Ferretería El Tornillo", "Sonora", "city", "retail_goods", 3, C, B),
-    ("Hotel Bahía Kino", "Sonora", "rural", "tourism_hospitality", 3, D, None),
-    ("Taller Mecánico Norte", "Sonora", "metro", "services_b2c", 3, None, None),
+    ("Bacanora La Sierra", "MX-SON", "rural", "agrifood", 2, E, D),
+    ("Tortillería Doña Luz", "MX-SON", "city", "agrifood", 2, D, C),
+    ("Artesanías Yaqui", "MX-SON", "rural", "crafts_textiles", 2, E, None),
+    ("Ferretería El Tornillo", "MX-SON", "city", "retail_goods", 3, C, B),
+    ("Hotel Bahía Kino", "MX-SON", "rural", "tourism_hospitality", 3, D, None),
+    ("Taller Mecánico Norte", "MX-SON", "metro", "services_b2c", 3, None, None),
 ]
 
 
@@ -125,7 +125,7 @@ class Command(BaseCommand):
             firm = Firm.objects.create(
                 name=f"Negocio de ejemplo {number:03d}",
                 country="MX",
-                region="Sonora",
+                region="MX-SON",
                 municipality=rng.choice(MUNICIPALITIES),
                 settlement=rng.choices(["metro", "city", "rural"], weights=[2, 4, 4])[0],
                 sector=rng.choice([code for code, _label in Sector.choices]),
