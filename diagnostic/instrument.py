@@ -121,6 +121,9 @@ class Item:
     unit: Texts | None = None
     bands: tuple[tuple[float, int], ...] = ()
     breadth: tuple[tuple[int, int], ...] = ()
+    # An unscored item (what holds the owner back) informs the consultant and the programme
+    # and never counts in a score: none of its options has one.
+    scored: bool = True
 
     @property
     def option_codes(self) -> tuple[str, ...]:
@@ -315,7 +318,7 @@ class _Parser:
                 optional={"help", "unit"},
             )
         else:
-            optional = {"help", "breadth"} if kind == "multi" else {"help"}
+            optional = {"help", "scored", "breadth"} if kind == "multi" else {"help", "scored"}
             self.keys(
                 data,
                 where,
@@ -337,6 +340,7 @@ class _Parser:
             options=options,
             area=area,
             dimension=dimension,
+            scored=self.flag(data.get("scored", True), f"{where}.scored"),
         )
         if kind == "number":
             return self.number_item(item, data, where)
@@ -396,11 +400,19 @@ class _Parser:
             exclusive=exclusive,
         )
 
+    def flag(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            self.problem(where, f"must be true or false, not {value!r}")
+        return value is not False
+
     def check_options(self, item: Item, where: str) -> None:
         if len(item.options) < 2:
             self.problem(where, "a choice item needs at least two options")
-        if item.options and all(option.score is None for option in item.options):
+        scores = [option.score for option in item.options if option.score is not None]
+        if item.scored and item.options and not scores:
             self.problem(where, "at least one option must have a score")
+        if not item.scored and scores:
+            self.problem(where, "an unscored item's options take score: null")
         self.duplicates(item.option_codes, f"{where}: option")
 
     def check_breadth(self, item: Item, where: str) -> None:
