@@ -125,3 +125,30 @@ def test_no_shipped_action_shows_an_invented_provider(tmp_path):
         for action in actions.values()
         for code in action["providers"]
     )
+
+
+def programmes_of(tmp_path, profile: dict, answers: dict) -> dict:
+    path = tmp_path / "firm.json"
+    path.write_text(json.dumps({"language": "es", "profile": profile, "answers": answers}))
+    out = StringIO()
+    call_command("diagnose", str(path), stdout=out)
+    report = json.loads(out.getvalue())
+    return {match["code"]: match for match in report["roadmap"]["programmes"]}
+
+
+def test_a_chilean_corner_shop_is_offered_digitaliza_tu_almacen_to_check_never_as_sure(tmp_path):
+    firm, answers = store_seller(country="CL", region="Ñuble", formally_registered=True)
+    firm["years_trading"] = 3
+
+    programmes = programmes_of(tmp_path, firm, answers)
+
+    almacen = programmes["cl_digitaliza_tu_almacen"]
+    assert almacen["eligible"] == "check"  # no confirmed open call, and the sales limit is in UF
+    assert "status" in {criterion["code"] for criterion in almacen["criteria"]}
+
+
+def test_a_spanish_firm_is_not_offered_kit_digital_after_its_last_call_closed(tmp_path):
+    programmes = programmes_of(tmp_path, *store_seller(country="ES", region="Madrid"))
+
+    assert "es_kit_digital" not in programmes
+    assert "es_oficinas_acelera_pyme" in programmes
