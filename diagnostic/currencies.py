@@ -5,12 +5,13 @@ from the Unicode CLDR data that Babel maintains: no hand-written list to fall be
 Kenyan firm can answer in shillings and an Indian one in rupees.
 """
 
-import unicodedata
 from functools import cache
 
 from babel import Locale
 from babel.numbers import get_currency_name, get_territory_currencies
 from django.utils.translation import get_language
+
+from .places import place_key
 
 
 @cache
@@ -31,13 +32,7 @@ def _choices(language: str) -> tuple[tuple[str, str], ...]:
     for code in currencies_in_use():
         name = get_currency_name(code, locale=language)
         named.append((code, f"{name[:1].upper()}{name[1:]} ({code})"))
-    return tuple(sorted(named, key=lambda choice: _sort_key(choice[1])))
-
-
-def _sort_key(text: str) -> str:
-    """Alphabetical order as a reader expects it: "Córdoba" beside "Corona", not after "Z"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return tuple(sorted(named, key=lambda choice: place_key(choice[1])))
 
 
 def currency_choices() -> list[tuple[str, str]]:

@@ -13,16 +13,18 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
-SERVICES = ("services_b2c", "services_b2b", "tourism_hospitality", "it_digital_services")
 
-
-def roadmap_of(tmp_path, profile: dict, answers: dict) -> dict:
+def diagnose(tmp_path, profile: dict, answers: dict) -> dict:
     path = tmp_path / "firm.json"
     path.write_text(json.dumps({"language": "es", "profile": profile, "answers": answers}))
     out = StringIO()
     call_command("diagnose", str(path), stdout=out)
-    report = json.loads(out.getvalue())
-    return {action["code"]: action for action in report["roadmap"]["actions"]}
+    return json.loads(out.getvalue())["roadmap"]
+
+
+def roadmap_of(tmp_path, profile: dict, answers: dict) -> dict:
+    actions = diagnose(tmp_path, profile, answers)["actions"]
+    return {action["code"]: action for action in actions}
 
 
 def store_seller(**profile) -> tuple[dict, dict]:
@@ -128,12 +130,8 @@ def test_no_shipped_action_shows_an_invented_provider(tmp_path):
 
 
 def programmes_of(tmp_path, profile: dict, answers: dict) -> dict:
-    path = tmp_path / "firm.json"
-    path.write_text(json.dumps({"language": "es", "profile": profile, "answers": answers}))
-    out = StringIO()
-    call_command("diagnose", str(path), stdout=out)
-    report = json.loads(out.getvalue())
-    return {match["code"]: match for match in report["roadmap"]["programmes"]}
+    programmes = diagnose(tmp_path, profile, answers)["programmes"]
+    return {match["code"]: match for match in programmes}
 
 
 def test_a_chilean_corner_shop_is_offered_digitaliza_tu_almacen_to_check_never_as_sure(tmp_path):
