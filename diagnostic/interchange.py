@@ -19,7 +19,7 @@ from .errors import ProblemList
 from .forms import ProfileForm
 from .instrument import Answer, Answers, Instrument, Item, clean_answers, localized
 from .models import Firm
-from .scoring import LEVELS, SCORING_VERSION, Score, ScoreResult
+from .scoring import LEVELS, SCORING_VERSION, Completeness, Score, ScoreResult
 from .stages import STAGES, StagePlacement, explain_stage
 
 IMPORT_MAX_RECORDS = 10_000
@@ -177,10 +177,14 @@ def diagnosis_report(
         "scoring_version": SCORING_VERSION,
         "language": parsed.language,
         "overall": _score(scores.overall),
-        "dimensions": {code: _score(score) for code, score in scores.dimensions.items()},
+        "dimensions": {
+            code: _score(score) | _completeness(scores.completeness[code])
+            for code, score in scores.dimensions.items()
+        },
         "areas": {code: _score(score) for code, score in scores.areas.items()},
         "answered": scores.answered,
         "total": scores.total,
+        **_completeness(scores.rests_on),
         "stage": placement.stage,
         "stage_name": str(STAGES[placement.stage]) if placement.stage else None,
         "explanation": explanation.summary,
@@ -202,6 +206,14 @@ def _score(score: Score) -> dict[str, Any]:
     }
 
 
+def _completeness(part: Completeness) -> dict[str, Any]:
+    return {
+        "items_scored": part.scored,
+        "items_applicable": part.applicable,
+        "enough_answers": part.enough,
+    }
+
+
 def report_text(report: dict[str, Any], instrument: Instrument) -> str:
     """The report for people reading a terminal."""
     names = {dimension.code: dimension.name for dimension in instrument.dimensions}
@@ -212,7 +224,13 @@ def report_text(report: dict[str, Any], instrument: Instrument) -> str:
 
     def line(label: str, score: dict[str, Any]) -> str:
         value = "—" if score["score"] is None else str(score["score"])
-        return f"  {label:<40} {value:>3}  {score['level_name'] or ''}".rstrip()
+        level = score["level_name"] or ""
+        if not score.get("enough_answers", True):
+            level = _("not enough answers (%(scored)s of %(applicable)s)") % {
+                "scored": score["items_scored"],
+                "applicable": score["items_applicable"],
+            }
+        return f"  {label:<40} {value:>3}  {level}".rstrip()
 
     lines = [
         _("Instrument: %(code)s (scoring version %(version)s)")
@@ -224,6 +242,9 @@ def report_text(report: dict[str, Any], instrument: Instrument) -> str:
         *(condition["text"] for condition in report["missing_conditions"]),
         "",
         line(_("Overall"), report["overall"]),
+        "  "
+        + _("Scored questions: %(scored)s of the %(applicable)s that apply.")
+        % {"scored": report["items_scored"], "applicable": report["items_applicable"]},
     ]
     for code, score in report["dimensions"].items():
         lines.append(line(localized(names[code], language), score))

@@ -11,7 +11,7 @@ from .formats import currency_name, money, number
 from .forms import ProfileForm
 from .instrument import Dimension, Instrument, Item, localized
 from .models import Firm
-from .scoring import LEVELS
+from .scoring import LEVELS, Completeness
 from .stages import STAGES, StagePlacement, explain_stage
 
 
@@ -135,15 +135,24 @@ STAGE_ORDER = ("A", "B", "C", "D", "E")
 def result(instrument: Instrument, stored: dict, language: str) -> dict:
     """The stored result of a submitted assessment, in the reader's language."""
     scores = stored["scores"]
+    completeness = scores.get("completeness", {})
     placement = StagePlacement.from_dict(stored["stage"])
     explanation = explain_stage(placement)
     dimensions = [
-        _score_row(localized(dimension.name, language), scores["dimensions"][dimension.code])
+        _score_row(
+            localized(dimension.name, language),
+            scores["dimensions"][dimension.code],
+            completeness.get(dimension.code),
+        )
         for dimension in instrument.dimensions
         if dimension.scored
     ]
     readiness = [
-        _score_row(localized(area.name, language), scores["areas"][area.code])
+        _score_row(
+            localized(area.name, language),
+            scores["areas"][area.code],
+            completeness.get(dimension.code),
+        )
         for dimension in instrument.dimensions
         if not dimension.scored
         for area in dimension.areas
@@ -155,6 +164,7 @@ def result(instrument: Instrument, stored: dict, language: str) -> dict:
     }
     return {
         "overall": _score_row(_("Overall"), scores["overall"]),
+        "rests_on": _rests_on(scores),
         "dimensions": dimensions,
         "readiness": readiness,
         "radar": radar_chart([(row["name"], row["value"]) for row in dimensions]),
@@ -177,6 +187,29 @@ def result(instrument: Instrument, stored: dict, language: str) -> dict:
     }
 
 
-def _score_row(name: str, score: dict) -> dict:
+def _score_row(name: str, score: dict, completeness: dict | None = None) -> dict:
+    """A score with its level; "not enough answers" where too few were answered to score it.
+
+    Results scored before completeness was recorded carry none, and read as they always did.
+    """
     level = score["level"]
-    return {"name": name, "value": score["value"], "level": LEVELS[level] if level else ""}
+    if completeness is not None and not Completeness(**completeness).enough:
+        label = _("Not enough answers")
+    else:
+        label = LEVELS[level] if level else ""
+    return {"name": name, "value": score["value"], "level": label}
+
+
+def _rests_on(scores: dict) -> str:
+    """What the overall score rests on, or why there is none; empty for older results."""
+    rests_on = scores.get("rests_on")
+    if rests_on is None:
+        return ""
+    if scores["overall"]["value"] is None:
+        return _(
+            "There is no overall score yet: it needs at least half of the questions of each "
+            "dimension answered."
+        )
+    return _(
+        "Based on %(scored)s of the %(applicable)s questions that apply to this business."
+    ) % {"scored": rests_on["scored"], "applicable": rests_on["applicable"]}

@@ -3,6 +3,11 @@
 Item scores are 0–4, or None for "not applicable", "don't know" and unanswered items, which
 are left out of every mean. Area, dimension and overall scores are 0–100 weighted means,
 computed exactly and rounded half-up only when returned.
+
+Completeness: a dimension is scored only when at least half of its applicable scored items
+have a score ("not applicable" answers leave the count; "don't know" and unanswered items stay
+in it), and the overall only when every scored dimension is. A few answers never pass for a
+full result.
 """
 
 from __future__ import annotations
@@ -16,10 +21,10 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.instrument import Answer, Instrument, Item, Option
+from diagnostic.instrument import Answer, Dimension, Instrument, Item, Option
 
 # Bump when a rule below changes, so stored results say which rules produced them.
-SCORING_VERSION = "1"
+SCORING_VERSION = "2"
 
 LEVELS: dict[str, Promise] = {
     "initial": _("Initial"),
@@ -37,6 +42,8 @@ _LEVEL_FLOORS: tuple[tuple[int, str], ...] = (
     (0, "initial"),
 )
 _SCALE = 25  # item scores are 0–4; 4 × 25 = 100
+# Options by which the owner says they don't know: the item applies, it just has no score.
+_UNKNOWN_OPTIONS = frozenset({"dont_know"})
 
 
 def level_for(score: int | None) -> str | None:
@@ -63,8 +70,31 @@ class Score:
 
 
 @dataclass(frozen=True)
+class Completeness:
+    """How many of a dimension's applicable scored items have a score."""
+
+    scored: int
+    applicable: int
+
+    @property
+    def enough(self) -> bool:
+        """At least half the applicable items scored; a dimension where none applies has no
+        score either way, so it does not hold the overall back."""
+        return 2 * self.scored >= self.applicable
+
+    def __add__(self, other: Completeness) -> Completeness:
+        return Completeness(self.scored + other.scored, self.applicable + other.applicable)
+
+    def to_dict(self) -> dict[str, int]:
+        return {"scored": self.scored, "applicable": self.applicable}
+
+
+@dataclass(frozen=True)
 class ScoreResult:
-    """All scores of one diagnostic; `scored_areas` are the areas of the scored dimensions."""
+    """All scores of one diagnostic; `scored_areas` are the areas of the scored dimensions.
+
+    `completeness` is per dimension; `rests_on` sums it over the dimensions of the overall.
+    """
 
     overall: Score
     dimensions: dict[str, Score]
@@ -73,6 +103,8 @@ class ScoreResult:
     answered: int
     total: int
     scored_areas: tuple[str, ...]
+    completeness: dict[str, Completeness]
+    rests_on: Completeness
 
     def strongest_areas(self, n: int = 3) -> tuple[str, ...]:
         """The best-scoring areas of scored dimensions: at most n, and at most the upper half.
@@ -112,6 +144,8 @@ class ScoreResult:
             "items": dict(self.items),
             "answered": self.answered,
             "total": self.total,
+            "completeness": {code: part.to_dict() for code, part in self.completeness.items()},
+            "rests_on": self.rests_on.to_dict(),
             "strongest_areas": list(self.strongest_areas()),
             "weakest_areas": list(self.weakest_areas()),
         }
@@ -125,15 +159,17 @@ def score_answers(instrument: Instrument, answers: Mapping[str, Answer]) -> Scor
     items = {code: item_score(item, answers.get(code)) for code, item in instrument.items.items()}
     dimensions: dict[str, Score] = {}
     areas: dict[str, Score] = {}
+    completeness: dict[str, Completeness] = {}
     scored_dimensions: list[tuple[Fraction, Fraction | None]] = []
     scored_areas: list[str] = []
     for dimension in instrument.dimensions:
+        part = completeness[dimension.code] = _completeness(dimension, answers, items)
         area_scores: list[tuple[Fraction, Fraction | None]] = []
         for area in dimension.areas:
             exact = _weighted_mean(
                 (_weight(item.weight), _score(items[item.code])) for item in area.items
             )
-            exact = None if exact is None else exact * _SCALE
+            exact = None if exact is None or not part.enough else exact * _SCALE
             areas[area.code] = Score.of(exact)
             area_scores.append((_weight(area.weight), exact))
             if dimension.scored:
@@ -142,15 +178,42 @@ def score_answers(instrument: Instrument, answers: Mapping[str, Answer]) -> Scor
         dimensions[dimension.code] = Score.of(exact)
         if dimension.scored:
             scored_dimensions.append((_weight(dimension.weight), exact))
+    overall_parts = [completeness[d.code] for d in instrument.dimensions if d.scored]
+    complete = all(part.enough for part in overall_parts)
     return ScoreResult(
-        overall=Score.of(_weighted_mean(scored_dimensions)),
+        overall=Score.of(_weighted_mean(scored_dimensions) if complete else None),
         dimensions=dimensions,
         areas=areas,
         items=items,
         answered=sum(1 for code in instrument.items if code in answers),
         total=len(instrument.items),
         scored_areas=tuple(scored_areas),
+        completeness=completeness,
+        rests_on=sum(overall_parts, Completeness(0, 0)),
     )
+
+
+def _completeness(
+    dimension: Dimension, answers: Mapping[str, Answer], items: Mapping[str, int | None]
+) -> Completeness:
+    scored = applicable = 0
+    for item in dimension.iter_items():
+        if not item.scored:
+            continue
+        if items[item.code] is not None:
+            scored += 1
+            applicable += 1
+        elif not _not_applicable(answers.get(item.code)):
+            applicable += 1
+    return Completeness(scored, applicable)
+
+
+def _not_applicable(answer: Answer | None) -> bool:
+    """An answer without a score that isn't "don't know": the item does not apply."""
+    if answer is None:
+        return False
+    chosen = answer if isinstance(answer, tuple | list) else (answer,)
+    return not _UNKNOWN_OPTIONS.intersection(chosen)
 
 
 def item_score(item: Item, answer: Answer | None) -> int | None:

@@ -26,11 +26,32 @@ PROFILE = {
     "employees": 4,
 }
 
+# A shop that sells through WhatsApp and Facebook (stage D) and answered at least half of
+# each dimension's questions, so every dimension and the overall are scored (DESIGN 2.2).
 SOCIAL_SELLER = {
     "internet_access": "mobile_reliable",
+    "owner_digital_confidence": "basic",
+    "business_devices": ("personal_phone",),
+    "business_bank_account": "personal_account",
+    "digital_payment_services": "available_not_used",
     "online_presence": ("social_profile", "messaging_business"),
+    "social_posting_frequency": "weekly",
+    "customer_reviews": "respond",
+    "brand_identity": "logo_only",
+    "product_content": "photos_with_prices",
     "sales_channels": ("messaging_apps", "social_media"),
     "payments_accepted": ("cash_only",),
+    "online_sales_share": "10_to_25",
+    "online_store_setup": "catalog_only",
+    "channel_coordination": "when_remembered",
+    "accounting_records": "notebook",
+    "file_storage": "one_device",
+    "inventory_control": "paper",
+    "supplier_ordering": "messaging_or_email",
+    "order_delivery": "case_by_case",
+    "digital_attitude": "after_others",
+    "digital_responsibility": "owner_when_possible",
+    "team_collaboration": "individual_chats",
 }
 
 

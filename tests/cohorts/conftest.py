@@ -16,7 +16,32 @@ from cohorts.services import cohort_assessment_start, enrolment_results_refresh
 from diagnostic.models import Assessment
 from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
 
-E = {"internet_access": "none", "sales_channels": ("in_person_only",)}
+# A firm offline that sells in person only (stage E), with enough answers to be scored.
+E = {
+    "internet_access": "none",
+    "owner_digital_confidence": "not_confident",
+    "business_devices": ("personal_phone",),
+    "business_bank_account": "none",
+    "digital_payment_services": "no_access",
+    "online_presence": ("none",),
+    "social_posting_frequency": "never",
+    "customer_reviews": "none",
+    "brand_identity": "none",
+    "product_content": "none",
+    "sales_channels": ("in_person_only",),
+    "payments_accepted": ("cash_only",),
+    "online_sales_share": "none",
+    "online_store_setup": "none",
+    "digital_payments_share": "none",
+    "accounting_records": "notebook",
+    "file_storage": "paper_only",
+    "e_invoicing_method": "no_invoices",
+    "inventory_control": "paper",
+    "supplier_ordering": "in_person_or_phone",
+    "digital_attitude": "when_required",
+    "digital_responsibility": "nobody",
+    "team_collaboration": "face_to_face",
+}
 
 
 @dataclass

@@ -9,6 +9,7 @@ from diagnostic.instrument import Area, Dimension, Instrument, Item, Option
 from diagnostic.scoring import (
     LEVELS,
     SCORING_VERSION,
+    Completeness,
     Score,
     item_score,
     level_for,
@@ -202,10 +203,13 @@ def test_readiness_is_scored_but_never_in_the_overall():
 
 
 def test_not_applicable_is_left_out_of_the_denominator_not_counted_as_zero():
-    result = score_answers(TINY, {"social_use": "not_applicable", "channels": ("website",)})
+    result = score_answers(
+        TINY, {"social_use": "not_applicable", "channels": ("website",), "staff": 3}
+    )
 
     assert result.items["social_use"] is None
     assert result.areas["social"] == Score(75, "advanced")
+    assert result.completeness["marketing"] == Completeness(scored=2, applicable=3)
 
 
 def test_area_with_no_answerable_items_has_no_score():
@@ -218,11 +222,47 @@ def test_area_with_no_answerable_items_has_no_score():
 
 
 def test_dimension_uses_only_areas_that_have_a_score():
-    result = score_answers(TINY, {"reports": "no"})
+    result = score_answers(TINY, {"reports": "no", "staff": 0, "shipping": "no"})
 
     assert result.areas["social"].value is None
     assert result.dimensions["marketing"] == Score(0, "initial")
     assert result.overall == Score(0, "initial")
+
+
+def test_a_dimension_with_fewer_than_half_its_questions_answered_shows_no_score():
+    # One owner answered 1 of marketing's 4 questions: a 100 from that would mislead.
+    result = score_answers(TINY, {"reports": "yes", "software": ("accounting",)})
+
+    assert result.completeness["marketing"] == Completeness(scored=1, applicable=4)
+    assert not result.completeness["marketing"].enough
+    assert result.dimensions["marketing"] == Score(None, None)
+    assert result.areas["analytics"] == Score(None, None)
+    assert result.strongest_areas() == ("software",)
+    # Operations rests on 1 of its 2 questions: half is enough.
+    assert result.dimensions["operations"] == Score(25, "basic")
+    # The overall needs every dimension scored.
+    assert result.overall == Score(None, None)
+    assert result.rests_on == Completeness(scored=2, applicable=6)
+
+
+def test_dont_know_stays_in_the_count_and_not_applicable_leaves_it():
+    dont_know = score_answers(TINY, {"software": ("dont_know",), "shipping": "yes"})
+    not_applicable = score_answers(TINY, {"software": ("none",), "shipping": "not_applicable"})
+
+    assert dont_know.completeness["operations"] == Completeness(scored=1, applicable=2)
+    assert dont_know.dimensions["operations"] == Score(100, "leading")
+    assert not_applicable.completeness["operations"] == Completeness(scored=1, applicable=1)
+    assert not_applicable.dimensions["operations"] == Score(0, "initial")
+
+
+def test_the_overall_comes_with_how_many_questions_it_rests_on():
+    result = score_answers(TINY, FULL_ANSWERS)
+
+    assert result.overall == Score(61, "advanced")
+    # Readiness is not part of the overall; shipping was not applicable.
+    assert result.rests_on == Completeness(scored=5, applicable=5)
+    assert result.to_dict()["rests_on"] == {"scored": 5, "applicable": 5}
+    assert result.to_dict()["completeness"]["readiness"] == {"scored": 1, "applicable": 1}
 
 
 @pytest.mark.parametrize(
@@ -344,7 +384,7 @@ def test_areas_all_at_the_top_are_strengths_and_no_gap():
 
 
 def test_nothing_at_zero_is_a_strength():
-    result = score_answers(TINY, {"social_use": "never"})
+    result = score_answers(TINY, {"social_use": "never", "channels": ("none",)})
 
     assert result.areas["social"].value == 0
     assert result.strongest_areas() == ()
@@ -425,9 +465,9 @@ def not_applicable_code(item: Item) -> str | tuple[str, ...] | None:
 
 @settings(max_examples=200)
 @given(answers(), st.data())
-def test_a_not_applicable_answer_scores_the_same_as_leaving_the_item_unanswered(
-    given_answers, data
-):
+def test_an_answer_without_a_score_never_changes_a_score_that_was_shown(given_answers, data):
+    # "Not applicable" takes the item out of the count, so it may let a dimension reach half
+    # of its questions answered; what was already scored stays the same.
     unanswered = [
         code
         for code, item in TINY.items.items()
@@ -440,7 +480,10 @@ def test_a_not_applicable_answer_scores_the_same_as_leaving_the_item_unanswered(
     before = score_answers(TINY, given_answers)
     after = score_answers(TINY, with_not_applicable)
 
-    assert all_scores(after) == all_scores(before)
+    assert all(
+        shown is None or shown == now
+        for shown, now in zip(all_scores(before), all_scores(after), strict=True)
+    )
     assert after.items == before.items
 
 

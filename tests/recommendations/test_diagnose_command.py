@@ -57,8 +57,10 @@ def test_it_prints_scores_levels_stage_and_explanation_in_the_input_language(tmp
         "culture",
     }
     assert report["dimensions"]["ecommerce"]["score"] is not None
-    assert report["dimensions"]["operations"] == {"score": None, "level": None, "level_name": None}
+    assert report["dimensions"]["operations"]["enough_answers"] is True
     assert 0 <= report["overall"]["score"] <= 100
+    # Every question answered; booking and cross-border sales do not apply to this shop.
+    assert (report["items_scored"], report["items_applicable"]) == (33, 33)
     assert report["areas"]["omnichannel"]["level"] in {
         "initial",
         "basic",
@@ -92,6 +94,25 @@ def test_text_format_is_for_people(tmp_path):
     )
     assert "Stage: B — Marketplace seller" in text
     assert "Overall" in text
+
+
+def test_a_few_answers_place_the_stage_but_give_no_scores(tmp_path):
+    # Five answers of a Guatemalan weaver: enough to place her at E, not to score anything.
+    example = json.loads((EXAMPLES / "incipient-rural-es.json").read_text())
+    report = diagnose(tmp_path, example)
+    assert report["stage"] == "E"
+    assert report["overall"]["score"] is None
+    assert report["dimensions"]["ecommerce"] == {
+        "score": None,
+        "level": None,
+        "level_name": None,
+        "items_scored": 2,
+        "items_applicable": 10,
+        "enough_answers": False,
+    }
+    assert (report["items_scored"], report["items_applicable"]) == (4, 35)
+    text = diagnose(tmp_path, example, "--format=text")
+    assert "no hay suficientes respuestas (2 de 10)" in text
 
 
 def test_bad_input_names_every_problem(tmp_path):
