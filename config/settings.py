@@ -375,7 +375,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ruta Digital <no-repl
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The instrument new assessments use: a file under diagnostic/instruments/.
-DIAGNOSTIC_INSTRUMENT = os.environ.get("DIAGNOSTIC_INSTRUMENT", "mydigitalsme-v2")
+DIAGNOSTIC_INSTRUMENT = os.environ.get("DIAGNOSTIC_INSTRUMENT", "mydigitalsme-v3")
 # Who may change an assessment run by a programme's consultant (see diagnostic/access.py).
 ASSISTED_EDIT_POLICY = "cohorts.selectors.assessment_editable_by"
 # Where a programme's people read an owner's own diagnostic instead of through its link.

@@ -124,6 +124,9 @@ class Item:
     # An unscored item (what holds the owner back) informs the consultant and the programme
     # and never counts in a score: none of its options has one.
     scored: bool = True
+    # A number item that counts people or hours: the answer is divided by the people working
+    # in the business, and its bands are per person (a one-person firm can score 4).
+    per_person: bool = False
 
     @property
     def option_codes(self) -> tuple[str, ...]:
@@ -315,7 +318,7 @@ class _Parser:
                 data,
                 where,
                 required={"code", "kind", "weight", "prompt", "min", "max", "bands"},
-                optional={"help", "unit"},
+                optional={"help", "unit", "per_person"},
             )
         else:
             optional = {"help", "scored", "breadth"} if kind == "multi" else {"help", "scored"}
@@ -363,7 +366,7 @@ class _Parser:
                 self.problem(where, f"min ({minimum}) must be less than max ({maximum})")
             if bands and bands[0][0] != minimum:
                 self.problem(where, f"the first band must start at min ({minimum})")
-            if bands and bands[-1][0] > maximum:
+            if bands and bands[-1][0] > maximum and not data.get("per_person"):
                 self.problem(where, f"the last band starts above max ({maximum})")
         else:
             minimum, maximum = 0, 1
@@ -373,6 +376,7 @@ class _Parser:
             maximum=maximum,
             unit=self.optional_texts(data.get("unit"), f"{where}.unit"),
             bands=bands,
+            per_person=self.flag(data.get("per_person", False), f"{where}.per_person"),
         )
 
     def option(self, data: Any, where: str, *, kind: str) -> Option:

@@ -210,6 +210,7 @@ def _rests_on(scores: dict) -> str:
             "There is no overall score yet: it needs at least half of the questions of each "
             "dimension answered."
         )
-    return _(
-        "Based on %(scored)s of the %(applicable)s questions that apply to this business."
-    ) % {"scored": rests_on["scored"], "applicable": rests_on["applicable"]}
+    return _("Based on %(scored)s of the %(applicable)s questions that apply to this business.") % {
+        "scored": rests_on["scored"],
+        "applicable": rests_on["applicable"],
+    }

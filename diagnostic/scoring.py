@@ -151,12 +151,21 @@ class ScoreResult:
         }
 
 
-def score_answers(instrument: Instrument, answers: Mapping[str, Answer]) -> ScoreResult:
-    """Score cleaned answers (see `clean_answers`); ValueError on answers that aren't clean."""
+def score_answers(
+    instrument: Instrument, answers: Mapping[str, Answer], *, people: int | None = None
+) -> ScoreResult:
+    """Score cleaned answers (see `clean_answers`); ValueError on answers that aren't clean.
+
+    `people` (working in the business) scales the items that count people or hours; without
+    it those items have no score.
+    """
     unknown = sorted(set(answers) - set(instrument.items))
     if unknown:
         raise ValueError(f"answers to unknown items: {', '.join(unknown)}")
-    items = {code: item_score(item, answers.get(code)) for code, item in instrument.items.items()}
+    items = {
+        code: item_score(item, answers.get(code), people=people)
+        for code, item in instrument.items.items()
+    }
     dimensions: dict[str, Score] = {}
     areas: dict[str, Score] = {}
     completeness: dict[str, Completeness] = {}
@@ -216,14 +225,19 @@ def _not_applicable(answer: Answer | None) -> bool:
     return not _UNKNOWN_OPTIONS.intersection(chosen)
 
 
-def item_score(item: Item, answer: Answer | None) -> int | None:
-    """The 0–4 score of one cleaned answer; None when unanswered or not applicable."""
+def item_score(item: Item, answer: Answer | None, *, people: int | None = None) -> int | None:
+    """The 0–4 score of one cleaned answer; None when unanswered or not applicable, and for a
+    per-person item when the number of people is unknown."""
     if answer is None:
         return None
     if item.kind == "number":
         if not isinstance(answer, int | float):
             raise ValueError(f"item {item.code!r} needs a number, not {answer!r}")
-        return _band(item.bands, answer, item.code)
+        if not item.per_person:
+            return _band(item.bands, answer, item.code)
+        if not people or people < 1:
+            return None
+        return _band(item.bands, Fraction(str(answer)) / people, item.code)
     if item.kind == "single":
         if not isinstance(answer, str):
             raise ValueError(f"item {item.code!r} needs one option code, not {answer!r}")
@@ -250,9 +264,10 @@ def _option(item: Item, code: str) -> Option:
         raise ValueError(f"item {item.code!r} has no option {code!r}") from None
 
 
-def _band(bands: tuple[tuple[float, int], ...], value: float, item_code: str) -> int:
-    """The score of the highest threshold at or below `value`."""
-    scores = [score for threshold, score in bands if threshold <= value]
+def _band(bands: tuple[tuple[float, int], ...], value: float | Fraction, item_code: str) -> int:
+    """The score of the highest threshold at or below `value`, compared exactly (a threshold
+    written 0.01 is one hundredth, as for weights)."""
+    scores = [score for threshold, score in bands if _weight(threshold) <= value]
     if not scores:
         raise ValueError(f"item {item_code!r}: {value} is below its first band")
     return scores[-1]

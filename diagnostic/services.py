@@ -220,7 +220,7 @@ def assessment_submit(*, assessment: Assessment) -> bool:
         raise ProfileMissing
     spec = instrument_spec(assessment.instrument)
     answers = {code: _from_json(value) for code, value in answers_for(assessment).items()}
-    scores = score_answers(spec, answers)
+    scores = score_answers(spec, answers, people=assessment.firm.employees)
     placement = place_stage(answers, stage_rules_for(spec.code))
     result = {
         "scoring_version": SCORING_VERSION,

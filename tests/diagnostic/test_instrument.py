@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from diagnostic.instrument import (
+    CANONICAL_ADDITIONS,
     CANONICAL_ITEMS,
     EXCLUSIVE_CODES,
     SCORED_DIMENSIONS,
@@ -19,8 +20,8 @@ from diagnostic.instrument import (
 pytestmark = pytest.mark.usefixtures("english")
 
 
-INSTRUMENT_FILE = Path(__file__).resolve().parents[2] / (
-    "diagnostic/instruments/mydigitalsme-v1.yaml"
+INSTRUMENT_FILES = sorted(
+    (Path(__file__).resolve().parents[2] / "diagnostic/instruments").glob("*.yaml")
 )
 
 
@@ -237,16 +238,24 @@ def test_load_instrument_file_refuses_a_file_without_a_mapping(tmp_path):
         load_instrument_file(path)
 
 
-def test_real_instrument_parses_with_the_canonical_items():
-    if not INSTRUMENT_FILE.exists():
-        pytest.skip("diagnostic/instruments/mydigitalsme-v1.yaml is not written yet")
+def test_every_shipped_instrument_is_there():
+    assert [path.stem for path in INSTRUMENT_FILES] == [
+        "mydigitalsme-v1",
+        "mydigitalsme-v2",
+        "mydigitalsme-v3",
+    ]
 
-    instrument = parse_instrument(load_instrument_file(INSTRUMENT_FILE))
 
-    assert instrument.code == "mydigitalsme-v1"
+@pytest.mark.parametrize("path", INSTRUMENT_FILES, ids=lambda path: path.stem)
+def test_real_instrument_parses_with_the_canonical_items(path):
+    instrument = parse_instrument(load_instrument_file(path))
+
+    assert instrument.code == path.stem
     for code, (kind, option_codes) in CANONICAL_ITEMS.items():
         assert instrument.items[code].kind == kind
-        assert set(instrument.items[code].option_codes) == set(option_codes)
+        added = set(CANONICAL_ADDITIONS.get(code, ()))
+        assert set(option_codes) <= set(instrument.items[code].option_codes)
+        assert set(instrument.items[code].option_codes) <= set(option_codes) | added
     for code, areas in SCORED_DIMENSIONS.items():
         assert {area.code for area in instrument.dimension(code).areas} == set(areas)
     # Every option of the real instrument is a valid answer on its own.

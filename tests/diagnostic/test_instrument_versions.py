@@ -10,13 +10,13 @@ from tests.factories import make_assessment
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = INSTRUMENTS_DIR / "mydigitalsme-v2.yaml"  # the version new assessments use
+SOURCE = INSTRUMENTS_DIR / "mydigitalsme-v3.yaml"  # the version new assessments use
 
 
 def changed_copy(tmp_path, change) -> object:
     definition = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
     change(definition)
-    path = tmp_path / "mydigitalsme-v2.yaml"
+    path = tmp_path / "mydigitalsme-v3.yaml"
     path.write_text(yaml.safe_dump(definition, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -41,18 +41,18 @@ def test_an_unused_version_can_still_be_corrected(tmp_path):
 
 def test_a_version_in_use_refuses_any_change_and_keeps_its_definition(tmp_path):
     assessment = make_assessment()
-    before = Instrument.objects.get(code="mydigitalsme-v2").checksum
+    before = Instrument.objects.get(code="mydigitalsme-v3").checksum
     with pytest.raises(InstrumentLocked) as error:
         instrument_load(path=changed_copy(tmp_path, reweight_first_item))
     assert "se usa en 1 evaluación" in str(error.value)
     assert "versión nueva" in str(error.value)
-    assert Instrument.objects.get(code="mydigitalsme-v2").checksum == before
-    assert assessment.instrument.code == "mydigitalsme-v2"
+    assert Instrument.objects.get(code="mydigitalsme-v3").checksum == before
+    assert assessment.instrument.code == "mydigitalsme-v3"
 
 
 def test_the_command_reports_a_locked_version_clearly(tmp_path):
     make_assessment()
-    with pytest.raises(CommandError, match="mydigitalsme-v2"):
+    with pytest.raises(CommandError, match="mydigitalsme-v3"):
         call_command("load_instrument", str(changed_copy(tmp_path, reweight_first_item)))
 
 
@@ -73,4 +73,5 @@ def test_the_command_loads_every_shipped_instrument():
     assert sorted(Instrument.objects.values_list("code", flat=True)) == [
         "mydigitalsme-v1",
         "mydigitalsme-v2",
+        "mydigitalsme-v3",
     ]

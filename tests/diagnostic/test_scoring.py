@@ -5,7 +5,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from diagnostic.instrument import Area, Dimension, Instrument, Item, Option
+from diagnostic.instrument import (
+    Area,
+    Dimension,
+    Instrument,
+    Item,
+    Option,
+    load_instrument_file,
+    parse_instrument,
+)
 from diagnostic.scoring import (
     LEVELS,
     SCORING_VERSION,
@@ -15,6 +23,7 @@ from diagnostic.scoring import (
     level_for,
     score_answers,
 )
+from diagnostic.services import INSTRUMENTS_DIR
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -300,6 +309,52 @@ def test_breadth_rule_scores_the_number_of_scored_options_chosen(chosen, expecte
 )
 def test_number_scores_the_highest_band_at_or_below_the_value(value, expected):
     assert item_score(TINY.items["staff"], value) == expected
+
+
+SMARTPHONES = Item(
+    code="staff_with_smartphone",
+    kind="number",
+    weight=1,
+    prompt=TEXT,
+    area="devices",
+    dimension="readiness",
+    minimum=0,
+    maximum=500,
+    bands=((0, 0), (0.01, 1), (0.25, 2), (0.5, 3), (1, 4)),
+    per_person=True,
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "people", "expected"),
+    [
+        (1, 1, 4),  # a one-person firm whose owner works from a smartphone: the top score
+        (4, 4, 4),
+        (2, 4, 3),
+        (3, 45, 1),  # a 45-person manufacturer where three people use one
+        (12, 45, 2),
+        (1, 100, 1),  # exactly one hundredth reaches the 0.01 band
+        (0, 3, 0),
+        (6, 4, 4),  # more than the headcount counts as everyone
+    ],
+)
+def test_items_that_count_people_are_relative_to_the_size_of_the_firm(answer, people, expected):
+    assert item_score(SMARTPHONES, answer, people=people) == expected
+
+
+def test_a_per_person_item_has_no_score_without_the_headcount():
+    assert item_score(SMARTPHONES, 3, people=None) is None
+
+
+def test_the_current_instrument_counts_smartphones_and_learning_hours_per_person():
+    spec = parse_instrument(load_instrument_file(INSTRUMENTS_DIR / "mydigitalsme-v3.yaml"))
+    answers = {"staff_with_smartphone": 1, "digital_training_hours": 20}
+
+    alone = score_answers(spec, answers, people=1)
+    fifty = score_answers(spec, answers, people=50)
+
+    assert (alone.items["staff_with_smartphone"], alone.items["digital_training_hours"]) == (4, 4)
+    assert (fifty.items["staff_with_smartphone"], fifty.items["digital_training_hours"]) == (1, 0)
 
 
 def test_unanswered_item_has_no_score():

@@ -143,3 +143,4 @@ def test_a_v1_result_stored_before_rule_versions_stays_v1():
 def test_each_instrument_version_is_placed_by_its_rules():
     assert stage_rules_for("mydigitalsme-v1") == "v1"
     assert stage_rules_for("mydigitalsme-v2") == "v2"
+    assert stage_rules_for("mydigitalsme-v3") == "v2"

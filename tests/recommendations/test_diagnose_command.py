@@ -38,7 +38,7 @@ def refused(tmp_path, data) -> str:
 def test_it_works_on_a_freshly_migrated_database(tmp_path):
     assert not Instrument.objects.exists()
     report = diagnose(tmp_path, {"answers": {"sales_channels": ["national_marketplace"]}})
-    assert report["instrument"] == "mydigitalsme-v2"
+    assert report["instrument"] == "mydigitalsme-v3"
     assert report["stage"] == "B"
 
 
@@ -329,6 +329,6 @@ def test_programmes_are_eligible_not_eligible_or_to_check_with_reasons(tmp_path)
 )
 def test_the_readme_examples_are_placed_by_what_the_firm_does(tmp_path, example, stage, said):
     report = diagnose(tmp_path, json.loads((EXAMPLES / example).read_text()))
-    assert report["instrument"] == "mydigitalsme-v2"
+    assert report["instrument"] == "mydigitalsme-v3"
     assert report["stage"] == stage
     assert said in report["explanation"]

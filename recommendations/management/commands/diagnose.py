@@ -50,7 +50,9 @@ class Command(BaseCommand):
                 problems = "\n".join(f"  - {problem}" for problem in error.problems)
                 heading = _("%(file)s is not a valid diagnostic input:") % {"file": input}
                 raise CommandError(f"{heading}\n{problems}", returncode=2) from None
-            scores = score_answers(instrument, parsed.answers)
+            scores = score_answers(
+                instrument, parsed.answers, people=parsed.profile.get("employees")
+            )
             placement = place_stage(parsed.answers, stage_rules_for(instrument.code))
             profile = profile_from_dict(parsed.profile)
             facts = facts_from_result(parsed.answers, scores, placement, profile)
