@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -206,6 +206,35 @@ class InstrumentError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("invalid instrument:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def combined(instruments: Sequence[Instrument]) -> Instrument:
+    """Every dimension, area and item of these versions, oldest first, a later version's
+    definition winning: the codes that something written for all of them (the recommendation
+    catalogue) may name. A code only an older version has stays, as it may still be answered."""
+    dimensions: dict[str, dict[str, Any]] = {}
+    for instrument in instruments:
+        for dimension in instrument.dimensions:
+            merged = dimensions.setdefault(dimension.code, {"dimension": dimension, "areas": {}})
+            merged["dimension"] = dimension
+            for area in dimension.areas:
+                held = merged["areas"].setdefault(area.code, {"area": area, "items": {}})
+                held["area"] = area
+                held["items"].update((item.code, item) for item in area.items)
+    return Instrument(
+        code="+".join(instrument.code for instrument in instruments),
+        name={},
+        dimensions=tuple(
+            replace(
+                merged["dimension"],
+                areas=tuple(
+                    replace(held["area"], items=tuple(held["items"].values()))
+                    for held in merged["areas"].values()
+                ),
+            )
+            for merged in dimensions.values()
+        ),
+    )
 
 
 def load_instrument_file(path: str | Path) -> dict[str, Any]:

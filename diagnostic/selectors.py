@@ -2,16 +2,29 @@
 
 import threading
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
 from .instrument import Instrument as InstrumentSpec
-from .instrument import parse_instrument
+from .instrument import combined, load_instrument_file, parse_instrument
 from .models import Answer, AnswerNote, Assessment, Instrument
 
 _specs: dict[tuple[int, str], InstrumentSpec] = {}
 _specs_lock = threading.Lock()
+
+
+INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+
+
+@cache
+def instruments_shipped_combined() -> InstrumentSpec:
+    """Every shipped instrument version combined: the codes the recommendation catalogue may
+    name, so an action can use a question that only the newer versions ask."""
+    paths = sorted(INSTRUMENTS_DIR.glob("*.yaml"))
+    return combined([parse_instrument(load_instrument_file(path)) for path in paths])
 
 
 def instrument_spec(instrument: Instrument) -> InstrumentSpec:

@@ -34,12 +34,11 @@ from .jobs import REQUEUE_AFTER, QueueUnavailable, job_enqueue
 from .merge import fingerprints, merge_page
 from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail, Score
 from .scoring import SCORING_VERSION, ScoreResult, score_answers
-from .selectors import answers_for, instrument_spec
+from .selectors import INSTRUMENTS_DIR, answers_for, instrument_spec
 from .stages import place_stage, stage_rules_for
 
 logger = logging.getLogger(__name__)
 
-INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
 RESUME_EMAILS_PER_DAY = 3
 
 

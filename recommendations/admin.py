@@ -6,8 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from diagnostic.errors import ProblemList
-from diagnostic.selectors import instrument_spec
-from diagnostic.services import instrument_get_or_load
+from diagnostic.selectors import instruments_shipped_combined
 from diagnostic.stages import CONDITION_CODES
 
 from .csv_io import CSVProblems
@@ -26,7 +25,7 @@ class ActionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = self.cleaned_data
-        instrument = instrument_spec(instrument_get_or_load())
+        instrument = instruments_shipped_combined()
         dimension, area = cleaned.get("dimension"), cleaned.get("area")
         try:
             areas = {a.code for a in instrument.dimension(dimension or "").areas}

@@ -17,10 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostic.files import orphan_files_purge
-from diagnostic.instrument import Instrument as InstrumentSpec
 from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
-from diagnostic.selectors import instrument_spec
+from diagnostic.selectors import instrument_spec, instruments_shipped_combined
 
 from . import tasks
 from .catalogue import ActionSpec, Catalogue, ProgrammeSpec, ProviderSpec
@@ -53,10 +52,14 @@ class CatalogueError(Exception):
 
 
 def catalogue_read(
-    directory: Path, instrument: InstrumentSpec
+    directory: Path,
 ) -> tuple[list[ActionSpec], list[ProgrammeSpec], list[ProviderSpec]]:
-    """Every entry of the three catalogue files, or CatalogueError listing every problem."""
+    """Every entry of the three catalogue files, or CatalogueError listing every problem.
+
+    Actions are checked against every shipped instrument version: one catalogue serves them all.
+    """
     problems: list[str] = []
+    instrument = instruments_shipped_combined()
 
     def read(name: str, parse) -> list:
         path = directory / name
@@ -78,14 +81,12 @@ def catalogue_read(
     return actions, programmes, providers
 
 
-def catalogue_load(
-    *, instrument: InstrumentSpec, directory: Path = CATALOGUE_DIR, update: bool = False
-) -> dict[str, int]:
+def catalogue_load(*, directory: Path = CATALOGUE_DIR, update: bool = False) -> dict[str, int]:
     """Add the catalogue files' entries; with `update`, also overwrite edited ones.
 
     Without `update`, what editors changed in the admin is kept.
     """
-    actions, programmes, providers = catalogue_read(directory, instrument)
+    actions, programmes, providers = catalogue_read(directory)
     counts = {"created": 0, "updated": 0, "kept": 0}
     with transaction.atomic():
         for position, spec in enumerate(actions):
@@ -237,10 +238,10 @@ def roadmap_email_attach(*, email_id: int) -> None:
     email.attachment.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=True)
 
 
-def catalogue_get_or_load(*, instrument: InstrumentSpec) -> Catalogue:
+def catalogue_get_or_load() -> Catalogue:
     """The current catalogue, loaded from its files on a fresh database."""
     if not Action.objects.exists():
-        catalogue_load(instrument=instrument)
+        catalogue_load()
     return catalogue_current()
 
 

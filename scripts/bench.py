@@ -109,7 +109,7 @@ def roadmap_figures() -> None:
     from recommendations.services import catalogue_get_or_load
 
     instrument = instrument_spec(instrument_get_or_load())
-    catalogue = catalogue_get_or_load(instrument=instrument)
+    catalogue = catalogue_get_or_load()
     profile = FirmProfile(country="MX", region="MX-CMX", settlement="metro", employees=4)
     rng = random.Random(11)
     today = timezone.localdate()

@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from diagnostic.models import Assessment
-from diagnostic.selectors import instrument_spec
-from diagnostic.services import instrument_get_or_load
 from recommendations.services import catalogue_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -167,4 +165,4 @@ def download_pdf(page, link_name: str) -> str:
 
 
 def load_catalogue() -> None:
-    catalogue_load(instrument=instrument_spec(instrument_get_or_load()))
+    catalogue_load()

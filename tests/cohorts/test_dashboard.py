@@ -104,7 +104,7 @@ def test_the_most_recommended_actions_and_fitting_programmes_are_counted(
     from recommendations.services import catalogue_load
     from tests.factories import SOCIAL_SELLER
 
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(6):
             enrolment = Enrolment.objects.create(

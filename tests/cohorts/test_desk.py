@@ -213,9 +213,8 @@ def test_the_roadmap_pdf_is_emailed_to_the_owner(
     from django.core import mail
 
     from recommendations.services import catalogue_load
-    from tests.recommendations.conftest import real_instrument
 
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
     client.force_login(world.ana)
     assessment = start(client, world.ana_firm)
     submit_answers(assessment, SOCIAL_SELLER)

@@ -253,9 +253,8 @@ def test_staff_read_an_owners_answers_result_and_roadmap_on_the_desk(client, wor
     from cohorts.models import CohortAssessment
     from recommendations.services import catalogue_load
     from tests.factories import SOCIAL_SELLER, submit_answers
-    from tests.recommendations.conftest import real_instrument
 
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
     submit_answers(joined, SOCIAL_SELLER)
     linked = CohortAssessment.objects.get(assessment=joined)
     kwargs = {"pk": linked.enrolment_id, "linked_pk": linked.pk}

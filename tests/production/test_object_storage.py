@@ -14,7 +14,6 @@ from moto.server import ThreadedMotoServer
 from recommendations.models import RoadmapPDF
 from recommendations.services import catalogue_load
 from tests.factories import SOCIAL_SELLER, make_assessment
-from tests.recommendations.conftest import real_instrument
 
 from .test_settings import PRODUCTION, manage
 
@@ -58,7 +57,7 @@ def bucket(settings, monkeypatch):
 
 @pytest.fixture
 def submitted(instrument):
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
     return make_assessment(language="es", answers=SOCIAL_SELLER, submitted=True)
 
 

@@ -192,10 +192,10 @@ def test_abandoned_self_diagnostic_drafts_are_deleted_with_their_firm(settings, 
 def test_old_roadmap_pdfs_are_deleted_and_made_again_when_asked(
     settings, tmp_path, instrument, django_capture_on_commit_callbacks
 ):
-    from tests.production.conftest import load_catalogue
+    from recommendations.services import catalogue_load
 
     settings.MEDIA_ROOT = tmp_path
-    load_catalogue(instrument)
+    catalogue_load()
     assessment = make_assessment(answers=SOCIAL_SELLER, submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
         pdf = roadmap_pdf_request(assessment=assessment)
@@ -232,9 +232,9 @@ def test_token_pages_the_desk_and_every_download_are_private_and_not_stored(
     from django.urls import reverse
 
     from cohorts.models import CohortAssessment
-    from tests.production.conftest import load_catalogue
+    from recommendations.services import catalogue_load
 
-    load_catalogue(instrument)
+    catalogue_load()
     assessment = make_assessment(answers=SOCIAL_SELLER, submitted=True)
     token = assessment.token
     owner_pages = [

@@ -83,9 +83,9 @@ def poll(condition, seconds: float = 60) -> None:
 
 
 def test_a_pdf_whose_worker_is_killed_mid_render_still_arrives_once(worker_process, instrument):
-    from tests.production.conftest import load_catalogue
+    from recommendations.services import catalogue_load
 
-    load_catalogue(instrument)
+    catalogue_load()
     assessment = make_assessment(answers=SOCIAL_SELLER, submitted=True)
     roadmaps = Path(settings.MEDIA_ROOT) / "roadmaps"
     before = set(roadmaps.glob("*.pdf")) if roadmaps.exists() else set()

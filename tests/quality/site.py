@@ -53,7 +53,6 @@ from tests.factories import (
     submit_answers,
 )
 from tests.quality.texts import normalised
-from tests.recommendations.conftest import real_instrument
 
 QUESTION_STEPS = ("readiness", "marketing", "ecommerce", "operations", "culture")
 
@@ -250,7 +249,7 @@ def set_the_scene(programme: Programme, language: str) -> Scene:
 
 def build_programme(django_user_model) -> Programme:
     """Sonora's programme with enough assessed firms that the dashboard shows its figures."""
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
     world = build_world(django_user_model)
     consultant = world.ana_firm.consultant
     firms = [

@@ -23,7 +23,6 @@ from recommendations.services import catalogue_load
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import SOCIAL_SELLER, make_assessment
 from tests.quality.conftest import quality_tool, system_tool
-from tests.recommendations.conftest import real_instrument
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,7 +114,7 @@ def meets_minimum(runs: list[dict]) -> bool:
 
 
 def test_the_owners_first_pages_score_well_on_a_slow_phone(production_server):
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
     draft = make_assessment(language="es", answers={"internet_access": "mobile_reliable"})
     submitted = make_assessment(language="es", answers=SOCIAL_SELLER, submitted=True)
     with translation.override("es"):

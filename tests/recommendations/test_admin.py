@@ -14,7 +14,6 @@ from recommendations.csv_io import PROVIDER_COLUMNS
 from recommendations.models import Action, Programme, Provider
 from recommendations.services import catalogue_export_csv, catalogue_load
 from tests.factories import SOCIAL_SELLER, make_assessment
-from tests.recommendations.conftest import real_instrument
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def editor(client, django_user_model):
 
 @pytest.fixture
 def catalogue(instrument):
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
 
 
 def test_an_action_is_edited_with_each_language_side_by_side(editor, catalogue):

@@ -150,3 +150,74 @@ def test_a_spanish_firm_is_not_offered_kit_digital_after_its_last_call_closed(tm
 
     assert "es_kit_digital" not in programmes
     assert "es_oficinas_acelera_pyme" in programmes
+
+
+SALON = {"name": "Estética Lupita", "country": "CO", "region": "CO-DC", "settlement": "metro",
+         "sector": "services_b2c", "employees": 2}  # fmt: skip
+# A salon that sells through WhatsApp and Instagram (stage D) and answered most questions.
+SALON_ANSWERS = {
+    "internet_access": "mobile_reliable",
+    "business_devices": ["personal_phone"],
+    "owner_digital_confidence": "moderate",
+    "business_bank_account": "personal_account",
+    "digital_payment_services": "using_one",
+    "finance_access": "informal",
+    "online_presence": ["social_profile", "messaging_business"],
+    "social_posting_frequency": "weekly",
+    "customer_reviews": "respond",
+    "brand_identity": "logo_used_online",
+    "product_content": "photos_with_prices",
+    "sales_channels": ["messaging_apps", "social_media"],
+    "payments_accepted": ["bank_transfer", "mobile_wallet"],
+    "online_sales_share": "none",
+    "online_store_setup": "none",
+    "online_booking": "messages",
+    "marketplace_experience": "not_applicable",
+    "cross_border_sales": "not_applicable",
+    "digital_payments_share": "25_to_50",
+    "e_invoicing_method": "through_accountant",
+    "accounting_records": "notebook",
+    "file_storage": "one_device",
+    "inventory_control": "not_applicable",
+    "order_delivery": "not_applicable",
+    "after_sales": "case_by_case",
+    "digital_attitude": "after_others",
+    "digital_responsibility": "owner_when_possible",
+    "team_collaboration": "individual_chats",
+}
+
+
+def test_a_salon_that_takes_bookings_by_whatsapp_is_first_offered_online_booking(tmp_path):
+    actions = diagnose(tmp_path, SALON, SALON_ANSWERS)["actions"]
+
+    first = actions[0]
+    assert (first["code"], first["for"]) == ("online_booking_calendar", "channel_c")
+    assert first["providers"] == ["google_business_profile", "wix"]
+    assert "returns_policy_published" in {action["code"] for action in actions}
+
+
+def test_a_shop_is_not_offered_online_booking(tmp_path):
+    shop = SALON | {"name": "Papelería Lupita", "sector": "retail_goods"}
+
+    actions = roadmap_of(tmp_path, shop, SALON_ANSWERS | {"online_booking": "in_person_or_phone"})
+
+    assert "online_booking_calendar" not in actions
+
+
+def test_an_owner_who_borrows_from_family_is_shown_the_way_to_formal_credit(tmp_path):
+    profile = {"name": "Abarrotes Don Beto", "country": "MX", "region": "MX-PUE",
+               "sector": "retail_goods", "employees": 1}  # fmt: skip
+    answers = SALON_ANSWERS | {
+        "business_bank_account": "none",
+        "digital_payment_services": "no_access",
+        "finance_access": "informal",
+        "payments_accepted": ["cash_only"],
+        "digital_payments_share": "none",
+    }
+
+    actions = roadmap_of(tmp_path, profile, answers)
+
+    assert "formal_credit_options" in actions
+    assert "formal_credit_options" not in roadmap_of(
+        tmp_path, profile, answers | {"finance_access": "bank"}
+    )

@@ -2,15 +2,15 @@
 
 import pytest
 
+from diagnostic.selectors import instruments_shipped_combined
 from diagnostic.stages import CONDITION_CODES
 from recommendations.models import Action, Programme, Provider
 from recommendations.services import CATALOGUE_DIR, catalogue_load, catalogue_read
-from tests.recommendations.conftest import real_instrument
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    return catalogue_read(CATALOGUE_DIR, real_instrument())
+    return catalogue_read(CATALOGUE_DIR)
 
 
 def test_the_shipped_files_have_no_problems_and_enough_entries(shipped):
@@ -29,7 +29,7 @@ def test_every_programme_says_when_it_was_checked_and_where_its_facts_come_from(
 
 def test_every_area_and_the_readiness_block_have_actions(shipped):
     actions, _programmes, _providers = shipped
-    instrument = real_instrument()
+    instrument = instruments_shipped_combined()
     covered = {action.area for action in actions}
     for dimension in instrument.dimensions:
         for area in dimension.areas:
@@ -79,17 +79,16 @@ def test_every_provider_is_named_by_an_action_that_shares_its_purpose(shipped):
 
 @pytest.mark.django_db
 def test_loading_keeps_what_editors_changed_unless_asked_to_update():
-    instrument = real_instrument()
-    counts = catalogue_load(instrument=instrument)
+    counts = catalogue_load()
     total = Action.objects.count() + Programme.objects.count() + Provider.objects.count()
     assert counts["created"] == total
     action = Action.objects.exclude(cost="high").first()
     shipped_cost = action.cost
     Action.objects.filter(pk=action.pk).update(cost="high")
 
-    again = catalogue_load(instrument=instrument)
+    again = catalogue_load()
     assert (again["created"], again["updated"], again["kept"]) == (0, 0, total)
     assert Action.objects.get(pk=action.pk).cost == "high"
 
-    catalogue_load(instrument=instrument, update=True)
+    catalogue_load(update=True)
     assert Action.objects.get(pk=action.pk).cost == shipped_cost

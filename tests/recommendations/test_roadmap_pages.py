@@ -11,14 +11,13 @@ from recommendations import services
 from recommendations.models import Programme, Provider, RoadmapPDF
 from recommendations.services import catalogue_load
 from tests.factories import SOCIAL_SELLER, make_assessment, wait_until
-from tests.recommendations.conftest import real_instrument
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def catalogue(instrument):
-    catalogue_load(instrument=real_instrument())
+    catalogue_load()
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnostic.selectors import instrument_spec
-from diagnostic.services import instrument_get_or_load
 from recommendations.services import CATALOGUE_DIR, CatalogueError, catalogue_load
 
 
@@ -15,9 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--update", action="store_true", help="overwrite existing entries")
 
     def handle(self, *args, update: bool, **options):
-        instrument = instrument_spec(instrument_get_or_load())
         try:
-            counts = catalogue_load(instrument=instrument, directory=CATALOGUE_DIR, update=update)
+            counts = catalogue_load(directory=CATALOGUE_DIR, update=update)
         except CatalogueError as error:
             problems = "\n".join(f"  - {problem}" for problem in error.problems)
             raise CommandError(
