@@ -4,11 +4,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostic.forms import ProfileForm
-from diagnostic.models import Sector, Settlement
+from diagnostic.models import Firm, Sector, Settlement
+from diagnostic.places import place_key, subdivision_name
 
 from .dashboards import Filters
 from .models import Cohort, Membership, Organisation, Role, Visit
@@ -36,6 +37,22 @@ def offer_cohorts_and_consultants(form: forms.BaseForm, cohorts, consultants) ->
     form.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
     form.fields["consultant"].queryset = consultants  # type: ignore[attr-defined]
     form.fields["consultant"].label_from_instance = person_name  # type: ignore[attr-defined]
+
+
+def region_choices(cohorts) -> list[tuple[str, str]]:
+    """The states or provinces of the cohorts' firms, by name: "Sonora (MX-SON)"."""
+    codes = (
+        Firm.objects.filter(enrolments__cohort__in=cohorts)
+        .exclude(region="")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+    language = get_language() or "en"
+    named = [(code, subdivision_name(code, language)) for code in codes]
+    return sorted(
+        ((code, f"{name} ({code})" if name != code else code) for code, name in named),
+        key=lambda choice: place_key(choice[1]),
+    )
 
 
 class DeskFilterForm(forms.Form):
@@ -255,7 +272,7 @@ class DashboardFilterForm(forms.Form):
             ("medium", _("Medium (50–249)")), ("large", _("Large (250 or more)")),
         ],
     )  # fmt: skip
-    region = forms.CharField(label=_("State or province"), required=False, max_length=120)
+    region = forms.ChoiceField(label=_("State or province"), required=False)
     consultant = forms.ModelChoiceField(
         label=_("Consultant"), queryset=Membership.objects.none(), required=False,
         empty_label=_("Any"),
@@ -270,6 +287,10 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, cohorts, consultants, **kwargs):
         super().__init__(*args, **kwargs)
         offer_cohorts_and_consultants(self, cohorts, consultants)
+        self.fields["region"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any")),
+            *region_choices(cohorts),
+        ]
 
     def filters(self) -> "Filters":
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -137,3 +137,22 @@ def test_a_failing_summary_never_undoes_a_submit(
         response = client.post(reverse("diagnostic:review", kwargs={"token": assessment.token}))
     assert response.status_code == 302
     assert Assessment.objects.get(pk=assessment.pk).status == "submitted"
+
+
+def test_the_region_filter_lists_the_organisations_regions_by_name(client, world, cohort_of_twelve):
+    for number in range(5):
+        sonora = make_firm(name=f"Carnes Hermosillo {number}", region="MX-SON")
+        Enrolment.objects.create(cohort=cohort_of_twelve, firm=sonora)
+    client.force_login(world.maria)
+
+    page = client.get(reverse("cohorts:dashboard"))
+    regions = dict(page.context["form"].fields["region"].choices)
+    filtered = client.get(reverse("cohorts:dashboard"), {"region": "MX-SON"})
+
+    assert regions == {"": "Cualquiera", "MX-CMX": "Ciudad de México (MX-CMX)",
+                       "MX-SON": "Sonora (MX-SON)"}  # fmt: skip
+    assert filtered.context["figures"]["enrolled"] == 5
+    # Another organisation's manager is not told where these firms are.
+    client.force_login(world.otto)
+    other = client.get(reverse("cohorts:dashboard"))
+    assert "MX-SON" not in dict(other.context["form"].fields["region"].choices)

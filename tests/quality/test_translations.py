@@ -42,7 +42,7 @@ SAME_IN_BOTH = {
     "Euro (EUR)",
     "%(items)s, %(item)s",
     "%",
-    "Marketplaces",
+    "Marketplaces",  # an area's name in instrument version 1, which can no longer change
     "Digitalízate (Buenos Aires)",
     "Mercado 593 Guayaco (Guayaquil)",
     "Digital Main Street ShopHERE (Ontario)",
