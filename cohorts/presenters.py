@@ -1,13 +1,15 @@
 """Desk page data in the reader's language."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from diagnostic.contact import whatsapp_link
 from diagnostic.instrument import Instrument, localized
-from diagnostic.models import Sector, Settlement
+from diagnostic.models import Firm, Sector, Settlement
 from diagnostic.presenters import answer_lines
 from diagnostic.stages import STAGES
 from recommendations.models import Action, Programme
@@ -23,6 +25,22 @@ def _name(user) -> str:
 
 def url_in_language(url: str, language: str) -> str:
     return translate_url(url, language)
+
+
+def whatsapp_results(firm: Firm, token: str, language: str, absolute: Callable[[str], str]) -> str:
+    """A WhatsApp link to the firm's number with its result and roadmap links written in the
+    language the assessment was taken in; `absolute` makes a path a full address."""
+    with translation.override(language):
+        result = absolute(reverse("diagnostic:result", kwargs={"token": token}))
+        roadmap = absolute(reverse("recommendations:roadmap", kwargs={"token": token}))
+        greeting = (
+            _("Hello %(name)s,") % {"name": firm.owner_name} if firm.owner_name else _("Hello,")
+        )
+        message = _(
+            "%(greeting)s here is the digital diagnostic of %(firm)s: your stage and scores "
+            "%(result)s and your roadmap, what to do next, %(roadmap)s"
+        ) % {"greeting": greeting, "firm": firm.name, "result": result, "roadmap": roadmap}
+    return whatsapp_link(firm.phone, message)
 
 
 def history(assessments: Iterable[CohortAssessment], language: str) -> list[dict]:

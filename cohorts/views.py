@@ -289,10 +289,15 @@ def _firm_context(
     request: HttpRequest, enrolment, visit_form: VisitForm, returned: ReturnForm | None = None
 ) -> dict:
     history = presenters.history(cohort_assessments_for(enrolment), get_language())
+    firm = enrolment.firm
     for row in history:
         row["review_form"] = (
             returned if returned and returned.linked_pk == row["pk"] else ReturnForm(row["pk"])
         )
+        if firm.phone and row["token"] and row["is_submitted"]:
+            row["whatsapp"] = presenters.whatsapp_results(
+                firm, row["token"], row["language"], request.build_absolute_uri
+            )
     return {
         "can_review": (reviewer := reviewer_membership(request.user, enrolment)) is not None,
         "can_export": reviewer is not None and reviewer.role == Role.MANAGER,

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from .contact import InvalidPhone, phone_e164, phone_example
 from .currencies import currency_choices, currency_for_country
 from .instrument import Dimension, Instrument, Item, clean_answers, localized
 from .models import Firm, Sector, Settlement
@@ -78,7 +79,9 @@ class ProfileForm(forms.ModelForm):
         model = Firm
         fields = [
             "name",
+            "owner_name",
             "contact_email",
+            "phone",
             "country",
             "region",
             "municipality",
@@ -96,7 +99,9 @@ class ProfileForm(forms.ModelForm):
         ]
         labels = {
             "name": _("Name of your business"),
+            "owner_name": _("Your name (optional)"),
             "contact_email": _("E-mail (optional)"),
+            "phone": _("WhatsApp or mobile number (optional)"),
             "country": _("Country"),
             "municipality": _("Municipality or city (optional)"),
             "settlement": _("Where is your business?"),
@@ -107,6 +112,10 @@ class ProfileForm(forms.ModelForm):
         }
         help_texts = {
             "contact_email": _("Only to send you the link to continue and your results."),
+            "phone": _(
+                "Only so that your adviser can send you your results by WhatsApp. Start with + "
+                "and the country code if the number is from another country."
+            ),
             "town_population": _("An estimate is fine. Some grants are only for small towns."),
             "annual_turnover": _("An estimate is fine. Write only the number, for example 250000."),
             "years_trading": _("Write 0 if you started less than a year ago."),
@@ -114,6 +123,8 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "settlement": forms.RadioSelect,
             "sector": forms.RadioSelect,
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "owner_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "town_population": forms.TextInput(attrs={"inputmode": "numeric"}),
             "annual_turnover": forms.TextInput(attrs={"inputmode": "decimal"}),
             "years_trading": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -138,6 +149,7 @@ class ProfileForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = self.cleaned_data
         self._clean_region(cleaned)
+        self._clean_phone(cleaned)
         turnover: Decimal | None = cleaned.get("annual_turnover")
         if turnover is not None and not cleaned.get("currency"):
             currency = currency_for_country(str(cleaned.get("country") or ""))
@@ -146,6 +158,24 @@ class ProfileForm(forms.ModelForm):
             else:
                 self.add_error("currency", _("Choose the currency of your sales."))
         return cleaned
+
+    def _clean_phone(self, cleaned: dict[str, Any]) -> None:
+        """The number in E.164, read as a number of the firm's country unless it starts with +."""
+        text = (cleaned.get("phone") or "").strip()
+        if not text:
+            return
+        country = str(cleaned.get("country") or "")
+        try:
+            cleaned["phone"] = phone_e164(text, country)
+        except InvalidPhone:
+            example = phone_example(country)
+            self.add_error(
+                "phone",
+                _("Write a phone number with its area code, for example %(example)s.")
+                % {"example": example}
+                if example
+                else _("Write the number with + and the country code."),
+            )
 
     def _clean_region(self, cleaned: dict[str, Any]) -> None:
         """The region as its ISO 3166-2 code; a name or code of another country is refused."""

@@ -4,6 +4,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .contact import phone_display
 from .places import subdivision_name
 
 
@@ -46,6 +47,9 @@ class Firm(models.Model):
 
     name = models.CharField(_("business name"), max_length=200)
     contact_email = models.EmailField(_("e-mail"), blank=True)
+    owner_name = models.CharField(_("owner's name"), max_length=120, blank=True)
+    # E.164 (+5215512345678), checked for the firm's country (diagnostic.contact).
+    phone = models.CharField(_("WhatsApp or mobile number"), max_length=20, blank=True)
     country = CountryField(_("country"))
     # ISO 3166-2 code of the most specific subdivision (diagnostic.places); empty where the
     # country has none. Older rows may hold a name the form asks to choose again.
@@ -94,6 +98,10 @@ class Firm(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def phone_display(self) -> str:
+        """The number as people write it: "+52 55 1234 5678"."""
+        return phone_display(self.phone)
 
     def region_name(self) -> str:
         """The state or province as the reader calls it ("Comunidad de Madrid")."""

@@ -76,6 +76,8 @@ def profile_rows(firm: Firm | None) -> list[dict]:
             display = value.name
         elif name == "region":
             display = firm.region_name()
+        elif name == "phone":
+            display = firm.phone_display()
         elif name == "annual_turnover" and firm.currency:
             display = money(value, firm.currency, language=language, country=country)
         elif name == "currency":

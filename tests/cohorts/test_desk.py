@@ -1,6 +1,7 @@
 """The consultant's desk: firms, assessments, follow-ups and visits."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -240,3 +241,31 @@ def test_another_consultant_cannot_email_a_roadmap(client, world, instrument):
     client.force_login(world.beto)
     url = reverse("cohorts:email_roadmap", kwargs={"pk": world.ana_firm.pk, "linked_pk": linked.pk})
     assert client.post(url).status_code == 404
+
+
+def test_the_consultant_can_send_the_result_and_roadmap_by_whatsapp(client, world, instrument):
+    firm = world.ana_firm.firm
+    firm.phone, firm.owner_name = "+526621234567", "Luz"
+    firm.save()
+    client.force_login(world.ana)
+    linked = start(client, world.ana_firm)
+    submit_answers(linked, SOCIAL_SELLER)
+
+    page = client.get(reverse("cohorts:firm", kwargs={"pk": world.ana_firm.pk})).text
+
+    assert "+52 662 123 4567" in page
+    link = next(part for part in page.split('"') if part.startswith("https://wa.me/"))
+    parts = urlsplit(link.replace("&amp;", "&"))
+    assert parts.path == "/526621234567"
+    message = parse_qs(parts.query)["text"][0]
+    assert message.startswith("Hola Luz, aquí está el diagnóstico digital de Bacanora La Sierra")
+    assert f"http://testserver/es/a/{linked.token}/result/" in message
+
+
+def test_no_whatsapp_link_without_a_number(client, world, instrument):
+    client.force_login(world.ana)
+    submit_answers(start(client, world.ana_firm), SOCIAL_SELLER)
+
+    page = client.get(reverse("cohorts:firm", kwargs={"pk": world.ana_firm.pk})).text
+
+    assert "wa.me" not in page
