@@ -97,19 +97,35 @@ class EnrolForm(ProfileForm):
         return {name: self.cleaned_data[name] for name in ProfileForm.Meta.fields}
 
 
+class HoursField(forms.DecimalField):
+    """Hours as people type them in either language: 1.5 or 1,5."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
+
+
 class VisitForm(forms.ModelForm):
     class Meta:
         model = Visit
-        fields = ["day", "mode", "notes"]
+        fields = ["day", "mode", "hours", "notes"]
+        labels = {"hours": _("Hours spent")}
+        field_classes = {"hours": HoursField}
+        help_texts = {
+            "hours": _(
+                "With the firm and on its work, in hours and tenths: 1.5 is an hour and a half."
+            )
+        }
         widgets = {
             "day": forms.DateInput(attrs={"type": "date"}),
             "mode": forms.RadioSelect,
+            "hours": forms.TextInput(attrs={"inputmode": "decimal"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = Visit.Mode.choices  # type: ignore[attr-defined]
+        self.fields["hours"].required = True
         # An ISO date: what <input type="date"> shows whatever the page's language.
         self.initial.setdefault("day", timezone.localdate().isoformat())
 

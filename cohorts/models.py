@@ -1,6 +1,8 @@
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -202,6 +204,14 @@ class Visit(models.Model):
     )
     day = models.DateField(_("date"))
     mode = models.CharField(_("how"), max_length=20, choices=Mode.choices)
+    # Students count these hours for credit; visits logged before hours were asked have none.
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("12"))],
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

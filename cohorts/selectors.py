@@ -9,13 +9,13 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from diagnostic.models import Assessment
 
-from .models import Cohort, CohortAssessment, Enrolment, Membership, Role
+from .models import Cohort, CohortAssessment, Enrolment, Membership, Role, Visit
 
 User = AuthUser | AnonymousUser
 
@@ -241,3 +241,70 @@ def cohorts_managed_by(user: User) -> QuerySet[Cohort]:
         return Cohort.objects.none()
     managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
     return Cohort.objects.filter(organisation__in=managed).select_related("organisation")
+
+
+def consultants_overseen_by(user: User) -> QuerySet[Membership]:
+    """The consultants whose work this person follows: a manager's whole organisation, a
+    coordinator's own team; nobody for anyone else."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
+    return (
+        Membership.objects.filter(role=Role.CONSULTANT)
+        .filter(
+            Q(organisation__in=managed)
+            | Q(coordinator__user=user, coordinator__role=Role.COORDINATOR)
+        )
+        .select_related("user", "organisation", "coordinator__user")
+        .order_by("organisation__name", "user__first_name", "user__username")
+    )
+
+
+def consultant_activity(consultants: QuerySet[Membership]) -> list[dict[str, Any]]:
+    """Per consultant: firms assigned, visits and their hours, and assessments submitted,
+    returned and reviewed, within the consultant's organisation. Four queries in all."""
+    rows = list(consultants)
+    firms = dict(
+        Enrolment.objects.filter(consultant__in=rows)
+        .values("consultant")
+        .annotate(n=Count("pk"))
+        .values_list("consultant", "n")
+    )
+    visits = {
+        (user, organisation): (n, hours)
+        for user, organisation, n, hours in Visit.objects.filter(
+            consultant__in=[row.user_id for row in rows]
+        )
+        .values("consultant", "enrolment__cohort__organisation")
+        .annotate(n=Count("pk"), hours=Sum("hours"))
+        .values_list("consultant", "enrolment__cohort__organisation", "n", "hours")
+    }
+    reviews = {
+        consultant: (n, returned, reviewed)
+        for consultant, n, returned, reviewed in CohortAssessment.objects.filter(
+            enrolment__consultant__in=rows
+        )
+        .values("enrolment__consultant")
+        .annotate(
+            n=Count("pk", filter=Q(assessment__status=Assessment.Status.SUBMITTED)),
+            returned=Count("pk", filter=Q(review=CohortAssessment.Review.RETURNED)),
+            reviewed=Count("pk", filter=Q(review=CohortAssessment.Review.REVIEWED)),
+        )
+        .values_list("enrolment__consultant", "n", "returned", "reviewed")
+    }
+    table = []
+    for row in rows:
+        n_visits, hours = visits.get((row.user_id, row.organisation_id), (0, None))
+        n_submitted, returned, reviewed = reviews.get(row.pk, (0, 0, 0))
+        table.append(
+            {
+                "membership": row,
+                "firms": firms.get(row.pk, 0),
+                "visits": n_visits,
+                "hours": hours or 0,
+                "submitted": n_submitted,
+                "returned": returned,
+                "reviewed": reviewed,
+            }
+        )
+    return table

@@ -3,6 +3,7 @@
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -92,9 +93,11 @@ def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) 
         )
 
 
-def visit_log(*, enrolment: Enrolment, user: User, day: date, mode: str, notes: str) -> Visit:
+def visit_log(
+    *, enrolment: Enrolment, user: User, day: date, mode: str, hours: Decimal, notes: str
+) -> Visit:
     return Visit.objects.create(
-        enrolment=enrolment, consultant=user, day=day, mode=mode, notes=notes
+        enrolment=enrolment, consultant=user, day=day, mode=mode, hours=hours, notes=notes
     )
 
 

@@ -52,6 +52,7 @@ urlpatterns = [
         views.email_roadmap,
         name="email_roadmap",
     ),
+    path("desk/activity/", views.activity, name="activity"),
     path("desk/invite/", views.invite, name="invite"),
     path("desk/dashboard/", views.dashboard, name="dashboard"),
     path("desk/reports/new/", views.report_new, name="report_new"),

@@ -52,7 +52,9 @@ from .selectors import (
     cohort_assessments_for,
     cohorts_for_user,
     cohorts_managed_by,
+    consultant_activity,
     consultant_memberships_for,
+    consultants_overseen_by,
     enrolment_get_for_user,
     enrolment_status,
     enrolments_for_user,
@@ -240,6 +242,9 @@ def desk(request: HttpRequest) -> HttpResponse:
         "page": page,
         "memberships": memberships_for(request.user),
         "can_invite": memberships_for(request.user).filter(role=Role.MANAGER).exists(),
+        "can_follow": memberships_for(request.user)
+        .filter(role__in=[Role.MANAGER, Role.COORDINATOR])
+        .exists(),
         "importable": cohorts_for_importer(request.user),
     }
     return render(request, "cohorts/desk.html", context)
@@ -516,6 +521,16 @@ def email_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse
     roadmap_email(assessment=linked.assessment, to=email)
     messages.success(request, _("The roadmap PDF is on its way to %(email)s.") % {"email": email})
     return redirect("cohorts:firm", pk=pk)
+
+
+@login_required
+def activity(request: HttpRequest) -> HttpResponse:
+    """What each consultant a coordinator or manager follows has done: firms, visits, hours,
+    assessments submitted, returned and reviewed."""
+    if not memberships_for(request.user).filter(role__in=[Role.MANAGER, Role.COORDINATOR]):
+        raise Http404
+    rows = consultant_activity(consultants_overseen_by(request.user))
+    return render(request, "cohorts/activity.html", {"rows": rows})
 
 
 # --- Programme managers -----------------------------------------------------------------------

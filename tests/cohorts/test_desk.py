@@ -89,7 +89,12 @@ def test_a_visit_is_logged_and_a_future_one_refused(client, world):
     assert "no puede ser en el futuro" in refused.text
     client.post(
         url,
-        {"day": timezone.localdate().isoformat(), "mode": "in_person", "notes": "Catálogo listo"},
+        {
+            "day": timezone.localdate().isoformat(),
+            "mode": "in_person",
+            "hours": "2",
+            "notes": "Catálogo listo",
+        },
     )
     assert world.ana_firm.visits.get().notes == "Catálogo listo"
 

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -47,7 +48,12 @@ def sonora(world, cohort_of_twelve):
     linked.refresh_from_db()
     assessment_correct(linked=linked, actor=ana, language="es")
     visit_log(
-        enrolment=world.ana_firm, user=ana, day=date(2026, 3, 2), mode="phone", notes="Llamada"
+        enrolment=world.ana_firm,
+        user=ana,
+        day=date(2026, 3, 2),
+        mode="phone",
+        hours=Decimal("0.5"),
+        notes="Llamada",
     )
     cohort_join(
         cohort=world.cohort,

@@ -432,6 +432,7 @@ def crawl_manager_pages(maria: Visitor, scene: Scene) -> None:
     maria.get("desk", maria.url("cohorts:desk"))
     maria.get("dashboard", maria.url("cohorts:dashboard") + f"?cohort={cohort.pk}")
     maria.get("dashboard with no firms", maria.url("cohorts:dashboard") + "?size=large")
+    maria.get("consultants' activity", maria.url("cohorts:activity"))
     maria.get("report", maria.url("cohorts:report", pk=scene.report.pk))
     maria.get("Excel file being prepared", maria.url("cohorts:workbook", pk=scene.workbook.pk))
     maria.get("firm with progress", maria.url("cohorts:firm", pk=scene.programme.progress_firm.pk))

@@ -1,5 +1,6 @@
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -182,7 +183,12 @@ class Command(BaseCommand):
             )
             CohortAssessment.objects.filter(pk=linked.pk).update(created_at=when)
             visit_log(
-                enrolment=enrolment, user=consultant, day=when.date(), mode="in_person", notes=""
+                enrolment=enrolment,
+                user=consultant,
+                day=when.date(),
+                mode="in_person",
+                hours=Decimal("2"),
+                notes="",
             )
         # Backdated above: the first and latest results are worked out again from the dates.
         enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
