@@ -49,6 +49,7 @@ SAME_IN_BOTH = {
     "Digital Main Street ShopHERE (Alberta)",
     "Lulus Local Food",
     "Digitaliza tu Almacén (Chile)",
+    "Pymes Globales (Chile)",
     *settings.LANGUAGE_NAMES.values(),
     *(name for _code, name in places_of("MX")),  # the site's firms are Mexican: its states
 }

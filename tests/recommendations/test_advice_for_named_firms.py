@@ -6,10 +6,14 @@ and each one shows only the providers its steps use.
 """
 
 import json
+from importlib import import_module
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+
+from recommendations.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +225,99 @@ def test_an_owner_who_borrows_from_family_is_shown_the_way_to_formal_credit(tmp_
     assert "formal_credit_options" not in roadmap_of(
         tmp_path, profile, answers | {"finance_access": "bank"}
     )
+
+
+def test_a_peruvian_micro_business_is_offered_its_national_schemes_to_check(tmp_path):
+    firm, answers = store_seller(name="Bodega Doña Rosa", country="PE", region="Arequipa")
+    firm["employees"] = 2
+
+    programmes = programmes_of(tmp_path, firm, answers)
+
+    for code in ("pe_kit_digital_tu_empresa", "pe_proinnovate"):
+        assert programmes[code]["eligible"] == "check"  # no call confirmed open
+        assert "status" in {criterion["code"] for criterion in programmes[code]["criteria"]}
+
+
+@pytest.mark.parametrize(
+    ("country", "region", "codes"),
+    [
+        ("MX", "Jalisco", ["mx_crece_tu_mipyme_pagos_digitales"]),
+        ("CO", "Antioquia", ["co_centros_transformacion_digital_empresarial"]),
+        ("CL", "Ñuble", ["cl_ruta_digital", "cl_pymes_globales"]),
+        ("EC", "Pichincha", ["ec_capacitacion_comercio_electronico_mercado_libre"]),
+        ("GT", "Sacatepéquez", ["gt_plan_digitalizacion_mipyme"]),
+    ],
+)
+def test_a_shop_anywhere_in_its_country_is_offered_the_national_schemes_to_check(
+    tmp_path, country, region, codes
+):
+    programmes = programmes_of(tmp_path, *store_seller(country=country, region=region))
+
+    assert {code: programmes[code]["eligible"] for code in codes} == dict.fromkeys(codes, "check")
+
+
+def weak_on_cybersecurity(**profile) -> tuple[dict, dict]:
+    """A shop that keeps its files on one phone and protects no account, and answered enough
+    of its operations for them to be scored."""
+    firm, answers = store_seller(**profile)
+    answers.update(
+        business_software=["none"],
+        file_storage="one_device",
+        cyber_basics=["none"],
+        e_invoicing_method="paper",
+        accounting_records="notebook",
+        inventory_control="paper",
+    )
+    return firm, answers
+
+
+@pytest.mark.parametrize(
+    ("name", "region"), [("Cerámica Triana", "Sevilla"), ("Librería Malasaña", "Madrid")]
+)
+def test_a_spanish_shop_weak_on_security_is_pointed_to_activa_ciberseguridad_wherever_it_is(
+    tmp_path, name, region
+):
+    roadmap = diagnose(tmp_path, *weak_on_cybersecurity(name=name, country="ES", region=region))
+
+    actions = {action["code"]: action for action in roadmap["actions"]}
+    programmes = {match["code"]: match for match in roadmap["programmes"]}
+    assert "es_activa_ciberseguridad" in actions["account_security_basics"]["programmes"]
+    assert programmes["es_activa_ciberseguridad"]["eligible"] == "check"
+    assert "madrid_activate_cybersecurity" not in programmes
+
+
+def test_a_site_loaded_with_the_old_madrid_entry_offers_the_national_one_after_upgrading(
+    tmp_path,
+):
+    """Migration 0008 retires the Madrid row; loading the files, even without --update,
+    adds the national programme."""
+    call_command("load_catalogue", verbosity=0)
+    Programme.objects.filter(code="es_activa_ciberseguridad").update(
+        code="madrid_activate_cybersecurity",
+        organisation="Ayuntamiento de Madrid",
+        regions=["ES-MD"],
+        municipalities=["Madrid"],
+    )
+
+    import_module(
+        "recommendations.migrations.0008_retire_madrid_activate_cybersecurity"
+    ).retire_madrid_activate_cybersecurity(apps, None)
+    call_command("load_catalogue", verbosity=0)
+
+    for region in ("Madrid", "Sevilla"):
+        firm, answers = weak_on_cybersecurity(country="ES", region=region)
+        programmes = programmes_of(tmp_path, firm, answers)
+        assert "es_activa_ciberseguridad" in programmes
+        assert "madrid_activate_cybersecurity" not in programmes
+
+
+def test_an_argentine_firm_is_never_offered_the_closed_pac(tmp_path):
+    firm, answers = store_seller(
+        name="Metalúrgica Río Cuarto", country="AR", region="Córdoba", formally_registered=True
+    )
+    firm["years_trading"] = 10
+
+    programmes = programmes_of(tmp_path, firm, answers)
+
+    assert Programme.objects.get(code="ar_pac_transformacion_digital").status == "closed"
+    assert "ar_pac_transformacion_digital" not in programmes
