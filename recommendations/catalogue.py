@@ -23,6 +23,7 @@ PROGRAMME_KINDS = (
     "training",
     "mentoring",
     "marketplace_onboarding",
+    "payments_onboarding",
     "financing",
 )
 # Whether a programme takes applications, as its source said on `checked_on`.

@@ -32,6 +32,7 @@ class ProgrammeKind(models.TextChoices):
     TRAINING = "training", _("Training")
     MENTORING = "mentoring", _("Mentoring")
     MARKETPLACE_ONBOARDING = "marketplace_onboarding", _("Marketplace onboarding")
+    PAYMENTS_ONBOARDING = "payments_onboarding", _("Help to take digital payments")
     FINANCING = "financing", _("Financing")
 
 
