@@ -322,3 +322,85 @@ class DashboardFilterForm(forms.Form):
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),
         )
+
+
+class CohortForm(forms.ModelForm):
+    """A manager sets up a cohort, and later closes it or gives it a new join code."""
+
+    closed = forms.BooleanField(
+        label=_("Closed: no new firms join"),
+        required=False,
+        help_text=_("Its firms and results stay; you can open it again."),
+    )
+    new_join_code = forms.BooleanField(
+        label=_("Make a new join code"),
+        required=False,
+        help_text=_("The old code and its link stop working at once."),
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["name", "description", "starts_on", "ends_on", "follow_up_days"]
+        labels = {"follow_up_days": _("Follow-up due after (days)")}
+        help_texts = {
+            "follow_up_days": _(
+                "A firm whose latest result is older than this shows as due a follow-up: "
+                "from 30 to 730 days."
+            )
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "follow_up_days": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["closed"] = self.instance.closed_on is not None
+        else:
+            del self.fields["closed"], self.fields["new_join_code"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The cohort can’t end before it starts."))
+        return cleaned
+
+
+class TeamForm(forms.Form):
+    """Each consultant's coordinator: one choice per consultant of the organisation."""
+
+    def __init__(self, *args, consultants, coordinators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultants = list(consultants)
+        for consultant in self.consultants:
+            field = forms.ModelChoiceField(
+                label=person_name(consultant),
+                queryset=coordinators,
+                required=False,
+                empty_label=_("No team"),
+            )
+            field.label_from_instance = person_name  # type: ignore[method-assign]
+            self.fields[f"coordinator_{consultant.pk}"] = field
+            self.initial[f"coordinator_{consultant.pk}"] = consultant.coordinator_id
+
+    def teams(self) -> dict[Membership, Membership | None]:
+        """Each consultant with the coordinator chosen (after `is_valid`)."""
+        return {c: self.cleaned_data[f"coordinator_{c.pk}"] for c in self.consultants}
+
+
+class ReassignForm(forms.Form):
+    consultant = forms.ModelChoiceField(
+        label=_("Consultant"),
+        queryset=Membership.objects.none(),
+        empty_label=_("Choose a consultant"),
+    )
+
+    def __init__(self, *args, consultants, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["consultant"]
+        field.queryset = consultants  # type: ignore[attr-defined]
+        field.label_from_instance = person_name  # type: ignore[attr-defined]

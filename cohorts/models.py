@@ -72,6 +72,11 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
 
 
+class CohortQuerySet(models.QuerySet):
+    def open(self) -> "CohortQuerySet":
+        return self.filter(closed_on__isnull=True)
+
+
 class Cohort(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(_("name"), max_length=200)
@@ -80,7 +85,17 @@ class Cohort(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     # Owners type this short code (or open its link) to take the diagnostic within the cohort.
     join_code = models.CharField(_("join code"), max_length=12, unique=True, default=new_join_code)
+    # A firm whose latest result is older than this is due a follow-up assessment.
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("follow-up after (days)"),
+        default=150,
+        validators=[MinValueValidator(30), MaxValueValidator(730)],
+    )
+    # A closed cohort takes no new firms, by join code or by a consultant; its records stay.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "name"]

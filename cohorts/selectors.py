@@ -19,8 +19,6 @@ from .models import Cohort, CohortAssessment, Enrolment, Membership, Role, Visit
 
 User = AuthUser | AnonymousUser
 
-# A firm whose last submitted assessment is older than this is due a follow-up.
-FOLLOW_UP_AFTER = timedelta(days=150)
 STATUSES = ("not_started", "in_progress", "submitted", "returned", "reviewed", "follow_up_due")
 
 
@@ -68,7 +66,8 @@ def enrolment_status(enrolment: Any) -> str:
     if enrolment.latest_status == Assessment.Status.DRAFT:
         return "in_progress"
     submitted = enrolment.latest_submitted_at
-    if submitted and timezone.now() - submitted > FOLLOW_UP_AFTER:
+    follow_up_after = timedelta(days=enrolment.cohort.follow_up_days)
+    if submitted and timezone.now() - submitted > follow_up_after:
         return "follow_up_due"
     if enrolment.latest_review == CohortAssessment.Review.REVIEWED:
         return "reviewed"

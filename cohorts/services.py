@@ -28,9 +28,11 @@ from .models import (
     Invitation,
     JoinConsent,
     Membership,
+    Organisation,
     Profile,
     ReviewEvent,
     Visit,
+    new_join_code,
 )
 
 
@@ -350,3 +352,42 @@ def enrolment_withdraw(*, assessment: Assessment) -> None:
     else:
         enrolment.assessments.filter(assessment=assessment).delete()
         enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
+
+
+def cohort_create(*, organisation: Organisation, **fields: Any) -> Cohort:
+    return Cohort.objects.create(organisation=organisation, **fields)
+
+
+def cohort_update(*, cohort: Cohort, closed: bool, new_join_code: bool, **fields: Any) -> Cohort:
+    """Save a cohort's settings; closing keeps the day it closed, a new code replaces the old."""
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    if closed and cohort.closed_on is None:
+        cohort.closed_on = timezone.localdate()
+    elif not closed:
+        cohort.closed_on = None
+    if new_join_code:
+        cohort.join_code = new_join_code_unused()
+    cohort.save()
+    return cohort
+
+
+def new_join_code_unused() -> str:
+    code = new_join_code()
+    while Cohort.objects.filter(join_code=code).exists():
+        code = new_join_code()
+    return code
+
+
+def teams_set(*, teams: dict[Membership, Membership | None]) -> None:
+    """Put each consultant in the team of the coordinator given (None: in no team)."""
+    with transaction.atomic():
+        for consultant, coordinator in teams.items():
+            if consultant.coordinator_id != (coordinator.pk if coordinator else None):
+                consultant.coordinator = coordinator
+                consultant.save(update_fields=["coordinator"])
+
+
+def enrolment_reassign(*, enrolment: Enrolment, consultant: Membership) -> None:
+    enrolment.consultant = consultant
+    enrolment.save(update_fields=["consultant"])

@@ -32,6 +32,7 @@ from recommendations.services import roadmap_email
 from . import dashboards, presenters, reports
 from .accounts import password_reset_request
 from .forms import (
+    CohortForm,
     DashboardFilterForm,
     DeskFilterForm,
     EnrolForm,
@@ -41,7 +42,9 @@ from .forms import (
     LanguageForm,
     NewAccountForm,
     OrganisationForm,
+    ReassignForm,
     ReturnForm,
+    TeamForm,
     VisitForm,
     consent_text,
 )
@@ -73,13 +76,17 @@ from .services import (
     assessment_mark_reviewed,
     assessment_return,
     cohort_assessment_start,
+    cohort_create,
     cohort_join,
+    cohort_update,
+    enrolment_reassign,
     firm_enrol,
     invitation_accept,
     invitation_create,
     invitation_is_for,
     invitation_usable,
     profile_set_language,
+    teams_set,
     visit_log,
 )
 
@@ -245,7 +252,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "can_follow": memberships_for(request.user)
         .filter(role__in=[Role.MANAGER, Role.COORDINATOR])
         .exists(),
-        "importable": cohorts_for_importer(request.user),
+        "importable": cohorts_for_importer(request.user).open(),
     }
     return render(request, "cohorts/desk.html", context)
 
@@ -253,7 +260,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def firm_new(request: HttpRequest) -> HttpResponse:
-    cohorts = cohorts_for_user(request.user)
+    cohorts = cohorts_for_user(request.user).open()
     chosen = request.POST.get("cohort", "")
     # The cohort whose consultants the form offers: the one chosen when it is a whole number
     # (the form itself says what is wrong with anything else), else the first.
@@ -316,7 +323,31 @@ def _firm_context(
         ),
         "visits": enrolment.visits.select_related("consultant"),
         "visit_form": visit_form,
+        "reassign_form": ReassignForm(
+            initial={"consultant": enrolment.consultant_id},
+            consultants=consultant_memberships_for(request.user, enrolment.cohort),
+        )
+        if reviewer
+        else None,
     }
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager or coordinator hands the firm to another consultant they may assign."""
+    enrolment = enrolment_get_for_user(request.user, pk)
+    if enrolment is None or reviewer_membership(request.user, enrolment) is None:
+        raise Http404
+    form = ReassignForm(
+        request.POST, consultants=consultant_memberships_for(request.user, enrolment.cohort)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the consultants in the list."))
+        return redirect("cohorts:firm", pk=pk)
+    enrolment_reassign(enrolment=enrolment, consultant=form.cleaned_data["consultant"])
+    messages.success(request, _("The firm has a new consultant."))
+    return redirect("cohorts:firm", pk=pk)
 
 
 @login_required
@@ -476,6 +507,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     )
     if cohort is None:
         return render(request, "cohorts/join_unknown.html", {"form": JoinCodeForm()}, status=404)
+    if cohort.closed_on is not None:
+        return render(request, "cohorts/join_closed.html", {"cohort": cohort}, status=410)
     form = JoinForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         assessment = cohort_join(
@@ -534,6 +567,82 @@ def activity(request: HttpRequest) -> HttpResponse:
 
 
 # --- Programme managers -----------------------------------------------------------------------
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    """The organisation's cohorts, open and closed, with their codes and settings."""
+    membership, organisation_form = _managing(request)
+    cohorts = Cohort.objects.filter(organisation=membership.organisation).order_by(
+        "closed_on", "name"
+    )
+    context = {
+        "organisation": membership.organisation,
+        "organisation_form": organisation_form,
+        "cohorts": cohorts,
+    }
+    return render(request, "cohorts/cohort_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_new(request: HttpRequest) -> HttpResponse:
+    membership, _organisation_form = _managing(request)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = cohort_create(organisation=membership.organisation, **form.cleaned_data)
+        messages.success(
+            request,
+            _("The cohort is ready: owners join with the code %(code)s.")
+            % {"code": cohort.join_code},
+        )
+        return redirect(_in_organisation("cohorts:cohorts", membership))
+    context = {"form": form, "organisation": membership.organisation}
+    return render(request, "cohorts/cohort_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_edit(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = cohorts_managed_by(request.user).filter(pk=cohort_pk).first()
+    if cohort is None:
+        raise Http404
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        cohort_update(cohort=cohort, **form.cleaned_data)
+        messages.success(request, _("The cohort is saved."))
+        return redirect(reverse("cohorts:cohorts") + f"?organisation={cohort.organisation_id}")
+    context = {"form": form, "cohort": cohort, "organisation": cohort.organisation}
+    return render(request, "cohorts/cohort_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teams(request: HttpRequest) -> HttpResponse:
+    """Which coordinator's team each consultant of the organisation is in."""
+    membership, organisation_form = _managing(request)
+    in_organisation = Membership.objects.filter(organisation=membership.organisation)
+    form = TeamForm(
+        request.POST or None,
+        consultants=in_organisation.filter(role=Role.CONSULTANT)
+        .select_related("user")
+        .order_by("user__first_name", "user__username"),
+        coordinators=in_organisation.filter(role=Role.COORDINATOR).select_related("user"),
+    )
+    if request.method == "POST" and form.is_valid():
+        teams_set(teams=form.teams())
+        messages.success(request, _("The teams are saved."))
+        return redirect(_in_organisation("cohorts:teams", membership))
+    context = {
+        "form": form,
+        "organisation": membership.organisation,
+        "organisation_form": organisation_form,
+    }
+    return render(request, "cohorts/teams.html", context)
+
+
+def _in_organisation(name: str, membership: Membership) -> str:
+    return reverse(name) + f"?organisation={membership.organisation_id}"
 
 
 @login_required
