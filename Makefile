@@ -29,6 +29,7 @@ run: setup
 	@echo "Demo results:"
 	@$(MANAGE) load_demo
 	@$(MANAGE) load_demo_cohort
+	@$(MANAGE) refresh_benchmarks
 	@echo "Ruta Digital: http://127.0.0.1:8000/es/ (Spanish), http://127.0.0.1:8000/en/ (English)"
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from config.ratelimit import rate_limited
 from diagnostic import presenters as diagnostic_presenters
+from diagnostic.benchmarks import comparison_for
 from diagnostic.selectors import answers_for, instrument_spec, notes_for
 from recommendations.presenters import roadmap_context
 from recommendations.selectors import roadmap_for_assessment
@@ -44,7 +45,9 @@ def assessment(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
         "enrolment": linked.enrolment,
         "linked": linked,
         "assessment": found,
-        "result": diagnostic_presenters.result(spec, found.result or {}, language)
+        "result": diagnostic_presenters.result(
+            spec, found.result or {}, language, comparison_for(found.firm)
+        )
         if found.is_submitted
         else None,
         "review": diagnostic_presenters.review(
@@ -70,6 +73,7 @@ def assessment_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpRes
         firm_name=found.firm.name if found.firm else "",
         day=timezone.localdate(found.submitted_at) if found.submitted_at else None,
         language=found.language,
+        comparison=comparison_for(found.firm),
     )
     context.update({"enrolment": linked.enrolment, "linked": linked})
     return render(request, "cohorts/assessment_roadmap.html", context)

@@ -338,7 +338,7 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE = {
     f"{app}-housekeeping": {"task": f"{app}.tasks.housekeeping", "schedule": 10 * 60}
     for app in ("diagnostic", "recommendations", "cohorts")
-}
+} | {"benchmarks": {"task": "diagnostic.tasks.refresh_benchmarks", "schedule": 60 * 60}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 if REDIS_URL:

@@ -230,3 +230,34 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to} ({self.state})"
+
+
+class Benchmark(models.Model):
+    """The mean score of one dimension among similar firms' latest results: a group of firms
+    (same sector and size band, same sector, or all) with at least MIN_FIRMS of them.
+
+    Worked out in SQL by `benchmarks.benchmarks_refresh` in the background; read as is.
+    """
+
+    class Group(models.TextChoices):
+        SECTOR_SIZE = "sector_size", _("same activity and size")
+        SECTOR = "sector", _("same activity")
+        ALL = "all", _("all businesses")
+
+    group = models.CharField(max_length=12, choices=Group.choices)
+    sector = models.CharField(max_length=30, blank=True)
+    size = models.CharField(max_length=10, blank=True)
+    dimension = models.CharField(max_length=64)
+    firms = models.PositiveIntegerField()
+    mean = models.PositiveSmallIntegerField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "sector", "size", "dimension"], name="one_benchmark_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.sector} {self.size} {self.dimension}={self.mean}"

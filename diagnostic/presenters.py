@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .benchmarks import Comparison
 from .charts import radar_chart
 from .flow import PROFILE
 from .formats import currency_name, money, number
@@ -134,18 +135,23 @@ def review(
 STAGE_ORDER = ("A", "B", "C", "D", "E")
 
 
-def result(instrument: Instrument, stored: dict, language: str) -> dict:
-    """The stored result of a submitted assessment, in the reader's language."""
+def result(
+    instrument: Instrument, stored: dict, language: str, comparison: Comparison | None = None
+) -> dict:
+    """The stored result of a submitted assessment, in the reader's language, and how it
+    compares with similar firms where there are enough of them."""
     scores = stored["scores"]
     completeness = scores.get("completeness", {})
     placement = StagePlacement.from_dict(stored["stage"])
     explanation = explain_stage(placement)
+    figures = comparison.figures if comparison else {}
     dimensions = [
         _score_row(
             localized(dimension.name, language),
             scores["dimensions"][dimension.code],
             completeness.get(dimension.code),
         )
+        | {"similar": figures.get(dimension.code, (None, 0))[0]}
         for dimension in instrument.dimensions
         if dimension.scored
     ]
@@ -167,6 +173,7 @@ def result(instrument: Instrument, stored: dict, language: str) -> dict:
     return {
         "overall": _score_row(_("Overall"), scores["overall"]),
         "rests_on": _rests_on(scores),
+        "comparison": _compared_with(comparison) if figures else "",
         "dimensions": dimensions,
         "readiness": readiness,
         "radar": radar_chart([(row["name"], row["value"]) for row in dimensions]),
@@ -200,6 +207,13 @@ def _score_row(name: str, score: dict, completeness: dict | None = None) -> dict
     else:
         label = LEVELS[level] if level else ""
     return {"name": name, "value": score["value"], "level": label}
+
+
+def _compared_with(comparison: Comparison) -> str:
+    firms = max(count for _mean, count in comparison.figures.values())
+    return _(
+        "“Similar businesses” is the mean score of the latest results of %(firms)s %(group)s."
+    ) % {"firms": firms, "group": comparison.label}
 
 
 def _rests_on(scores: dict) -> str:

@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import services
+from . import benchmarks, services
 
 
 @shared_task(
@@ -32,3 +32,9 @@ def housekeeping() -> dict[str, int]:
             with_attachment=False, publish=send_outbound_email.delay
         ),
     }
+
+
+@shared_task
+def refresh_benchmarks() -> int:
+    """Every hour (Celery beat): how firms compare with similar firms, worked out again."""
+    return benchmarks.benchmarks_refresh()

@@ -13,6 +13,7 @@ from config.ratelimit import rate_limited
 
 from . import presenters
 from .access import assisted_edit_refusal, with_assessment
+from .benchmarks import comparison_for
 from .flow import PROFILE, REVIEW, Step, step_for
 from .forms import ProfileForm, StepForm
 from .merge import decode_seen, seen_for
@@ -177,7 +178,9 @@ def result(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     context = {
         "assessment": assessment,
         "result_url": request.build_absolute_uri(),
-        "result": presenters.result(spec, assessment.result or {}, get_language()),
+        "result": presenters.result(
+            spec, assessment.result or {}, get_language(), comparison_for(assessment.firm)
+        ),
     }
     return render(request, "diagnostic/result.html", context)
 

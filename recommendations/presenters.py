@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from diagnostic import presenters as diagnostic_presenters
+from diagnostic.benchmarks import Comparison
 from diagnostic.formats import reader_locale
 from diagnostic.instrument import Instrument, localized
 
@@ -40,9 +41,10 @@ def roadmap_context(
     day: date | None,
     language: str,
     result_url: str = "",
+    comparison: Comparison | None = None,
 ) -> dict[str, Any]:
     """Everything the roadmap page and PDF show; call it in `language`."""
-    result = diagnostic_presenters.result(instrument, stored_result, language)
+    result = diagnostic_presenters.result(instrument, stored_result, language, comparison)
     programme_names = {
         match.programme.code: localized(match.programme.name, language)
         for match in roadmap.programmes

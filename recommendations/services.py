@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostic.benchmarks import comparison_for
 from diagnostic.files import orphan_files_purge
 from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
@@ -208,6 +209,7 @@ def roadmap_pdf_bytes(*, assessment: Assessment, language: str, with_link: bool 
             day=timezone.localdate(assessment.submitted_at) if assessment.submitted_at else None,
             language=language,
             result_url=f"{settings.SITE_URL}{path}" if with_link else "",
+            comparison=comparison_for(assessment.firm),
         )
     country = str(assessment.firm.country) or None if assessment.firm else None
     return render_roadmap_pdf(context, language=language, country=country)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import rate_limited
 from diagnostic.access import with_assessment
+from diagnostic.benchmarks import comparison_for
 from diagnostic.jobs import QueueUnavailable
 from diagnostic.models import Assessment
 from diagnostic.selectors import instrument_spec
@@ -48,6 +49,7 @@ def roadmap(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         result_url=request.build_absolute_uri(
             reverse("diagnostic:result", kwargs={"token": assessment.token})
         ),
+        comparison=comparison_for(assessment.firm),
     )
     context["assessment"] = assessment
     context["pdf"] = roadmap_pdf_for(assessment.pk, assessment.language, catalogue_version())
