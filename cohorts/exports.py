@@ -15,24 +15,36 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter, methodcaller
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from diagnostic.instrument import Instrument, Texts, localized
-from diagnostic.models import Assessment, Sector, Settlement
+from diagnostic.models import Assessment, Score, Sector, Settlement
+from diagnostic.places import subdivision_name
 from diagnostic.scoring import LEVELS, level_for
 from diagnostic.stages import STAGES
-from recommendations.csv_io import neutralise
+from recommendations.csv_io import FORMULA_STARTS, neutralise
 
 from .anonymity import (
     EMPLOYEE_BANDS,
@@ -47,18 +59,22 @@ from .models import Cohort, CohortAssessment
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 500
+# Rows fetched from the database at a time: fewer round trips, memory still flat.
+READ_CHUNK_SIZE = 2000
 FIRM_ID_LENGTH = 16
 _FIRM_ID_SALT = "cohorts.exports.firm_id"
 _TIMESTAMP = _("ISO 8601 date and time with the offset from UTC, like 2026-03-01T10:30:00-06:00.")
 _SCORE = _("A whole number from 0 to 100; empty when nothing could be scored.")
 _FREE_TEXT = _("Free text.")
 _MONTH = _("ISO 8601 year and month, like 2026-03.")
+_COMPLETENESS = _("A whole number; empty for results scored before completeness was recorded.")
 # The columns of the pseudonymised variant that, together, could single a firm out: each
 # combination of them is shared by at least K firms; the last ones are withheld first, so the
 # order says what a programme's analysis needs most (where, led by a woman, sector, size).
 QUASI_IDENTIFIERS = (
     "country",
     "region",
+    "region_name",
     "settlement",
     "women_led",
     "sector",
@@ -70,6 +86,52 @@ QUASI_IDENTIFIERS = (
     "annual_turnover_band",
     "years_trading_band",
 )
+
+
+Row = dict[str, Any]
+# What a row of the export reads, by name, from the cohort assessment it describes.
+ROW_FIELDS: dict[str, str] = {
+    "pk": "pk",
+    "firm_id": "enrolment__firm_id",
+    "external_id": "enrolment__external_id",
+    "cohort": "enrolment__cohort__name",
+    "consultant_first_name": "enrolment__consultant__user__first_name",
+    "consultant_last_name": "enrolment__consultant__user__last_name",
+    "consultant_username": "enrolment__consultant__user__username",
+    "kind": "kind",
+    "language": "assessment__language",
+    "started_at": "assessment__created_at",
+    "submitted_at": "assessment__submitted_at",
+    "stage": "assessment__stage",
+    "overall_score": "assessment__overall_score",
+    "items_scored": "assessment__items_scored",
+    "items_applicable": "assessment__items_applicable",
+    **{
+        name: f"enrolment__firm__{name}"
+        for name in (
+            "name",
+            "contact_email",
+            "owner_name",
+            "phone",
+            "country",
+            "region",
+            "municipality",
+            "settlement",
+            "town_population",
+            "sector",
+            "employees",
+            "annual_turnover",
+            "currency",
+            "years_trading",
+            "women_led",
+            "has_physical_storefront",
+            "formally_registered",
+            "exports",
+        )
+    },
+}
+# The row's times, given in the site's time zone.
+_TIMES = ("started_at", "submitted_at")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,7 +147,10 @@ class Column:
     # Exact figures and times: in the pseudonymised variant a banded column replaces them.
     exact: bool = False
     banded: bool = False
-    read: Callable[[CohortAssessment], Any] = field(repr=False, compare=False)
+    # `read` gives the cell's text already (digits or a code, "" when empty): no conversion.
+    text_ready: bool = False
+    # Read from one row of `export_rows`' query: a dict of ROW_FIELDS and the scores.
+    read: Callable[[Row], Any] = field(repr=False, compare=False)
 
 
 def pseudonymous_firm_id(firm_id: int) -> str:
@@ -103,7 +168,7 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
         _column(
             "external_id",
             _("The firm’s id in the programme’s own records, if one was given at enrolment."),
-            read=lambda linked: linked.enrolment.external_id,
+            read=itemgetter("external_id"),
             identifying=True,
         ),
         _column("firm_name", _("Name of the business."), read=_firm("name"), identifying=True),
@@ -111,6 +176,19 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             "contact_email",
             _("The firm’s contact e-mail."),
             read=_firm("contact_email"),
+            identifying=True,
+        ),
+        _column("owner_name", _("The owner’s name."), read=_firm("owner_name"), identifying=True),
+        _column(
+            "phone",
+            _("The firm’s WhatsApp or mobile number."),
+            read=_firm("phone"),
+            allowed=_said(
+                _(
+                    "E.164, like +525512345678, written '+525512345678 so that no spreadsheet "
+                    "reads it as a formula."
+                )
+            ),
             identifying=True,
         ),
         _column(
@@ -124,6 +202,11 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
             _("State or province."),
             read=_firm("region"),
             allowed=_said(_("An ISO 3166-2 code, like MX-PUE; older entries may hold a name.")),
+        ),
+        _column(
+            "region_name",
+            _("Name of the state or province, in the language the file was made in."),
+            read=_region_name,
         ),
         _column("municipality", _("Municipality."), read=_firm("municipality"), identifying=True),
         _column(
@@ -204,9 +287,7 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
         ),
         _yes_no("formally_registered", _("Whether the business is formally registered.")),
         _yes_no("exports", _("Whether the business sells abroad.")),
-        _column(
-            "cohort", _("Name of the cohort."), read=lambda linked: linked.enrolment.cohort.name
-        ),
+        _column("cohort", _("Name of the cohort."), read=itemgetter("cohort")),
         _column(
             "consultant",
             _("The consultant assigned to the firm; empty for firms that joined on their own."),
@@ -216,7 +297,7 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
         _column(
             "kind",
             _("Whether this is the firm’s first assessment in the cohort or a later one."),
-            read=lambda linked: linked.kind,
+            read=itemgetter("kind"),
             allowed=_coded(CohortAssessment.Kind.choices),
         ),
         _column(
@@ -228,14 +309,14 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
         _column(
             "started_at",
             _("When the assessment was started."),
-            read=_assessment("created_at"),
+            read=_assessment("started_at"),
             allowed=_said(_TIMESTAMP),
             exact=True,
         ),
         _column(
             "started_month",
             _("The month the assessment was started."),
-            read=_month("created_at"),
+            read=_month("started_at"),
             allowed=_said(_MONTH),
             banded=True,
         ),
@@ -272,8 +353,30 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
         _column(
             "overall_level",
             _("Level of the overall score."),
-            read=_level("overall"),
+            read=_level("overall_score"),
+            text_ready=True,
             allowed=_levels(),
+        ),
+        _column(
+            "items_scored",
+            _(
+                "How many questions the overall score rests on: those answered with a score, "
+                "in the scored dimensions. A dimension with fewer than half of its applicable "
+                "questions scored has no score, and the overall then has none either."
+            ),
+            read=itemgetter("items_scored"),
+            allowed=_said(_COMPLETENESS),
+            numeric=True,
+        ),
+        _column(
+            "items_applicable",
+            _(
+                "How many questions of the scored dimensions apply to the firm: all of them "
+                "but those answered “not applicable”."
+            ),
+            read=itemgetter("items_applicable"),
+            allowed=_said(_COMPLETENESS),
+            numeric=True,
         ),
     ]
     for dimension in instrument.dimensions:
@@ -287,7 +390,8 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
                 f"score_{dimension.code}",
                 description,
                 names=dimension.name,
-                read=_score("dimensions", dimension.code),
+                read=_score(Score.Kind.DIMENSION, dimension.code),
+                text_ready=True,
                 allowed=_said(_SCORE),
                 numeric=True,
             ),
@@ -295,7 +399,8 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
                 f"level_{dimension.code}",
                 _("Level of the score of “%(name)s”."),
                 names=dimension.name,
-                read=_level("dimensions", dimension.code),
+                read=_level(_score_key(Score.Kind.DIMENSION, dimension.code)),
+                text_ready=True,
                 allowed=_levels(),
             ),
         ]
@@ -305,7 +410,8 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
                 f"score_{area.code}",
                 _("Score of the area “%(name)s”."),
                 names=area.name,
-                read=_score("areas", area.code),
+                read=_score(Score.Kind.AREA, area.code),
+                text_ready=True,
                 allowed=_said(_SCORE),
                 numeric=True,
             )
@@ -333,46 +439,77 @@ def submitted_assessments(cohort: Cohort) -> QuerySet[CohortAssessment]:
             enrolment__cohort=cohort, assessment__status=Assessment.Status.SUBMITTED
         )
         .exclude(Exists(superseded))
-        .select_related(
-            "assessment", "enrolment__cohort", "enrolment__firm", "enrolment__consultant__user"
-        )
         .order_by("enrolment__firm_id", "assessment__submitted_at", "pk")
     )
+
+
+def export_table_rows(cohort: Cohort) -> Iterator[Row]:
+    """One plain row per submitted assessment: ROW_FIELDS and every dimension and area score
+    (under `_score_key`). One query, read in chunks from a server-side cursor,
+    so memory and queries stay flat however large the cohort."""
+    scores = (
+        Score.objects.filter(assessment=OuterRef("assessment"))
+        .values("assessment")
+        .annotate(
+            scores=StringAgg(
+                Concat("kind", Value("_"), "code", Value(","), Cast("value", CharField())),
+                delimiter=Value(","),
+            )
+        )
+        .values("scores")
+    )
+    rows = (
+        submitted_assessments(cohort)
+        .values(
+            *(path for name, path in ROW_FIELDS.items() if name == path),
+            **{name: F(path) for name, path in ROW_FIELDS.items() if name != path},
+            scores=Subquery(scores),
+        )
+        .iterator(chunk_size=READ_CHUNK_SIZE)
+    )
+    here = timezone.get_current_timezone()  # once: looking it up is slow for every row
+    for row in rows:
+        scores = row.pop("scores")
+        if scores:  # "dimension_marketing,40,area_social_networks,55,…": kept as text
+            parts = scores.split(",")
+            row.update(zip(parts[::2], parts[1::2], strict=True))
+        for name in _TIMES:
+            if row[name] is not None:
+                row[name] = row[name].astimezone(here)
+        yield row
 
 
 def export_rows(
     cohort: Cohort, instrument: Instrument, *, pseudonymised: bool
 ) -> Iterator[list[str]]:
-    """One row of neutralised text per submitted assessment, read in chunks.
+    """One row of neutralised text per submitted assessment.
 
     Pseudonymised, the rows are read twice: first to learn how many of each firm's
     quasi-identifiers can be shown, then to write them.
     """
     columns = export_columns(instrument, pseudonymised=pseudonymised)
-    assessments = submitted_assessments(cohort)
-    shown = _quasi_identifiers_shown(columns, assessments) if pseudonymised else {}
+    converters = [(column.read, column.text_ready) for column in columns]
+    shown = _quasi_identifiers_shown(cohort, columns) if pseudonymised else {}
     ranks = {
         index: QUASI_IDENTIFIERS.index(column.name)
         for index, column in enumerate(columns)
         if pseudonymised and column.name in QUASI_IDENTIFIERS
     }
-    for linked in assessments.iterator(chunk_size=CHUNK_SIZE):
-        cells = [_text(column.read(linked)) for column in columns]
-        limit = shown.get(linked.enrolment.firm_id, len(QUASI_IDENTIFIERS))
+    for row in export_table_rows(cohort):
+        cells = [read(row) if ready else _text(read(row)) for read, ready in converters]
+        limit = shown.get(row["firm_id"], len(QUASI_IDENTIFIERS))
         for index, rank in ranks.items():
             if rank >= limit:
                 cells[index] = WITHHELD
-        yield [neutralise(cell) for cell in cells]
+        yield cells
 
 
-def _quasi_identifiers_shown(
-    columns: list[Column], assessments: QuerySet[CohortAssessment]
-) -> dict[int, int]:
+def _quasi_identifiers_shown(cohort: Cohort, columns: list[Column]) -> dict[int, int]:
     """Firm → how many of QUASI_IDENTIFIERS its rows show, so that k-anonymity holds."""
     reads = {column.name: column.read for column in columns}
     combinations = {
-        linked.enrolment.firm_id: tuple(_text(reads[name](linked)) for name in QUASI_IDENTIFIERS)
-        for linked in assessments.iterator(chunk_size=CHUNK_SIZE)
+        row["firm_id"]: tuple(_text(reads[name](row)) for name in QUASI_IDENTIFIERS)
+        for row in export_table_rows(cohort)
     }
     return shown_counts(combinations, K)
 
@@ -458,6 +595,7 @@ def _column(
     identifying: bool = False,
     exact: bool = False,
     banded: bool = False,
+    text_ready: bool = False,
 ) -> Column:
     """A column; `names` are the instrument's texts that fill the description's %(name)s."""
 
@@ -473,6 +611,7 @@ def _column(
         identifying=identifying,
         exact=exact,
         banded=banded,
+        text_ready=text_ready,
         read=read,
     )
 
@@ -486,13 +625,13 @@ def _firm_id_column(pseudonymised: bool) -> Column:
                 "export of this site; it cannot be traced back to the firm without the site’s "
                 "secret key."
             ),
-            read=lambda linked: pseudonymous_firm_id(linked.enrolment.firm_id),
+            read=lambda row: pseudonymous_firm_id(row["firm_id"]),
             allowed=_said(_("16 hexadecimal digits.")),
         )
     return _column(
         "firm_id",
         _("The firm’s number in Ruta Digital, the same on each of its rows."),
-        read=lambda linked: linked.enrolment.firm_id,
+        read=itemgetter("firm_id"),
         allowed=_said(_("A whole number.")),
         numeric=True,
     )
@@ -522,51 +661,49 @@ def _yes_no(name: str, description: Promise) -> Column:
     )
 
 
-def _firm(attribute: str) -> Callable[[CohortAssessment], Any]:
-    return lambda linked: getattr(linked.enrolment.firm, attribute)
+def _firm(attribute: str) -> Callable[[Row], Any]:
+    return itemgetter(attribute)
 
 
-def _assessment(attribute: str) -> Callable[[CohortAssessment], Any]:
-    return lambda linked: getattr(linked.assessment, attribute)
+def _assessment(attribute: str) -> Callable[[Row], Any]:
+    return itemgetter(attribute)
 
 
-def _firm_band(attribute: str, bands: Sequence[tuple[int, str]]) -> Callable[..., str]:
-    return lambda linked: banded(getattr(linked.enrolment.firm, attribute), bands)
+def _firm_band(attribute: str, bands: Sequence[tuple[int, str]]) -> Callable[[Row], str]:
+    return lambda row: banded(row[attribute], bands)
 
 
-def _month(attribute: str) -> Callable[[CohortAssessment], str]:
-    def read(linked: CohortAssessment) -> str:
-        value = getattr(linked.assessment, attribute)
-        return timezone.localtime(value).strftime("%Y-%m") if value else ""
-
-    return read
+def _month(attribute: str) -> Callable[[Row], str]:
+    return lambda row: row[attribute].strftime("%Y-%m") if row[attribute] else ""
 
 
-def _consultant(linked: CohortAssessment) -> str:
-    consultant = linked.enrolment.consultant
-    if consultant is None:
+def _region_name(row: Row) -> str:
+    return subdivision_name(row["region"], get_language() or "en") if row["region"] else ""
+
+
+def _consultant(row: Row) -> str:
+    if row["consultant_username"] is None:
         return ""
-    return consultant.user.get_full_name() or consultant.user.get_username()
+    full_name = f"{row['consultant_first_name']} {row['consultant_last_name']}".strip()
+    return full_name or row["consultant_username"]
 
 
-def _scores(linked: CohortAssessment) -> dict[str, Any]:
-    return (linked.assessment.result or {}).get("scores") or {}
+def _score_key(kind: str, code: str) -> str:
+    return f"{kind}_{code}"
 
 
-def _score(group: str, code: str) -> Callable[[CohortAssessment], Any]:
-    return lambda linked: (_scores(linked).get(group) or {}).get(code, {}).get("value")
+def _score(kind: str, code: str) -> Callable[[Row], str]:
+    """A dimension's or area's score, as text; "" where it has none (not enough answers)."""
+    return methodcaller("get", _score_key(kind, code), "")
 
 
-def _level(group: str, code: str | None = None) -> Callable[[CohortAssessment], Any]:
-    """The level of the overall score (no code), or of one dimension's score."""
+# A score's level, whether the score comes as a number (overall) or as text (pivoted).
+_LEVEL_OF = {key: level_for(score) for score in range(101) for key in (score, str(score))}
 
-    def read(linked: CohortAssessment) -> Any:
-        score = _scores(linked).get(group) or {}
-        if code is not None:
-            score = score.get(code) or {}
-        return score.get("level")
 
-    return read
+def _level(key: str) -> Callable[[Row], str]:
+    """The level of the score the row holds under `key`; "" where it holds none."""
+    return lambda row: _LEVEL_OF.get(row.get(key), "")
 
 
 def _in_each_language(render: Callable[[str], str]) -> Texts:
@@ -614,18 +751,25 @@ def _levels() -> Texts:
 
 
 def _text(value: Any) -> str:
-    """A value as export text: booleans true/false, dates ISO 8601, unknown empty."""
+    """A value as export text: booleans true/false, dates ISO 8601, unknown empty; text that
+    a spreadsheet would run as a formula is neutralised. The commonest kinds come first: this
+    runs for every cell."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, datetime):  # in the site's time zone already (export_table_rows)
+        return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    return neutralise(value)
 
 
 class _Echo:

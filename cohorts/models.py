@@ -225,6 +225,7 @@ class Visit(models.Model):
         max_digits=3,
         decimal_places=1,
         null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("12"))],
     )
     notes = models.TextField(_("notes"), blank=True)

@@ -76,6 +76,10 @@ def _columns(model: type[Model]) -> list[Field]:
     ]
 
 
+def _optional(field: Field) -> bool:
+    return field.null or field.blank or field.has_default()
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -573,8 +577,17 @@ class _Importer:
         return assessments
 
     def bare(self, model: type[Model], record: dict[str, Any], **links: Any) -> dict[str, Any]:
-        """Many small rows (answers, scores): converted, checked by the database's constraints."""
-        values = {field.name: field.to_python(record[field.name]) for field in _columns(model)}
+        """Many small rows (answers, scores): converted, checked by the database's constraints.
+
+        A file written before a field was added lacks it: an optional field then takes its
+        default; a required one missing means a damaged file (KeyError).
+        """
+        values = {
+            field.name: field.to_python(record[field.name])
+            if field.name in record or not _optional(field)
+            else field.get_default()
+            for field in _columns(model)
+        }
         return {**values, **links}
 
     def instrument(self, code: str) -> Instrument:

@@ -134,6 +134,10 @@ class Assessment(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The stored result (DESIGN 2.2): reports aggregate these without re-scoring.
     overall_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Completeness (DESIGN 2.2): the scored questions the overall rests on, of those that apply;
+    # empty for results scored before it was recorded.
+    items_scored = models.PositiveSmallIntegerField(null=True, blank=True)
+    items_applicable = models.PositiveSmallIntegerField(null=True, blank=True)
     stage = models.CharField(max_length=1, blank=True)
     result = models.JSONField(null=True, blank=True)
 

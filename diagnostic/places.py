@@ -52,6 +52,7 @@ def _subdivisions(country: str) -> tuple:
     return tuple(pycountry.subdivisions.get(country_code=country.upper()) or ())
 
 
+@cache
 def subdivision_name(code: str, language: str = "en") -> str:
     """The subdivision's name in the language where known, else its code as given."""
     subdivision = pycountry.subdivisions.get(code=code.upper()) if code else None

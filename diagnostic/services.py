@@ -236,6 +236,8 @@ def assessment_submit(*, assessment: Assessment) -> bool:
             submitted_at=now,
             updated_at=now,
             overall_score=scores.overall.value,
+            items_scored=scores.rests_on.scored,
+            items_applicable=scores.rests_on.applicable,
             stage=placement.stage or "",
             result=result,
         )

@@ -25,7 +25,15 @@ from tests.cohorts.conftest import prepared_workbook
 from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
 
 DOWNLOADS = ("cohorts:export_csv", "cohorts:export_codebook")
-IDENTIFYING = {"firm_name", "contact_email", "municipality", "consultant", "external_id"}
+IDENTIFYING = {
+    "firm_name",
+    "contact_email",
+    "owner_name",
+    "phone",
+    "municipality",
+    "consultant",
+    "external_id",
+}
 
 
 @pytest.fixture(scope="module")
@@ -500,3 +508,26 @@ def test_the_csv_export_queries_do_not_grow_with_the_cohort(
             assessed(enrolment, world.ana)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert export() == 12
+
+
+def test_each_row_says_what_its_scores_rest_on_and_a_thin_result_has_none(client, world):
+    firm = world.ana_firm.firm
+    firm.phone, firm.owner_name = "+526621234567", "Luz Romero"
+    firm.save()
+    assessed(world.ana_firm, world.ana)  # answered enough for every dimension
+    assessed(world.beto_firm, world.beto, {"sales_channels": ("messaging_apps",)})
+    client.force_login(world.maria)
+
+    rows = {
+        row["firm_name"]: row
+        for row in csv_table(download(client, "cohorts:export_csv", world.cohort))
+    }
+
+    full, thin = rows["Bacanora La Sierra"], rows["Tortillería Doña Luz"]
+    assert (full["items_scored"], full["items_applicable"]) == ("18", "35")
+    assert full["overall_score"] and full["level_marketing"]
+    assert (thin["items_scored"], thin["items_applicable"]) == ("1", "35")
+    assert thin["overall_score"] == thin["score_ecommerce"] == thin["level_ecommerce"] == ""
+    assert (full["region"], full["region_name"]) == ("MX-CMX", "Ciudad de México")
+    assert full["owner_name"] == "Luz Romero"
+    assert full["phone"] == "'+526621234567"  # no spreadsheet reads it as a formula

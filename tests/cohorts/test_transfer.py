@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import (
+    Cohort,
     CohortAssessment,
     ImportJob,
     Invitation,
     Organisation,
     Profile,
+    Visit,
 )
 from cohorts.services import (
     assessment_correct,
@@ -333,3 +335,27 @@ def test_the_export_is_written_to_a_file_by_name_or_id(world, tmp_path):
     by_name = json.loads((tmp_path / "by-name.json").read_text(encoding="utf-8"))
     by_id = json.loads((tmp_path / "by-id.json").read_text(encoding="utf-8"))
     assert by_name["organisation"]["name"] == by_id["organisation"]["name"] == SONORA
+
+
+def test_a_file_written_before_the_newer_optional_fields_still_imports(sonora, tmp_path):
+    """Files made before the owner's phone, visit hours, cohort follow-up interval and
+    completeness were recorded lack those keys: they take their defaults."""
+    data = export()
+    added = {"owner_name", "phone", "hours", "follow_up_days", "closed_on", "items_scored",
+             "items_applicable"}  # fmt: skip
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {key: strip(inner) for key, inner in value.items() if key not in added}
+        if isinstance(value, list):
+            return [strip(inner) for inner in value]
+        return value
+
+    path = write(tmp_path, strip(data))
+    wipe(sonora, people=True)
+
+    call_command("import_organisation", path)
+
+    cohort = Cohort.objects.get(name="Pueblos Digitales 2026")
+    assert (cohort.follow_up_days, cohort.closed_on) == (150, None)
+    assert Visit.objects.get(enrolment__cohort=cohort).hours is None
