@@ -22,9 +22,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 
 from diagnostic.instrument import Instrument
 from diagnostic.models import Assessment, Score
@@ -139,15 +137,11 @@ def dashboard(
             "first_stage", "latest_stage", "first_overall", "latest_overall"
         )
     )
-    summary = {
-        (kind, code): (mean, count)
-        for kind, code, mean, count in scores.values_list("kind", "code")
-        .annotate(mean=Avg("value"), count=Count("id"))
-        .values_list("kind", "code", "mean", "count")
+    histograms = _histograms(scores)
+    summary = {key: _mean_and_count(histogram) for key, histogram in histograms.items()}
+    spreads = {
+        d.code: _spread(histograms.get((Score.Kind.DIMENSION, d.code), [])) for d in dimensions
     }
-    spreads = _spreads(
-        scores, {d.code: summary.get(("dimension", d.code), (None, 0))[1] for d in dimensions}
-    )
     overall = results.aggregate(mean=Avg("latest_overall"))["mean"]
     transitions: dict[tuple[str, str], int] = {}
     changes = []
@@ -222,44 +216,42 @@ def _mean(value: float | None, firms: int) -> float | None:
     return round(value, 1)
 
 
-def _spreads(scores: QuerySet[Score], counts: dict[str, int]) -> dict[str, dict[str, Any]]:
-    """Quartiles of each dimension's score (by code, with how many firms it rests on): the
-    rows at those ranks, for every dimension in one query."""
-    ranks = {
-        code: {fraction: int(round(fraction * (count - 1))) + 1 for fraction in (0.25, 0.5, 0.75)}
-        for code, count in counts.items()
-        if count >= SMALL_CELL
-    }
-    at_rank: dict[tuple[str, int], float] = {}
-    if ranks:
-        wanted = Q()
-        for code, found in ranks.items():
-            wanted |= Q(code=code, rank__in=set(found.values()))
-        rows = (
-            scores.filter(kind=Score.Kind.DIMENSION, code__in=ranks)
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("code")],
-                    order_by=[F("value").asc(), F("pk").asc()],
-                )
-            )
-            .filter(wanted)
-            .values_list("code", "rank", "value")
-        )
-        at_rank = {(code, rank): float(value) for code, rank, value in rows}
-    spreads: dict[str, dict[str, Any]] = {}
-    for code, count in counts.items():
-        if code not in ranks:
-            spreads[code] = {"q1": None, "median": None, "q3": None, "scored": suppress(count)}
-            continue
-        spreads[code] = {
-            "q1": at_rank[(code, ranks[code][0.25])],
-            "median": at_rank[(code, ranks[code][0.5])],
-            "q3": at_rank[(code, ranks[code][0.75])],
-            "scored": count,
-        }
-    return spreads
+def _histograms(scores: QuerySet[Score]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """How many firms have each score (0–100), by kind and code, lowest score first: at most
+    101 rows per dimension or area whatever the cohort size, in one query; means, counts and
+    quartiles are read from them."""
+    histograms: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    rows = (
+        scores.values("kind", "code", "value")
+        .annotate(n=Count("id"))
+        .values_list("kind", "code", "value", "n")
+        .order_by("kind", "code", "value")
+    )
+    for kind, code, value, n in rows:
+        histograms.setdefault((kind, code), []).append((value, n))
+    return histograms
+
+
+def _mean_and_count(histogram: list[tuple[int, int]]) -> tuple[float | None, int]:
+    count = sum(n for _value, n in histogram)
+    total = sum(value * n for value, n in histogram)
+    return (total / count if count else None), count
+
+
+def _spread(histogram: list[tuple[int, int]]) -> dict[str, Any]:
+    """Quartiles of one dimension's scores: the scores at ranks ¼, ½ and ¾ of the way."""
+    count = sum(n for _value, n in histogram)
+    if count < SMALL_CELL:
+        return {"q1": None, "median": None, "q3": None, "scored": suppress(count)}
+    quartiles = {}
+    for name, fraction in (("q1", 0.25), ("median", 0.5), ("q3", 0.75)):
+        rank, seen = int(round(fraction * (count - 1))) + 1, 0
+        for value, n in histogram:
+            seen += n
+            if seen >= rank:
+                quartiles[name] = float(value)
+                break
+    return {**quartiles, "scored": count}
 
 
 def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list[dict[str, Any]]:
