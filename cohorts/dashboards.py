@@ -1,8 +1,10 @@
 """Cohort figures, aggregated in the database from stored results: never re-scored.
 
 Every figure covers each firm's latest submitted assessment (and, for movement, its first);
-the number of queries does not depend on the number of firms. Counts of fewer than
-SMALL_CELL firms are reported as None, shown as "<5", so nobody is identifiable.
+the number of queries does not depend on the number of firms. In what is published (the
+cohort report, and the dashboard's published view) counts of fewer than SMALL_CELL firms are
+reported as None, shown as "<5", so nobody is identifiable; the organisation's own managers
+see exact figures.
 """
 
 from __future__ import annotations
@@ -56,9 +58,14 @@ class Filters:
     submitted_to: date | None = None
 
 
-def suppress(count: int) -> int | None:
-    """A count as it may be shown: None (shown "<5") when fewer than SMALL_CELL firms."""
-    return count if count >= SMALL_CELL else None
+def suppress(count: int, small_cell: int = SMALL_CELL) -> int | None:
+    """A count as it may be shown: None (shown "<5") when fewer than `small_cell` firms.
+
+    Published figures (the cohort report, pseudonymised exports) use SMALL_CELL; the
+    organisation's own managers see exact counts (small_cell 0) unless they ask for the
+    published view.
+    """
+    return count if count >= small_cell else None
 
 
 def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
@@ -115,9 +122,18 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
 
 
 def dashboard(
-    cohorts: QuerySet[Cohort], filters: Filters, instrument: Instrument
+    cohorts: QuerySet[Cohort],
+    filters: Filters,
+    instrument: Instrument,
+    *,
+    small_cell: int = SMALL_CELL,
 ) -> dict[str, Any]:
-    """Every figure of the dashboard and the cohort report, small cells suppressed."""
+    """Every figure of the dashboard and the cohort report, cells of fewer than `small_cell`
+    firms suppressed."""
+
+    def cell(count: int) -> int | None:
+        return suppress(count, small_cell)
+
     enrolments = enrolments_in(cohorts, filters)
     enrolled = enrolments.count()
     results = enrolments.filter(latest_id__isnull=False)
@@ -140,7 +156,8 @@ def dashboard(
     histograms = _histograms(scores)
     summary = {key: _mean_and_count(histogram) for key, histogram in histograms.items()}
     spreads = {
-        d.code: _spread(histograms.get((Score.Kind.DIMENSION, d.code), [])) for d in dimensions
+        d.code: _spread(histograms.get((Score.Kind.DIMENSION, d.code), []), small_cell)
+        for d in dimensions
     }
     overall = results.aggregate(mean=Avg("latest_overall"))["mean"]
     transitions: dict[tuple[str, str], int] = {}
@@ -166,19 +183,21 @@ def dashboard(
         .order_by("-fits", "-to_check", "code")[:TOP]
     )
     return {
-        "top_actions": [(code, suppress(n)) for code, n in actions],
-        "programme_fit": [(code, suppress(yes), suppress(check)) for code, yes, check in fits],
-        "enrolled": suppress(enrolled),
-        "assessed": suppress(assessed),
-        "completion": round(100 * assessed / enrolled) if enrolled >= SMALL_CELL else None,
-        "stages": [(stage, suppress(stages.get(stage, 0))) for stage in STAGES],
-        "undetermined": suppress(stages.get("", 0)),
-        "overall_mean": _mean(overall, assessed),
+        "top_actions": [(code, cell(n)) for code, n in actions],
+        "programme_fit": [(code, cell(yes), cell(check)) for code, yes, check in fits],
+        "enrolled": cell(enrolled),
+        "assessed": cell(assessed),
+        "completion": round(100 * assessed / enrolled)
+        if enrolled and enrolled >= small_cell
+        else None,
+        "stages": [(stage, cell(stages.get(stage, 0))) for stage in STAGES],
+        "undetermined": cell(stages.get("", 0)),
+        "overall_mean": _mean(overall, assessed, small_cell),
         "dimensions": [
             {
                 "code": d.code,
                 "name": d.name,
-                "mean": _mean(*summary.get(("dimension", d.code), (None, 0))),
+                "mean": _mean(*summary.get(("dimension", d.code), (None, 0)), small_cell),
                 **spreads[d.code],
             }
             for d in dimensions
@@ -188,7 +207,7 @@ def dashboard(
                 {
                     "code": a.code,
                     "name": a.name,
-                    "mean": _mean(*summary.get(("area", a.code), (None, 0))),
+                    "mean": _mean(*summary.get(("area", a.code), (None, 0)), small_cell),
                 }
                 for a in areas
                 if ("area", a.code) in summary
@@ -196,22 +215,24 @@ def dashboard(
             key=lambda row: (row["mean"] is None, row["mean"] or 0),
         )[:5],
         "transitions": [
-            [suppress(transitions.get((first, last), 0)) for last in STAGES] for first in STAGES
+            [cell(transitions.get((first, last), 0)) for last in STAGES] for first in STAGES
         ],
-        "moved_up": suppress(
+        "moved_up": cell(
             sum(
                 n
                 for (first, last), n in transitions.items()
                 if first in STAGES and last in STAGES and STAGES.index(last) < STAGES.index(first)
             )
         ),
-        "followed_up": suppress(len(pairs)),
-        "score_change": _mean(sum(changes) / len(changes), len(changes)) if changes else None,
+        "followed_up": cell(len(pairs)),
+        "score_change": _mean(sum(changes) / len(changes), len(changes), small_cell)
+        if changes
+        else None,
     }
 
 
-def _mean(value: float | None, firms: int) -> float | None:
-    if value is None or firms < SMALL_CELL:
+def _mean(value: float | None, firms: int, small_cell: int) -> float | None:
+    if value is None or firms < small_cell:
         return None
     return round(value, 1)
 
@@ -238,11 +259,11 @@ def _mean_and_count(histogram: list[tuple[int, int]]) -> tuple[float | None, int
     return (total / count if count else None), count
 
 
-def _spread(histogram: list[tuple[int, int]]) -> dict[str, Any]:
+def _spread(histogram: list[tuple[int, int]], small_cell: int) -> dict[str, Any]:
     """Quartiles of one dimension's scores: the scores at ranks ¼, ½ and ¾ of the way."""
     count = sum(n for _value, n in histogram)
-    if count < SMALL_CELL:
-        return {"q1": None, "median": None, "q3": None, "scored": suppress(count)}
+    if count == 0 or count < small_cell:
+        return {"q1": None, "median": None, "q3": None, "scored": suppress(count, small_cell)}
     quartiles = {}
     for name, fraction in (("q1", 0.25), ("median", 0.5), ("q3", 0.75)):
         rank, seen = int(round(fraction * (count - 1))) + 1, 0
@@ -254,7 +275,9 @@ def _spread(histogram: list[tuple[int, int]]) -> dict[str, Any]:
     return {**quartiles, "scored": count}
 
 
-def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list[dict[str, Any]]:
+def breakdown(
+    cohorts: QuerySet[Cohort], filters: Filters, segment: str, *, small_cell: int = SMALL_CELL
+) -> list[dict[str, Any]]:
     """Firms assessed and their stages, by one segment (e.g. settlement), small cells suppressed."""
     field = {
         "settlement": "firm__settlement",
@@ -297,8 +320,8 @@ def breakdown(cohorts: QuerySet[Cohort], filters: Filters, segment: str) -> list
     return [
         {
             "value": value,
-            "firms": suppress(sum(stages.values())),
-            "stages": [suppress(stages.get(stage, 0)) for stage in STAGES],
+            "firms": suppress(sum(stages.values()), small_cell),
+            "stages": [suppress(stages.get(stage, 0), small_cell) for stage in STAGES],
         }
         for value, stages in rows.items()
     ]

@@ -655,7 +655,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cohorts = managed.filter(pk=chosen.pk) if chosen else managed
     filters = form.filters()
     instrument = instrument_spec(instrument_get_or_load())
-    figures = dashboards.dashboard(cohorts, filters, instrument)
+    # The organisation's own managers see exact counts; "published" shows what the report shows.
+    published = request.GET.get("view") == "published"
+    small_cell = dashboards.SMALL_CELL if published else 0
+    figures = dashboards.dashboard(cohorts, filters, instrument, small_cell=small_cell)
     context = {
         "organisation": membership.organisation,
         "organisation_form": organisation_form,
@@ -664,15 +667,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": presenters.dashboard_charts(figures, get_language()),
         "recommended": presenters.recommended(figures, get_language()),
         "breakdowns": [
-            (segment, dashboards.breakdown(cohorts, filters, segment))
+            (segment, dashboards.breakdown(cohorts, filters, segment, small_cell=small_cell))
             for segment in dashboards.SEGMENTS
         ],
         "stages": dashboards.STAGES,
         "small_cell": dashboards.SMALL_CELL,
+        "published": published,
+        "switch_query": _query_with(request, view=None if published else "published"),
         "cohort": chosen,
         "reports": reports.reports_for(signed_in(request), membership.organisation),
     }
     return render(request, "cohorts/dashboard.html", context)
+
+
+def _query_with(request: HttpRequest, **changes: str | None) -> str:
+    """The request's query string with these parameters set (None: removed)."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return query.urlencode()
 
 
 def _cohorts_and_consultants(

@@ -156,3 +156,25 @@ def test_the_region_filter_lists_the_organisations_regions_by_name(client, world
     client.force_login(world.otto)
     other = client.get(reverse("cohorts:dashboard"))
     assert "MX-SON" not in dict(other.context["form"].fields["region"].choices)
+
+
+def test_the_organisations_manager_sees_exact_counts_and_can_see_the_published_view(
+    client, world, instrument
+):
+    assess(world.ana_firm, world.ana, E)
+    client.force_login(world.maria)
+
+    exact = client.get(reverse("cohorts:dashboard")).context["figures"]
+    published = client.get(reverse("cohorts:dashboard"), {"view": "published"})
+
+    assert (exact["enrolled"], exact["assessed"], dict(exact["stages"])["E"]) == (2, 1, 1)
+    assert published.context["figures"]["enrolled"] is None  # 2 firms: "<5"
+    assert "Ver las cifras exactas" in published.text
+
+
+def test_the_cohort_report_always_hides_small_groups(world, instrument):
+    assess(world.ana_firm, world.ana, E)
+
+    report = figures(world.cohort)  # what the report PDF is made from
+
+    assert report["enrolled"] is None and dict(report["stages"])["E"] is None
