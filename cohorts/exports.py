@@ -104,6 +104,10 @@ ROW_FIELDS: dict[str, str] = {
     "submitted_at": "assessment__submitted_at",
     "stage": "assessment__stage",
     "overall_score": "assessment__overall_score",
+    # As the firm was when the assessment was submitted, so rows show change over time.
+    "employees": "assessment__employees",
+    "annual_turnover": "assessment__annual_turnover",
+    "currency": "assessment__currency",
     "items_scored": "assessment__items_scored",
     "items_applicable": "assessment__items_applicable",
     **{
@@ -119,9 +123,6 @@ ROW_FIELDS: dict[str, str] = {
             "settlement",
             "town_population",
             "sector",
-            "employees",
-            "annual_turnover",
-            "currency",
             "years_trading",
             "women_led",
             "has_physical_storefront",
@@ -231,7 +232,7 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
         ),
         _column(
             "employees",
-            _("People working in the business."),
+            _("People working in the business when the assessment was submitted."),
             read=_firm("employees"),
             allowed=_said(_("A whole number.")),
             numeric=True,
@@ -246,7 +247,10 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
         ),
         _column(
             "annual_turnover",
-            _("Yearly sales, in the currency given in the column “currency”."),
+            _(
+                "Yearly sales when the assessment was submitted, in the currency given in the "
+                "column “currency”."
+            ),
             read=_firm("annual_turnover"),
             allowed=_said(_("A number with “.” as decimal mark; empty when unknown.")),
             numeric=True,

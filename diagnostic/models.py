@@ -138,6 +138,11 @@ class Assessment(models.Model):
     # empty for results scored before it was recorded.
     items_scored = models.PositiveSmallIntegerField(null=True, blank=True)
     items_applicable = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The firm as it was when submitted, so change from baseline to follow-up shows in jobs
+    # and sales, not only in scores (online sales share and channels are answers already).
+    employees = models.PositiveIntegerField(null=True, blank=True)
+    annual_turnover = models.DecimalField(max_digits=15, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
     stage = models.CharField(max_length=1, blank=True)
     result = models.JSONField(null=True, blank=True)
 

@@ -12,10 +12,11 @@ register = template.Library()
 
 
 @register.filter
-def cell(value: Any) -> str:
-    """A figure as shown in aggregate tables: "<5" where fewer than five firms stand behind it."""
+def cell(value: Any, published: bool = True) -> str:
+    """A figure as shown in aggregate tables: "<5" where fewer than five firms stand behind it
+    in what is published; in a manager's exact view nothing is hidden, so None is "—"."""
     if value is None:
-        return "<5"
+        return "<5" if published else "—"
     if isinstance(value, float):
         return number_format(value, decimal_pos=1, use_l10n=True)
     return number_format(value, use_l10n=True, force_grouping=True)

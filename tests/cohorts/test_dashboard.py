@@ -6,7 +6,7 @@ from django.urls import reverse
 from cohorts.dashboards import Filters, breakdown, dashboard, suppress
 from cohorts.models import Cohort, Enrolment
 from tests.cohorts.conftest import E, assess
-from tests.factories import make_firm
+from tests.factories import SOCIAL_SELLER, make_firm
 from tests.recommendations.conftest import real_instrument
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,6 @@ def test_the_most_recommended_actions_and_fitting_programmes_are_counted(
 ):
     from recommendations.models import RoadmapSummary
     from recommendations.services import catalogue_load
-    from tests.factories import SOCIAL_SELLER
 
     catalogue_load()
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,7 +125,7 @@ def test_a_failing_summary_never_undoes_a_submit(
     client, instrument, monkeypatch, django_capture_on_commit_callbacks
 ):
     from diagnostic.models import Assessment
-    from tests.factories import SOCIAL_SELLER, make_assessment
+    from tests.factories import make_assessment
 
     def broken(**kwargs):
         raise ConnectionError("the broker is down")
@@ -178,3 +177,23 @@ def test_the_cohort_report_always_hides_small_groups(world, instrument):
     report = figures(world.cohort)  # what the report PDF is made from
 
     assert report["enrolled"] is None and dict(report["stages"])["E"] is None
+
+
+def test_outcomes_show_change_in_jobs_sales_and_online_share_not_only_scores(world, instrument):
+    firm = world.ana_firm.firm
+    firm.employees, firm.annual_turnover, firm.currency = 3, 100_000, "MXN"
+    firm.save()
+    assess(world.ana_firm, world.ana, E | {"online_sales_share": "none"}, days_ago=150)
+    firm.employees, firm.annual_turnover = 5, 150_000  # the owner's figures at the follow-up
+    firm.save()
+    assess(world.ana_firm, world.ana, SOCIAL_SELLER | {"online_sales_share": "10_to_25"})
+
+    exact = dashboard(
+        Cohort.objects.filter(pk=world.cohort.pk), Filters(), real_instrument(), small_cell=0
+    )["outcomes"]
+    published = figures(world.cohort)["outcomes"]
+
+    assert (exact["jobs_total_change"], exact["jobs_mean_change"]) == (2, 2.0)
+    assert exact["sales_median_change"] == 50.0
+    assert exact["online_share"] == {"up": 1, "same": 0, "down": 0}
+    assert published["jobs_total_change"] is None  # one firm: never published
