@@ -40,7 +40,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from diagnostic.instrument import Instrument, Texts, localized
-from diagnostic.models import Assessment, Score, Sector, Settlement
+from diagnostic.models import Assessment, Firm, Score, Sector, Settlement
 from diagnostic.places import subdivision_name
 from diagnostic.scoring import LEVELS, level_for
 from diagnostic.stages import STAGES
@@ -104,31 +104,14 @@ ROW_FIELDS: dict[str, str] = {
     "submitted_at": "assessment__submitted_at",
     "stage": "assessment__stage",
     "overall_score": "assessment__overall_score",
-    # As the firm was when the assessment was submitted, so rows show change over time.
-    "employees": "assessment__employees",
-    "annual_turnover": "assessment__annual_turnover",
-    "currency": "assessment__currency",
     "items_scored": "assessment__items_scored",
     "items_applicable": "assessment__items_applicable",
+    # The figures that change over time as they were when the assessment was submitted.
+    **{name: f"assessment__{name}" for name in Firm.SNAPSHOT_FIELDS},
     **{
         name: f"enrolment__firm__{name}"
-        for name in (
-            "name",
-            "contact_email",
-            "owner_name",
-            "phone",
-            "country",
-            "region",
-            "municipality",
-            "settlement",
-            "town_population",
-            "sector",
-            "years_trading",
-            "women_led",
-            "has_physical_storefront",
-            "formally_registered",
-            "exports",
-        )
+        for name in Firm.PROFILE_FIELDS
+        if name not in Firm.SNAPSHOT_FIELDS
     },
 }
 # The row's times, given in the site's time zone.

@@ -77,26 +77,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Firm
-        fields = [
-            "name",
-            "owner_name",
-            "contact_email",
-            "phone",
-            "country",
-            "region",
-            "municipality",
-            "settlement",
-            "town_population",
-            "sector",
-            "employees",
-            "annual_turnover",
-            "currency",
-            "years_trading",
-            "women_led",
-            "has_physical_storefront",
-            "formally_registered",
-            "exports",
-        ]
+        fields = list(Firm.PROFILE_FIELDS)
         labels = {
             "name": _("Name of your business"),
             "owner_name": _("Your name (optional)"),

@@ -45,6 +45,30 @@ class Sector(models.TextChoices):
 class Firm(models.Model):
     """The business being assessed: the profile of DESIGN 2.4."""
 
+    # The profile an owner or consultant gives, in the order it is asked.
+    PROFILE_FIELDS = (
+        "name",
+        "owner_name",
+        "contact_email",
+        "phone",
+        "country",
+        "region",
+        "municipality",
+        "settlement",
+        "town_population",
+        "sector",
+        "employees",
+        "annual_turnover",
+        "currency",
+        "years_trading",
+        "women_led",
+        "has_physical_storefront",
+        "formally_registered",
+        "exports",
+    )
+    # What changes over time and so is kept with each submitted assessment as well.
+    SNAPSHOT_FIELDS = ("employees", "annual_turnover", "currency")
+
     name = models.CharField(_("business name"), max_length=200)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     owner_name = models.CharField(_("owner's name"), max_length=120, blank=True)

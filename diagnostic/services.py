@@ -238,9 +238,7 @@ def assessment_submit(*, assessment: Assessment) -> bool:
             overall_score=scores.overall.value,
             items_scored=scores.rests_on.scored,
             items_applicable=scores.rests_on.applicable,
-            employees=assessment.firm.employees,
-            annual_turnover=assessment.firm.annual_turnover,
-            currency=assessment.firm.currency,
+            **{name: getattr(assessment.firm, name) for name in Firm.SNAPSHOT_FIELDS},
             stage=placement.stage or "",
             result=result,
         )
