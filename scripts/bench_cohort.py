@@ -130,6 +130,14 @@ def build(firms: int):
 
 
 def run() -> None:
+    started = time.perf_counter()
+    cohort, manager = build(FIRMS)
+    print(f"Programme benchmark: {FIRMS:,} firms built in {time.perf_counter() - started:.0f} s")
+    measure(cohort, manager)
+
+
+def measure(cohort, manager) -> None:
+    """The dashboard, report and export figures of a cohort built by `build`."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -138,9 +146,6 @@ def run() -> None:
     from cohorts.dashboards import Filters
     from diagnostic.models import Assessment
 
-    started = time.perf_counter()
-    cohort, manager = build(FIRMS)
-    print(f"Programme benchmark: {FIRMS:,} firms built in {time.perf_counter() - started:.0f} s")
     client = Client()
     client.force_login(manager)
     client.get("/es/desk/dashboard/")  # warm: templates, instrument
