@@ -269,7 +269,16 @@ def firm_new(request: HttpRequest) -> HttpResponse:
         cohort = cohorts.filter(pk=int(chosen)).first()
     cohort = cohort or cohorts.first()
     if cohort is None:
-        raise Http404
+        if not memberships_for(request.user).exists():
+            raise Http404
+        messages.info(
+            request,
+            _(
+                "None of your cohorts takes new firms at the moment: a programme manager opens "
+                "or creates one under “Cohorts”."
+            ),
+        )
+        return redirect("cohorts:desk")
     consultants = consultant_memberships_for(request.user, cohort)
     form = EnrolForm(request.POST or None, cohorts=cohorts, consultants=consultants)
     if request.method == "POST" and form.is_valid():

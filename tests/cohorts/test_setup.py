@@ -83,12 +83,12 @@ def test_a_closed_cohort_takes_no_new_firms_and_can_open_again(client, world):
     edit(client, world.cohort, closed="on")
     world.cohort.refresh_from_db()
     closed = client.get(reverse("cohorts:join", kwargs={"code": code}))
-    enrolling = client.get(reverse("cohorts:firm_new"))
+    enrolling = client.get(reverse("cohorts:firm_new"), follow=True)
 
     assert world.cohort.closed_on == timezone.localdate()
     assert closed.status_code == 410
     assert "ya no recibe más negocios" in closed.text
-    assert enrolling.status_code == 404  # Sonora has no other, open cohort
+    assert "Ninguna de sus cohortes recibe negocios nuevos" in enrolling.text  # none open
     # Its firms stay where they were.
     assert Enrolment.objects.filter(cohort=world.cohort).count() == 2
     edit(client, world.cohort)
