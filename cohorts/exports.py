@@ -575,7 +575,7 @@ def _column(
     name: str,
     description: Promise,
     *,
-    read: Callable[[CohortAssessment], Any],
+    read: Callable[[Row], Any],
     allowed: Texts | None = None,
     names: Texts | None = None,
     numeric: bool = False,
@@ -685,7 +685,9 @@ def _score(kind: str, code: str) -> Callable[[Row], str]:
 
 
 # A score's level, whether the score comes as a number (overall) or as text (pivoted).
-_LEVEL_OF = {key: level_for(score) for score in range(101) for key in (score, str(score))}
+_LEVEL_OF: dict[int | str | None, str] = {
+    key: level_for(score) or "" for score in range(101) for key in (score, str(score))
+}
 
 
 def _level(key: str) -> Callable[[Row], str]:

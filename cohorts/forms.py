@@ -363,7 +363,8 @@ class CohortForm(forms.ModelForm):
             del self.fields["closed"], self.fields["new_join_code"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The cohort can’t end before it starts."))
@@ -383,7 +384,7 @@ class TeamForm(forms.Form):
                 required=False,
                 empty_label=_("No team"),
             )
-            field.label_from_instance = person_name  # type: ignore[method-assign]
+            field.label_from_instance = person_name  # type: ignore[assignment]
             self.fields[f"coordinator_{consultant.pk}"] = field
             self.initial[f"coordinator_{consultant.pk}"] = consultant.coordinator_id
 

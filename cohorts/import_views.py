@@ -47,7 +47,7 @@ class ImportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @rate_limited("import")
 def import_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
-    cohort = cohorts_for_importer(request.user).open().filter(pk=cohort_pk).first()
+    cohort = cohorts_for_importer(request.user).filter(pk=cohort_pk, closed_on__isnull=True).first()
     if cohort is None:
         raise Http404
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()

@@ -72,11 +72,6 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
 
 
-class CohortQuerySet(models.QuerySet):
-    def open(self) -> "CohortQuerySet":
-        return self.filter(closed_on__isnull=True)
-
-
 class Cohort(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(_("name"), max_length=200)
@@ -94,8 +89,6 @@ class Cohort(models.Model):
     # A closed cohort takes no new firms, by join code or by a consultant; its records stay.
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = CohortQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "name"]

@@ -173,7 +173,7 @@ def result(
     return {
         "overall": _score_row(_("Overall"), scores["overall"]),
         "rests_on": _rests_on(scores),
-        "comparison": _compared_with(comparison) if figures else "",
+        "comparison": _compared_with(comparison) if comparison is not None else "",
         "dimensions": dimensions,
         "readiness": readiness,
         "radar": radar_chart([(row["name"], row["value"]) for row in dimensions]),
@@ -205,7 +205,7 @@ def _score_row(name: str, score: dict, completeness: dict | None = None) -> dict
     if completeness is not None and not Completeness(**completeness).enough:
         label = _("Not enough answers")
     else:
-        label = LEVELS[level] if level else ""
+        label = str(LEVELS[level]) if level else ""
     return {"name": name, "value": score["value"], "level": label}
 
 

@@ -215,11 +215,12 @@ def assessment_submit(*, assessment: Assessment) -> bool:
 
     The conditional update makes a double submit (two taps, two tabs) store one result.
     """
-    if assessment.firm_id is None:
+    firm = assessment.firm
+    if firm is None:
         raise ProfileMissing
     spec = instrument_spec(assessment.instrument)
     answers = {code: _from_json(value) for code, value in answers_for(assessment).items()}
-    scores = score_answers(spec, answers, people=assessment.firm.employees)
+    scores = score_answers(spec, answers, people=firm.employees)
     placement = place_stage(answers, stage_rules_for(spec.code))
     result = {
         "scoring_version": SCORING_VERSION,
@@ -238,7 +239,7 @@ def assessment_submit(*, assessment: Assessment) -> bool:
             overall_score=scores.overall.value,
             items_scored=scores.rests_on.scored,
             items_applicable=scores.rests_on.applicable,
-            **{name: getattr(assessment.firm, name) for name in Firm.SNAPSHOT_FIELDS},
+            **{name: getattr(firm, name) for name in Firm.SNAPSHOT_FIELDS},
             stage=placement.stage or "",
             result=result,
         )
