@@ -9,7 +9,6 @@ see exact figures.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +27,7 @@ from django.db.models import (
 )
 
 from diagnostic.instrument import Instrument
-from diagnostic.models import Answer, Assessment, Score
+from diagnostic.models import Assessment, Score
 from diagnostic.places import codes_named
 from recommendations.models import RoadmapSummary
 
@@ -225,58 +224,9 @@ def dashboard(
             )
         ),
         "followed_up": cell(len(pairs)),
-        "outcomes": _outcomes(followed, small_cell),
         "score_change": _mean(sum(changes) / len(changes), len(changes), small_cell)
         if changes
         else None,
-    }
-
-
-# The bands of `online_sales_share`, lowest first (DESIGN 2.4).
-ONLINE_SHARE_BANDS = ("none", "under_10", "10_to_25", "25_to_50", "over_50")
-
-
-def _outcomes(followed: QuerySet[Any], small_cell: int) -> dict[str, Any]:
-    """What changed for firms with a follow-up, first to latest result, from the snapshot each
-    assessment keeps: people working (total and mean change), yearly sales (median change in
-    per cent, same currency only) and the band of online sales (firms up, same, down).
-    Three queries."""
-    pairs = list(followed.values_list("first_id", "latest_id"))
-    ends = Q(pk__in=followed.values("first_id")) | Q(pk__in=followed.values("latest_id"))
-    snapshots = {
-        pk: (employees, turnover, currency)
-        for pk, employees, turnover, currency in Assessment.objects.filter(ends).values_list(
-            "pk", "employees", "annual_turnover", "currency"
-        )
-    }
-    shares = dict(
-        Answer.objects.filter(
-            Q(assessment_id__in=followed.values("first_id"))
-            | Q(assessment_id__in=followed.values("latest_id")),
-            item_code="online_sales_share",
-        ).values_list("assessment_id", "value")
-    )
-    jobs, sales, share_moves = [], [], {"up": 0, "same": 0, "down": 0}
-    for first, latest in pairs:
-        (before, before_sales, before_currency) = snapshots.get(first, (None, None, ""))
-        (after, after_sales, after_currency) = snapshots.get(latest, (None, None, ""))
-        if before is not None and after is not None:
-            jobs.append(after - before)
-        if before_sales and after_sales is not None and before_currency == after_currency:
-            sales.append(float((after_sales - before_sales) * 100 / before_sales))
-        band = ONLINE_SHARE_BANDS.index
-        if shares.get(first) in ONLINE_SHARE_BANDS and shares.get(latest) in ONLINE_SHARE_BANDS:
-            move = band(shares[latest]) - band(shares[first])
-            share_moves["up" if move > 0 else "down" if move < 0 else "same"] += 1
-    return {
-        "jobs_firms": suppress(len(jobs), small_cell),
-        "jobs_total_change": sum(jobs) if jobs and len(jobs) >= small_cell else None,
-        "jobs_mean_change": _mean(sum(jobs) / len(jobs), len(jobs), small_cell) if jobs else None,
-        "sales_firms": suppress(len(sales), small_cell),
-        "sales_median_change": _mean(statistics.median(sales), len(sales), small_cell)
-        if sales
-        else None,
-        "online_share": {move: suppress(n, small_cell) for move, n in share_moves.items()},
     }
 
 
