@@ -1,10 +1,12 @@
 """A manager downloads a cohort's assessments: CSV or XLSX, with a codebook, full or pseudonymised.
 
-`?pseudonymised=1` gives the variant without names and contacts. The Excel workbook is made
-in the background (cohorts.workbooks): asked for by a form, then a page with its progress.
+`?pseudonymised=1` gives the variant without names and contacts. The Excel workbook, and the
+CSV of a cohort too large to stream within a request, are made in the background
+(cohorts.workbooks): asked for by a form, then a page with its progress.
 Cohorts of organisations the person does not manage do not exist for them (a 404).
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import (
@@ -15,6 +17,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -30,7 +33,7 @@ from diagnostic.services import instrument_get_or_load
 from . import workbooks
 from .anonymity import K
 from .exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table
-from .models import Cohort
+from .models import Cohort, DataExport
 from .selectors import cohorts_managed_by
 from .views import signed_in
 
@@ -41,15 +44,25 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 @require_GET
 def exports(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The page that lists the downloads of one cohort."""
-    context = {"cohort": _managed_cohort(request, cohort_pk), "k": K}
+    cohort = _managed_cohort(request, cohort_pk)
+    context = {"cohort": cohort, "k": K, "csv_in_background": workbooks.csv_in_background(cohort)}
     return render(request, "cohorts/exports.html", context)
 
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest, cohort_pk: int) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest, cohort_pk: int) -> HttpResponseBase:
     cohort = _managed_cohort(request, cohort_pk)
     pseudonymised = _pseudonymised(request)
+    if workbooks.csv_in_background(cohort):
+        messages.info(
+            request,
+            _(
+                "This cohort has too many assessments to download at once. Ask for the CSV "
+                "file below: it is prepared in the background and ready in a minute or two."
+            ),
+        )
+        return redirect("cohorts:exports", cohort_pk=cohort.pk)
     table = export_table(cohort, _instrument(), pseudonymised=pseudonymised)
     return StreamingHttpResponse(
         csv_lines(table),
@@ -61,13 +74,17 @@ def export_csv(request: HttpRequest, cohort_pk: int) -> StreamingHttpResponse:
 @login_required
 @require_POST
 def workbook_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
-    """Ask for the Excel workbook, made in the background (see cohorts.workbooks)."""
+    """Ask for the Excel workbook, or the CSV file, made in the background (cohorts.workbooks)."""
     cohort = _managed_cohort(request, cohort_pk)
+    file_format = request.POST.get("format", DataExport.Format.XLSX)
+    if file_format not in DataExport.Format.values:
+        raise BadRequest("format must be xlsx or csv")
     export = workbooks.workbook_request(
         user=signed_in(request),
         cohort=cohort,
         pseudonymised=_pseudonymised(request),
         language=get_language(),
+        file_format=file_format,
     )
     if export is None:
         raise Http404
@@ -101,11 +118,12 @@ def workbook_download(request: HttpRequest, pk: int) -> FileResponse:
     found = workbooks.workbook_for(signed_in(request), pk)
     if found is None or found.state != found.State.DONE:
         raise Http404
+    csv = found.file_format == DataExport.Format.CSV
     return FileResponse(
         found.file.open("rb"),
         as_attachment=True,
-        filename=_data_filename(found.cohort, found.pseudonymised, "xlsx"),
-        content_type=XLSX_CONTENT_TYPE,
+        filename=_data_filename(found.cohort, found.pseudonymised, found.file_format),
+        content_type=CSV_CONTENT_TYPE if csv else XLSX_CONTENT_TYPE,
     )
 
 

@@ -535,6 +535,22 @@ def csv_lines(rows: Iterable[Sequence[str]]) -> Iterator[str]:
     yield "".join(lines)
 
 
+def write_csv(
+    file: IO[bytes],
+    cohort: Cohort,
+    instrument: Instrument,
+    *,
+    pseudonymised: bool,
+    progress: Callable[[int], None] = lambda rows: None,
+) -> None:
+    """The CSV export written into `file` as UTF-8; `progress` hears how many rows are
+    written, every CHUNK_SIZE of them."""
+    table = export_table(cohort, instrument, pseudonymised=pseudonymised)
+    for number, text in enumerate(csv_lines(table)):
+        file.write(text.encode())
+        progress(number * CHUNK_SIZE)
+
+
 def write_xlsx(
     file: IO[bytes],
     cohort: Cohort,

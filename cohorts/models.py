@@ -378,7 +378,8 @@ class CohortReport(models.Model):
 
 
 class DataExport(models.Model):
-    """A cohort's assessments as an Excel workbook, made in the background for a manager."""
+    """A cohort's assessments as a file made in the background for a manager: the Excel
+    workbook, or the CSV of a cohort too large to stream within a request."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -386,8 +387,13 @@ class DataExport(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel"
+        CSV = "csv", "CSV"
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="data_exports")
     pseudonymised = models.BooleanField(default=False)
+    file_format = models.CharField(max_length=4, choices=Format.choices, default=Format.XLSX)
     language = models.CharField(max_length=10)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

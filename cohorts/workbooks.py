@@ -1,7 +1,9 @@
-"""A cohort's assessments as an Excel workbook, made in the background with its progress.
+"""A cohort's assessments as a file made in the background with its progress: the Excel
+workbook, and the CSV of a cohort of more than settings.CSV_STREAM_ROWS assessments.
 
-A workbook of a large programme takes longer than a web request may: the manager asks for it,
-a worker writes it into the file storage, and the page shows the progress and then the file.
+Such a file takes longer than a web request may: the manager asks for it, a worker writes it
+into the file storage, and the page shows the progress and then the file. Smaller CSVs are
+streamed straight from the database (export_views.export_csv).
 """
 
 import logging
@@ -21,21 +23,35 @@ from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 
 from . import tasks
-from .exports import submitted_assessments, write_xlsx
+from .exports import submitted_assessments, write_csv, write_xlsx
 from .models import Cohort, DataExport
 from .selectors import cohorts_managed_by
 
 logger = logging.getLogger(__name__)
 
 
+def csv_in_background(cohort: Cohort) -> bool:
+    """Whether the cohort's CSV is too large to stream within a request."""
+    return submitted_assessments(cohort).count() > settings.CSV_STREAM_ROWS
+
+
 def workbook_request(
-    *, user: User, cohort: Cohort, pseudonymised: bool, language: str
+    *,
+    user: User,
+    cohort: Cohort,
+    pseudonymised: bool,
+    language: str,
+    file_format: str = DataExport.Format.XLSX,
 ) -> DataExport | None:
-    """Queue the workbook of a cohort the person manages; None for anyone else's."""
+    """Queue the file of a cohort the person manages; None for anyone else's."""
     if not cohorts_managed_by(user).filter(pk=cohort.pk).exists():
         return None
     export = DataExport.objects.create(
-        cohort=cohort, pseudonymised=pseudonymised, language=language, requested_by=user
+        cohort=cohort,
+        pseudonymised=pseudonymised,
+        file_format=file_format,
+        language=language,
+        requested_by=user,
     )
     with suppress(QueueUnavailable):  # shown as waiting; housekeeping queues it again
         job_enqueue(tasks.make_workbook, export.pk)
@@ -52,7 +68,7 @@ def workbook_retry(*, export: DataExport) -> None:
 
 
 def workbook_run(*, export_id: int, task_id: str = "") -> bool:
-    """Write the workbook of a claimed export into the file storage, with its progress."""
+    """Write the file of a claimed export into the file storage, with its progress."""
     if not job_claim(DataExport, pk=export_id, task_id=task_id, progress=0):
         return False
     export = DataExport.objects.select_related("cohort").get(pk=export_id)
@@ -65,16 +81,27 @@ def workbook_run(*, export_id: int, task_id: str = "") -> bool:
 
     try:
         with tempfile.TemporaryFile() as file, translation.override(export.language):
-            write_xlsx(
-                file,
-                export.cohort,
-                instrument_spec(instrument_get_or_load()),
-                pseudonymised=export.pseudonymised,
-                language=export.language,
-                progress=progress,
-            )
+            spec = instrument_spec(instrument_get_or_load())
+            if export.file_format == DataExport.Format.CSV:
+                write_csv(
+                    file,
+                    export.cohort,
+                    spec,
+                    pseudonymised=export.pseudonymised,
+                    progress=progress,
+                )
+            else:
+                write_xlsx(
+                    file,
+                    export.cohort,
+                    spec,
+                    pseudonymised=export.pseudonymised,
+                    language=export.language,
+                    progress=progress,
+                )
             file.seek(0)
-            export.file.save(f"{uuid.uuid4().hex}.xlsx", File(file), save=False)
+            name = f"{uuid.uuid4().hex}.{export.file_format}"
+            export.file.save(name, File(file), save=False)
     except Exception as error:  # shown on the export's page with a retry button
         logger.exception("Workbook %s failed", export_id)
         job_fail(DataExport, pk=export_id, error=f"{type(error).__name__}: {error}")

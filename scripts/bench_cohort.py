@@ -121,7 +121,8 @@ def build(firms: int):
             CohortAssessment(assessment=assessment, enrolment=enrolment, kind=kind)
             for assessment, (enrolment, kind) in zip(created, links, strict=True)
         )
-        enrolment_results_refresh(enrolments=cohort.enrolments.all())
+        batch = Enrolment.objects.filter(pk__in=[enrolment.pk for enrolment in enrolments])
+        enrolment_results_refresh(enrolments=batch)
     # Fresh statistics for the query planner, as autovacuum gives a production database
     # shortly after a large import: without them PostgreSQL plans for empty tables.
     with connection.cursor() as cursor:

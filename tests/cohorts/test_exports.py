@@ -314,6 +314,51 @@ def test_formulas_are_text_in_the_xlsx(client, world, evil):
     book.close()
 
 
+@pytest.mark.parametrize("query", ["", "?pseudonymised=1"])
+def test_the_csv_of_a_cohort_too_large_to_stream_is_prepared_in_the_background(
+    client, world, settings, query
+):
+    """Above CSV_STREAM_ROWS a download request would run for many seconds: the page offers
+    the CSV as a file made by a worker instead, with the same content."""
+    assessed(world.ana_firm, world.ana)
+    assessed(world.beto_firm, world.beto)
+    client.force_login(world.maria)
+    streamed = download(client, "cohorts:export_csv", world.cohort, query)
+    settings.CSV_STREAM_ROWS = 1
+    exports_url = reverse("cohorts:exports", kwargs={"cohort_pk": world.cohort.pk})
+
+    page = client.get(exports_url).text
+    direct_url = reverse("cohorts:export_csv", kwargs={"cohort_pk": world.cohort.pk})
+    assert f'href="{direct_url}{query}"' not in page
+    assert '<input type="hidden" name="format" value="csv">' in page
+    direct = client.get(direct_url + query, follow=True)
+    assert direct.redirect_chain == [(exports_url, 302)]
+    assert "demasiadas evaluaciones para descargarlas de una vez" in direct.text
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(
+            reverse("cohorts:workbook_new", kwargs={"cohort_pk": world.cohort.pk}) + query,
+            {"format": "csv"},
+        )
+    export = DataExport.objects.get()
+    assert (export.file_format, export.pseudonymised) == ("csv", query != "")
+    page = client.get(asked["Location"])
+    assert "Archivo CSV de las evaluaciones" in page.text
+    assert "Descargar el archivo CSV" in page.text
+    response = client.get(reverse("cohorts:workbook_download", kwargs={"pk": export.pk}))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].endswith('.csv"')
+    assert read(response) == streamed
+    assert len(csv_table(streamed)) == 2
+
+
+def test_an_unknown_file_format_is_refused(client, world):
+    client.force_login(world.maria)
+    url = reverse("cohorts:workbook_new", kwargs={"cohort_pk": world.cohort.pk})
+    assert client.post(url, {"format": "pdf"}).status_code == 400
+    assert not DataExport.objects.exists()
+
+
 # --- XLSX -------------------------------------------------------------------------------------
 
 
