@@ -22,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -135,10 +136,14 @@ def dashboard(
         return suppress(count, small_cell)
 
     enrolments = enrolments_in(cohorts, filters)
-    enrolled = enrolments.count()
     results = enrolments.filter(latest_id__isnull=False)
     latest_ids = results.values("latest_id")
-    assessed = results.count()
+    counts = enrolments.aggregate(
+        enrolled=Count("pk"),
+        assessed=Count("pk", filter=Q(latest_id__isnull=False)),
+        overall=Avg("latest_overall"),
+    )
+    enrolled, assessed, overall = counts["enrolled"], counts["assessed"], counts["overall"]
     stages = dict(
         results.order_by()
         .values_list("latest_stage")
@@ -147,43 +152,32 @@ def dashboard(
     )
     dimensions = [d for d in instrument.dimensions if d.scored]
     areas = [area for d in dimensions for area in d.areas]
-    scores = Score.objects.filter(assessment_id__in=latest_ids)
-    followed = results.exclude(first_id=F("latest_id"))
-    pairs = list(
-        followed.values_list("first_stage", "latest_stage", "first_overall", "latest_overall")
-    )
-    histograms = _histograms(scores)
+    histograms = _histograms(Score.objects.filter(assessment_id__in=latest_ids))
     summary = {key: _mean_and_count(histogram) for key, histogram in histograms.items()}
     spreads = {
         d.code: _spread(histograms.get((Score.Kind.DIMENSION, d.code), []), small_cell)
         for d in dimensions
     }
-    overall = results.aggregate(mean=Avg("latest_overall"))["mean"]
+    # Firms followed up: from their first stage to their latest, and their change in score.
+    change = F("latest_overall") - F("first_overall")
+    moves = (
+        results.exclude(first_id=F("latest_id"))
+        .order_by()
+        .values_list("first_stage", "latest_stage")
+        .annotate(n=Count("pk"), change=Sum(change), changed=Count(change))
+        .values_list("first_stage", "latest_stage", "n", "change", "changed")
+    )
     transitions: dict[tuple[str, str], int] = {}
-    changes = []
-    for first_stage, last_stage, before, after in pairs:
-        transitions[(first_stage, last_stage)] = transitions.get((first_stage, last_stage), 0) + 1
-        if before is not None and after is not None:
-            changes.append(after - before)
-    summary_rows = RoadmapSummary.objects.filter(assessment_id__in=latest_ids)
-    actions = (
-        summary_rows.filter(kind=RoadmapSummary.Kind.ACTION)
-        .values_list("code")
-        .annotate(n=Count("id"))
-        .order_by("-n", "code")[:TOP]
-    )
-    fits = (
-        summary_rows.filter(kind=RoadmapSummary.Kind.PROGRAMME, eligible__in=("yes", "check"))
-        .values_list("code")
-        .annotate(
-            fits=Count("id", filter=Q(eligible="yes")),
-            to_check=Count("id", filter=Q(eligible="check")),
-        )
-        .order_by("-fits", "-to_check", "code")[:TOP]
-    )
+    followed_up = change_total = changed = 0
+    for first_stage, last_stage, n, total, scored in moves:
+        transitions[(first_stage, last_stage)] = n
+        followed_up += n
+        change_total += total or 0
+        changed += scored
+    actions, fits = _recommended(latest_ids)
     return {
-        "top_actions": [(code, cell(n)) for code, n in actions],
-        "programme_fit": [(code, cell(yes), cell(check)) for code, yes, check in fits],
+        "top_actions": [(code, cell(n)) for code, n in actions[:TOP]],
+        "programme_fit": [(code, cell(yes), cell(check)) for code, yes, check in fits[:TOP]],
         "enrolled": cell(enrolled),
         "assessed": cell(assessed),
         "completion": round(100 * assessed / enrolled)
@@ -223,11 +217,41 @@ def dashboard(
                 if first in STAGES and last in STAGES and STAGES.index(last) < STAGES.index(first)
             )
         ),
-        "followed_up": cell(len(pairs)),
-        "score_change": _mean(sum(changes) / len(changes), len(changes), small_cell)
-        if changes
-        else None,
+        "followed_up": cell(followed_up),
+        "score_change": _mean(change_total / changed, changed, small_cell) if changed else None,
     }
+
+
+def _recommended(
+    assessment_ids: QuerySet[Any],
+) -> tuple[list[tuple[str, int]], list[tuple[str, int, int]]]:
+    """What the roadmaps of these assessments recommend, in one pass over their summaries:
+    each action with how many roadmaps propose it, most proposed first; each programme with
+    how many firms it fits and how many should check, best fitting first."""
+    rows = (
+        RoadmapSummary.objects.filter(assessment_id__in=assessment_ids)
+        .filter(
+            Q(kind=RoadmapSummary.Kind.ACTION)
+            | Q(kind=RoadmapSummary.Kind.PROGRAMME, eligible__in=("yes", "check"))
+        )
+        .values_list("kind", "code", "eligible")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    actions: dict[str, int] = {}
+    programmes: dict[str, dict[str, int]] = {}
+    for kind, code, eligible, n in rows:
+        if kind == RoadmapSummary.Kind.ACTION:
+            actions[code] = actions.get(code, 0) + n
+        else:
+            programmes.setdefault(code, {})[eligible] = n
+    return (
+        sorted(actions.items(), key=lambda item: (-item[1], item[0])),
+        sorted(
+            ((code, n.get("yes", 0), n.get("check", 0)) for code, n in programmes.items()),
+            key=lambda item: (-item[1], -item[2], item[0]),
+        ),
+    )
 
 
 def _mean(value: float | None, firms: int, small_cell: int) -> float | None:
@@ -274,53 +298,63 @@ def _spread(histogram: list[tuple[int, int]], small_cell: int) -> dict[str, Any]
     return {**quartiles, "scored": count}
 
 
-def breakdown(
-    cohorts: QuerySet[Cohort], filters: Filters, segment: str, *, small_cell: int = SMALL_CELL
-) -> list[dict[str, Any]]:
-    """Firms assessed and their stages, by one segment (e.g. settlement), small cells suppressed."""
-    field = {
-        "settlement": "firm__settlement",
-        "women_led": "firm__women_led",
-        "sector": "firm__sector",
-        "region": "firm__region",
-        "consultant": "consultant__user__username",
-    }.get(segment)
-    latest = enrolments_in(cohorts, filters).filter(latest_id__isnull=False).order_by()
-    rows: dict[Any, dict[str, int]] = {}
-    if segment == "size":
-        band = Case(
-            *(
-                When(
-                    Q(firm__employees__gte=low)
-                    & (Q(firm__employees__lte=high) if high is not None else Q()),
-                    then=Value(name),
-                )
-                for name, (low, high) in SIZE_BANDS.items()
-            ),
-            default=Value(""),
-        )
-        for value, stage, n in (
-            latest.annotate(band=band)
-            .values_list("band", "latest_stage")
-            .annotate(n=Count("pk"))
-            .values_list("band", "latest_stage", "n")
-        ):
-            rows.setdefault(value, {})[stage] = n
-        rows = {name: rows[name] for name in SIZE_BANDS if name in rows}
-    elif field:
-        for value, stage, n in (
-            latest.values_list(field, "latest_stage")
-            .annotate(n=Count("pk"))
-            .values_list(field, "latest_stage", "n")
-        ):
-            rows.setdefault(value, {})[stage] = n
-    else:
-        raise ValueError(f"unknown segment {segment!r}")
+# The firm's field behind each segment; "size" is the band of its number of people working.
+SEGMENT_FIELDS = {
+    "settlement": "firm__settlement",
+    "women_led": "firm__women_led",
+    "sector": "firm__sector",
+    "region": "firm__region",
+    "consultant": "consultant__user__username",
+}
+
+
+def breakdowns(
+    cohorts: QuerySet[Cohort], filters: Filters, *, small_cell: int = SMALL_CELL
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Firms assessed and their stages by each of SEGMENTS (e.g. settlement), small cells
+    suppressed. One pass over the enrolments, grouped by every segment at once, then summed
+    here for each segment."""
+    size_band = Case(
+        *(
+            When(
+                Q(firm__employees__gte=low)
+                & (Q(firm__employees__lte=high) if high is not None else Q()),
+                then=Value(name),
+            )
+            for name, (low, high) in SIZE_BANDS.items()
+        ),
+        default=Value(""),
+    )
+    groups = (
+        enrolments_in(cohorts, filters)
+        .filter(latest_id__isnull=False)
+        .annotate(size_band=size_band)
+        .values_list(*SEGMENT_FIELDS.values(), "size_band", "latest_stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, dict[Any, dict[str, int]]] = {segment: {} for segment in SEGMENTS}
+    for *values, stage, n in groups:
+        for segment, value in zip((*SEGMENT_FIELDS, "size"), values, strict=True):
+            stages = counts[segment].setdefault(value, {})
+            stages[stage] = stages.get(stage, 0) + n
+    ordered = {
+        segment: sorted(found.items(), key=lambda item: (item[0] is None, str(item[0])))
+        for segment, found in counts.items()
+    }
+    bands = counts["size"]
+    ordered["size"] = [(name, bands[name]) for name in SIZE_BANDS if name in bands]
     return [
-        {
-            "value": value,
-            "firms": suppress(sum(stages.values()), small_cell),
-            "stages": [suppress(stages.get(stage, 0), small_cell) for stage in STAGES],
-        }
-        for value, stages in rows.items()
+        (
+            segment,
+            [
+                {
+                    "value": value,
+                    "firms": suppress(sum(stages.values()), small_cell),
+                    "stages": [suppress(stages.get(stage, 0), small_cell) for stage in STAGES],
+                }
+                for value, stages in ordered[segment]
+            ],
+        )
+        for segment in SEGMENTS
     ]

@@ -110,10 +110,7 @@ def _render(report: CohortReport) -> bytes:
     with translation.override(report.language):
         figures = dashboards.dashboard(cohorts, filters, instrument)
         _progress(report.pk, "figures", STEPS[0][1])
-        breakdowns = [
-            (segment, dashboards.breakdown(cohorts, filters, segment))
-            for segment in dashboards.SEGMENTS
-        ]
+        breakdowns = dashboards.breakdowns(cohorts, filters)
         _progress(report.pk, "segments", STEPS[1][1])
         context = {
             "report": report,

@@ -675,10 +675,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "charts": presenters.dashboard_charts(figures, get_language()),
         "recommended": presenters.recommended(figures, get_language()),
-        "breakdowns": [
-            (segment, dashboards.breakdown(cohorts, filters, segment, small_cell=small_cell))
-            for segment in dashboards.SEGMENTS
-        ],
+        "breakdowns": dashboards.breakdowns(cohorts, filters, small_cell=small_cell),
         "stages": dashboards.STAGES,
         "small_cell": dashboards.SMALL_CELL,
         "published": published,

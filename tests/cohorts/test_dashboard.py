@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cohorts.dashboards import Filters, breakdown, dashboard, suppress
+from cohorts.dashboards import Filters, breakdowns, dashboard, suppress
 from cohorts.models import Cohort, Enrolment
 from tests.cohorts.conftest import E, assess
 from tests.factories import SOCIAL_SELLER, make_firm
@@ -55,10 +55,8 @@ def test_a_cell_of_fewer_than_five_firms_is_suppressed(cohort_of_twelve):
 
 
 def test_breakdown_by_settlement_suppresses_small_groups(cohort_of_twelve):
-    rows = {
-        row["value"]: row
-        for row in breakdown(Cohort.objects.filter(pk=cohort_of_twelve.pk), Filters(), "settlement")
-    }
+    segments = dict(breakdowns(Cohort.objects.filter(pk=cohort_of_twelve.pk), Filters()))
+    rows = {row["value"]: row for row in segments["settlement"]}
     assert rows["rural"]["firms"] == 5
     assert rows["city"]["firms"] == 7
     assert rows["rural"]["stages"][3] == 5  # D
