@@ -17,15 +17,18 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    ExpressionWrapper,
     F,
+    FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Cast, Round
 
 from diagnostic.instrument import Instrument
 from diagnostic.models import Assessment, Score
@@ -33,6 +36,7 @@ from diagnostic.places import codes_named
 from recommendations.models import RoadmapSummary
 
 from .models import Cohort, CohortAssessment, Enrolment
+from .services import result_columns
 
 SMALL_CELL = 5
 TOP = 8  # actions and programmes listed
@@ -69,6 +73,19 @@ def suppress(count: int, small_cell: int = SMALL_CELL) -> int | None:
     return count if count >= small_cell else None
 
 
+# What the figures read of each enrolment's first and latest result, as `first_<name>` and
+# `latest_<name>`, from the enrolment's `<end>_<column>` (services.result_columns).
+READ = {
+    "id": "result",
+    "stage": "result_stage",
+    "overall": "result_overall",
+    "employees": "result_employees",
+    "turnover": "result_turnover",
+    "currency": "result_currency",
+    "online_share": "result_online_share",
+}
+
+
 def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
     """The cohorts' enrolments matching the filters, with their first and latest results.
 
@@ -96,12 +113,11 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
             enrolments = enrolments.filter(firm__employees__lte=high)
     if not (filters.submitted_from or filters.submitted_to):
         return enrolments.annotate(
-            latest_id=F("latest_result_id"),
-            latest_stage=F("latest_result_stage"),
-            latest_overall=F("latest_result_overall"),
-            first_id=F("first_result_id"),
-            first_stage=F("first_result_stage"),
-            first_overall=F("first_result_overall"),
+            **{
+                f"{end}_{name}": F(f"{end}_{column}")
+                for end in ("first", "latest")
+                for name, column in READ.items()
+            }
         )
     submitted = CohortAssessment.objects.filter(
         enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
@@ -110,15 +126,16 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
         submitted = submitted.filter(assessment__submitted_at__date__gte=filters.submitted_from)
     if filters.submitted_to:
         submitted = submitted.filter(assessment__submitted_at__date__lte=filters.submitted_to)
-    latest = submitted.order_by("-assessment__submitted_at", "-pk")
-    first = submitted.order_by("assessment__submitted_at", "pk")
+    ends = {
+        "first": result_columns(submitted.order_by("assessment__submitted_at", "pk")),
+        "latest": result_columns(submitted.order_by("-assessment__submitted_at", "-pk")),
+    }
     return enrolments.annotate(
-        latest_id=Subquery(latest.values("assessment_id")[:1]),
-        latest_stage=Subquery(latest.values("assessment__stage")[:1]),
-        latest_overall=Subquery(latest.values("assessment__overall_score")[:1]),
-        first_id=Subquery(first.values("assessment_id")[:1]),
-        first_stage=Subquery(first.values("assessment__stage")[:1]),
-        first_overall=Subquery(first.values("assessment__overall_score")[:1]),
+        **{
+            f"{end}_{name}": columns[column]
+            for end, columns in ends.items()
+            for name, column in READ.items()
+        }
     )
 
 
@@ -174,6 +191,7 @@ def dashboard(
         followed_up += n
         change_total += total or 0
         changed += scored
+    outcomes = _outcomes(results.exclude(first_id=F("latest_id")), small_cell)
     actions, fits = _recommended(latest_ids)
     return {
         "top_actions": [(code, cell(n)) for code, n in actions[:TOP]],
@@ -218,7 +236,64 @@ def dashboard(
             )
         ),
         "followed_up": cell(followed_up),
+        "outcomes": outcomes,
         "score_change": _mean(change_total / changed, changed, small_cell) if changed else None,
+    }
+
+
+# The bands of `online_sales_share`, lowest first (DESIGN 2.4).
+ONLINE_SHARE_BANDS = ("none", "under_10", "10_to_25", "25_to_50", "over_50")
+
+
+def _outcomes(followed: QuerySet[Any], small_cell: int) -> dict[str, Any]:
+    """What changed for firms with a follow-up, first to latest result, from the figures each
+    result recorded: people working (total and mean change), yearly sales (median change in
+    per cent, same currency only) and the band of online sales (firms up, same, down).
+    Two queries grouped in the database, whatever the number of firms."""
+    jobs = F("latest_employees") - F("first_employees")
+    bands = (
+        followed.order_by()
+        .values_list("first_online_share", "latest_online_share")
+        .annotate(n=Count("pk"), jobs_firms=Count(jobs), jobs_total=Sum(jobs))
+        .values_list("first_online_share", "latest_online_share", "n", "jobs_firms", "jobs_total")
+    )
+    jobs_firms = jobs_total = 0
+    online = {"up": 0, "same": 0, "down": 0}
+    for before, after, n, firms, total in bands:
+        jobs_firms += firms
+        jobs_total += total or 0
+        if before in ONLINE_SHARE_BANDS and after in ONLINE_SHARE_BANDS:
+            move = ONLINE_SHARE_BANDS.index(after) - ONLINE_SHARE_BANDS.index(before)
+            online["up" if move > 0 else "down" if move < 0 else "same"] += n
+    # Each firm's change in sales, in whole per cent, counted by value: the median is read
+    # from the counts as the quartiles of scores are.
+    percent = ExpressionWrapper(
+        (F("latest_turnover") - F("first_turnover")) * Value(100.0) / F("first_turnover"),
+        output_field=FloatField(),
+    )
+    sales = list(
+        followed.filter(
+            first_turnover__gt=0,
+            latest_turnover__isnull=False,
+            latest_currency=F("first_currency"),
+        )
+        .annotate(change=Cast(Round(percent), IntegerField()))
+        .order_by()
+        .values_list("change")
+        .annotate(n=Count("pk"))
+        .values_list("change", "n")
+        .order_by("change")
+    )
+    sales_firms = sum(n for _change, n in sales)
+    return {
+        "jobs_firms": suppress(jobs_firms, small_cell),
+        "jobs_total_change": jobs_total if jobs_firms and jobs_firms >= small_cell else None,
+        "jobs_mean_change": _mean(jobs_total / jobs_firms, jobs_firms, small_cell)
+        if jobs_firms
+        else None,
+        "sales_firms": suppress(sales_firms, small_cell),
+        "sales_median_change": _mean(_quantile(sales, 0.5), sales_firms, small_cell),
+        "online_share": {move: suppress(n, small_cell) for move, n in online.items()},
     }
 
 
@@ -287,15 +362,23 @@ def _spread(histogram: list[tuple[int, int]], small_cell: int) -> dict[str, Any]
     count = sum(n for _value, n in histogram)
     if count == 0 or count < small_cell:
         return {"q1": None, "median": None, "q3": None, "scored": suppress(count, small_cell)}
-    quartiles = {}
-    for name, fraction in (("q1", 0.25), ("median", 0.5), ("q3", 0.75)):
-        rank, seen = int(round(fraction * (count - 1))) + 1, 0
-        for value, n in histogram:
-            seen += n
-            if seen >= rank:
-                quartiles[name] = float(value)
-                break
+    quartiles = {
+        name: _quantile(histogram, fraction)
+        for name, fraction in (("q1", 0.25), ("median", 0.5), ("q3", 0.75))
+    }
     return {**quartiles, "scored": count}
+
+
+def _quantile(histogram: list[tuple[int, int]], fraction: float) -> float | None:
+    """The value at rank `fraction` of the way through a histogram (value, how many), lowest
+    value first; None when it is empty."""
+    count = sum(n for _value, n in histogram)
+    rank, seen = int(round(fraction * (count - 1))) + 1, 0
+    for value, n in histogram:
+        seen += n
+        if seen >= rank:
+            return float(value)
+    return None
 
 
 # The firm's field behind each segment; "size" is the band of its number of people working.

@@ -115,25 +115,38 @@ class Enrolment(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The firm's first and latest submitted result in this cohort, with their stage and
-    # overall score: kept by services.enrolment_results_refresh in the transaction that
-    # changes them, so dashboards and reports read them without ranking every assessment.
+    # The firm's first and latest submitted result in this cohort, with their stage, overall
+    # score and the firm's figures as that assessment recorded them (people working, yearly
+    # sales, currency, its answer on the share of online sales): kept by
+    # services.enrolment_results_refresh in the transaction that changes them, so dashboards
+    # and reports read them without ranking or joining every assessment.
     first_result = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
     )
     first_result_stage = models.CharField(max_length=1, blank=True, editable=False)
     first_result_overall = models.PositiveSmallIntegerField(null=True, editable=False)
+    first_result_employees = models.PositiveIntegerField(null=True, editable=False)
+    first_result_turnover = models.DecimalField(
+        max_digits=15, decimal_places=2, null=True, editable=False
+    )
+    first_result_currency = models.CharField(max_length=3, blank=True, editable=False)
+    first_result_online_share = models.CharField(max_length=20, blank=True, editable=False)
     latest_result = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
     )
     latest_result_stage = models.CharField(max_length=1, blank=True, editable=False)
     latest_result_overall = models.PositiveSmallIntegerField(null=True, editable=False)
+    latest_result_employees = models.PositiveIntegerField(null=True, editable=False)
+    latest_result_turnover = models.DecimalField(
+        max_digits=15, decimal_places=2, null=True, editable=False
+    )
+    latest_result_currency = models.CharField(max_length=3, blank=True, editable=False)
+    latest_result_online_share = models.CharField(max_length=20, blank=True, editable=False)
     # Worked out from the assessments, so never part of an organisation's export file.
-    DERIVED_FIELDS = (
-        "first_result_stage",
-        "first_result_overall",
-        "latest_result_stage",
-        "latest_result_overall",
+    DERIVED_FIELDS = tuple(
+        f"{end}_result_{name}"
+        for end in ("first", "latest")
+        for name in ("stage", "overall", "employees", "turnover", "currency", "online_share")
     )
 
     class Meta:

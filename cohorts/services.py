@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Replace
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -320,13 +320,35 @@ def enrolment_results_refresh(*, enrolments: QuerySet[Enrolment]) -> None:
         ("first", ("assessment__submitted_at", "pk")),
         ("latest", ("-assessment__submitted_at", "-pk")),
     ):
-        chosen = submitted.order_by(*order)
-        columns[f"{end}_result"] = Subquery(chosen.values("assessment_id")[:1])
-        columns[f"{end}_result_stage"] = Coalesce(
-            Subquery(chosen.values("assessment__stage")[:1]), Value("")
-        )
-        columns[f"{end}_result_overall"] = Subquery(chosen.values("assessment__overall_score")[:1])
+        for name, value in result_columns(submitted.order_by(*order)).items():
+            columns[f"{end}_{name}"] = value
     Enrolment.objects.filter(pk__in=enrolments.values("pk")).update(**columns)
+
+
+def result_columns(chosen: QuerySet[CohortAssessment]) -> dict[str, Any]:
+    """What an enrolment keeps of the result that `chosen` (an ordered set of an enrolment's
+    cohort assessments, OuterRef("pk") being the enrolment) gives first: Enrolment's
+    `<end>_result…` fields without their "first_" or "latest_"."""
+    share = Answer.objects.filter(
+        assessment=OuterRef("assessment_id"), item_code="online_sales_share"
+    ).values("value")[:1]
+    # The answer is a JSON string ("10_to_25"): its text without the quotes, on both databases.
+    chosen = chosen.annotate(
+        online_share=Replace(Cast(Subquery(share), CharField()), Value('"'), Value(""))
+    )
+
+    def read(path: str) -> Subquery:
+        return Subquery(chosen.values(path)[:1])
+
+    return {
+        "result": read("assessment_id"),
+        "result_stage": Coalesce(read("assessment__stage"), Value("")),
+        "result_overall": read("assessment__overall_score"),
+        "result_employees": read("assessment__employees"),
+        "result_turnover": read("assessment__annual_turnover"),
+        "result_currency": Coalesce(read("assessment__currency"), Value("")),
+        "result_online_share": Coalesce(read("online_share"), Value("")),
+    }
 
 
 def assessment_results_refresh(*, assessment_id: int) -> None:

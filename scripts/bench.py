@@ -282,6 +282,7 @@ def server_times(bench_dir: Path) -> None:
                 sys.executable,
                 "-m",
                 "celery",
+                "--quiet",
                 "--app",
                 "config",
                 "worker",

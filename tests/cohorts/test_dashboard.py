@@ -1,7 +1,10 @@
 """The programme dashboard: stored results aggregated, small cells suppressed, per organisation."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.dashboards import Filters, breakdowns, dashboard, suppress
 from cohorts.models import Cohort, Enrolment
@@ -175,3 +178,27 @@ def test_the_cohort_report_always_hides_small_groups(world, instrument):
     report = figures(world.cohort)  # what the report PDF is made from
 
     assert report["enrolled"] is None and dict(report["stages"])["E"] is None
+
+
+def test_outcomes_show_change_in_jobs_sales_and_online_share_not_only_scores(world, instrument):
+    firm = world.ana_firm.firm
+    firm.employees, firm.annual_turnover, firm.currency = 3, 100_000, "MXN"
+    firm.save()
+    assess(world.ana_firm, world.ana, E | {"online_sales_share": "none"}, days_ago=150)
+    firm.employees, firm.annual_turnover = 5, 150_000  # the owner's figures at the follow-up
+    firm.save()
+    assess(world.ana_firm, world.ana, SOCIAL_SELLER | {"online_sales_share": "10_to_25"})
+
+    cohorts = Cohort.objects.filter(pk=world.cohort.pk)
+    exact = dashboard(cohorts, Filters(), real_instrument(), small_cell=0)["outcomes"]
+    published = figures(world.cohort)["outcomes"]
+    # Within a window of dates the first and latest results are looked up, not read from
+    # the enrolment: the same figures when the window holds both.
+    window = Filters(submitted_from=timezone.localdate() - timedelta(days=200))
+    windowed = dashboard(cohorts, window, real_instrument(), small_cell=0)["outcomes"]
+
+    assert (exact["jobs_total_change"], exact["jobs_mean_change"]) == (2, 2.0)
+    assert exact["sales_median_change"] == 50.0
+    assert exact["online_share"] == {"up": 1, "same": 0, "down": 0}
+    assert windowed == exact
+    assert published["jobs_total_change"] is None  # one firm: never published
