@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -26,13 +25,13 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, Round
 
 from diagnostic.instrument import Instrument
 from diagnostic.models import Assessment, Score
 from diagnostic.places import codes_named
+from diagnostic.sizes import SIZE_BOUNDS, size_band_of, size_in
 from recommendations.models import RoadmapSummary
 
 from .models import Cohort, CohortAssessment, Enrolment
@@ -41,13 +40,6 @@ from .services import result_columns
 SMALL_CELL = 5
 TOP = 8  # actions and programmes listed
 STAGES = ("A", "B", "C", "D", "E")
-# Size bands by people working in the firm (OECD/EU micro, small, medium, large).
-SIZE_BANDS: dict[str, tuple[int, int | None]] = {
-    "micro": (1, 9),
-    "small": (10, 49),
-    "medium": (50, 249),
-    "large": (250, None),
-}
 SEGMENTS = ("settlement", "women_led", "sector", "size", "region", "consultant")
 
 
@@ -106,11 +98,8 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
         enrolments = enrolments.filter(firm__region__in=named)
     if filters.consultant:
         enrolments = enrolments.filter(consultant_id=filters.consultant)
-    if filters.size in SIZE_BANDS:
-        low, high = SIZE_BANDS[filters.size]
-        enrolments = enrolments.filter(firm__employees__gte=low)
-        if high is not None:
-            enrolments = enrolments.filter(firm__employees__lte=high)
+    if filters.size in SIZE_BOUNDS:
+        enrolments = enrolments.filter(size_in(filters.size, "firm__employees"))
     if not (filters.submitted_from or filters.submitted_to):
         return enrolments.annotate(
             **{
@@ -176,10 +165,10 @@ def dashboard(
         for d in dimensions
     }
     # Firms followed up: from their first stage to their latest, and their change in score.
+    followed = results.exclude(first_id=F("latest_id"))
     change = F("latest_overall") - F("first_overall")
     moves = (
-        results.exclude(first_id=F("latest_id"))
-        .order_by()
+        followed.order_by()
         .values_list("first_stage", "latest_stage")
         .annotate(n=Count("pk"), change=Sum(change), changed=Count(change))
         .values_list("first_stage", "latest_stage", "n", "change", "changed")
@@ -191,7 +180,7 @@ def dashboard(
         followed_up += n
         change_total += total or 0
         changed += scored
-    outcomes = _outcomes(results.exclude(first_id=F("latest_id")), small_cell)
+    outcomes = _outcomes(followed, _online_share_bands(instrument), small_cell)
     actions, fits = _recommended(latest_ids)
     return {
         "top_actions": [(code, cell(n)) for code, n in actions[:TOP]],
@@ -241,17 +230,20 @@ def dashboard(
     }
 
 
-# The bands of `online_sales_share`, lowest first (DESIGN 2.4).
-ONLINE_SHARE_BANDS = ("none", "under_10", "10_to_25", "25_to_50", "over_50")
+def _online_share_bands(instrument: Instrument) -> list[str]:
+    """The answers to `online_sales_share` (DESIGN 2.4), lowest share first, as the
+    instrument lists them; none when it does not ask."""
+    item = instrument.items.get("online_sales_share")
+    return [option.code for option in item.options] if item else []
 
 
-def _outcomes(followed: QuerySet[Any], small_cell: int) -> dict[str, Any]:
+def _outcomes(followed: QuerySet[Any], bands: list[str], small_cell: int) -> dict[str, Any]:
     """What changed for firms with a follow-up, first to latest result, from the figures each
     result recorded: people working (total and mean change), yearly sales (median change in
     per cent, same currency only) and the band of online sales (firms up, same, down).
     Two queries grouped in the database, whatever the number of firms."""
     jobs = F("latest_employees") - F("first_employees")
-    bands = (
+    pairs = (
         followed.order_by()
         .values_list("first_online_share", "latest_online_share")
         .annotate(n=Count("pk"), jobs_firms=Count(jobs), jobs_total=Sum(jobs))
@@ -259,11 +251,11 @@ def _outcomes(followed: QuerySet[Any], small_cell: int) -> dict[str, Any]:
     )
     jobs_firms = jobs_total = 0
     online = {"up": 0, "same": 0, "down": 0}
-    for before, after, n, firms, total in bands:
+    for before, after, n, firms, total in pairs:
         jobs_firms += firms
         jobs_total += total or 0
-        if before in ONLINE_SHARE_BANDS and after in ONLINE_SHARE_BANDS:
-            move = ONLINE_SHARE_BANDS.index(after) - ONLINE_SHARE_BANDS.index(before)
+        if before in bands and after in bands:
+            move = bands.index(after) - bands.index(before)
             online["up" if move > 0 else "down" if move < 0 else "same"] += n
     # Each firm's change in sales, in whole per cent, counted by value: the median is read
     # from the counts as the quartiles of scores are.
@@ -397,21 +389,10 @@ def breakdowns(
     """Firms assessed and their stages by each of SEGMENTS (e.g. settlement), small cells
     suppressed. One pass over the enrolments, grouped by every segment at once, then summed
     here for each segment."""
-    size_band = Case(
-        *(
-            When(
-                Q(firm__employees__gte=low)
-                & (Q(firm__employees__lte=high) if high is not None else Q()),
-                then=Value(name),
-            )
-            for name, (low, high) in SIZE_BANDS.items()
-        ),
-        default=Value(""),
-    )
     groups = (
         enrolments_in(cohorts, filters)
         .filter(latest_id__isnull=False)
-        .annotate(size_band=size_band)
+        .annotate(size_band=size_band_of("firm__employees"))
         .values_list(*SEGMENT_FIELDS.values(), "size_band", "latest_stage")
         .annotate(n=Count("pk"))
         .order_by()
@@ -426,7 +407,7 @@ def breakdowns(
         for segment, found in counts.items()
     }
     bands = counts["size"]
-    ordered["size"] = [(name, bands[name]) for name in SIZE_BANDS if name in bands]
+    ordered["size"] = [(name, bands[name]) for name in SIZE_BOUNDS if name in bands]
     return [
         (
             segment,

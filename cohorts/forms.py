@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnostic.forms import ProfileForm
 from diagnostic.models import Firm, Sector, Settlement
 from diagnostic.places import place_key, subdivision_name
+from diagnostic.sizes import SizeBand
 
 from .dashboards import Filters
 from .models import Cohort, Membership, Organisation, Role, Visit
@@ -283,10 +284,7 @@ class DashboardFilterForm(forms.Form):
     )  # fmt: skip
     size = forms.ChoiceField(
         label=_("Size"), required=False,
-        choices=[
-            ("", _("Any")), ("micro", _("Micro (1–9 people)")), ("small", _("Small (10–49)")),
-            ("medium", _("Medium (50–249)")), ("large", _("Large (250 or more)")),
-        ],
+        choices=[("", _("Any")), *SizeBand.choices],
     )  # fmt: skip
     region = forms.ChoiceField(label=_("State or province"), required=False)
     consultant = forms.ModelChoiceField(

@@ -5,12 +5,15 @@ from datetime import datetime
 
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diagnostic.contact import whatsapp_link
 from diagnostic.instrument import Instrument, localized
 from diagnostic.models import Firm, Sector, Settlement
+from diagnostic.places import subdivision_name
 from diagnostic.presenters import answer_lines
+from diagnostic.sizes import SizeBand
 from diagnostic.stages import STAGES
 from recommendations.models import Action, Programme
 
@@ -205,9 +208,10 @@ def filter_summary(filters) -> list[str]:
     if filters.sector:
         parts.append(_("Main activity: %(value)s") % {"value": Sector(filters.sector).label})
     if filters.size:
-        parts.append(_("Size: %(value)s") % {"value": filters.size})
+        parts.append(_("Size: %(value)s") % {"value": SizeBand(filters.size).label})
     if filters.region:
-        parts.append(_("State or province: %(value)s") % {"value": filters.region})
+        name = subdivision_name(filters.region, get_language() or "en")
+        parts.append(_("State or province: %(value)s") % {"value": name})
     if filters.submitted_from or filters.submitted_to:
         parts.append(
             _("Submitted between %(start)s and %(end)s")

@@ -11,28 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Avg, Case, Count, F, OuterRef, Subquery, Value, When
+from django.db.models import Avg, Count, F, OuterRef, Subquery
 from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Assessment, Benchmark, Firm, Score, Sector
+from .sizes import SIZE_BOUNDS, size_band, size_band_of
 
 MIN_FIRMS = 30
-# Firm sizes by people working in the business: (code, fewest, most or None).
-SIZE_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("micro", 1, 9),
-    ("small", 10, 49),
-    ("medium", 50, 249),
-    ("large", 250, None),
-)
-
-
-def size_band(employees: int | None) -> str:
-    for code, fewest, most in SIZE_BANDS:
-        if employees is not None and employees >= fewest and (most is None or employees <= most):
-            return code
-    return ""
 
 
 def benchmarks_refresh() -> int:
@@ -48,7 +35,9 @@ def benchmarks_refresh() -> int:
         kind=Score.Kind.DIMENSION,
         assessment__status=Assessment.Status.SUBMITTED,
         assessment_id=Subquery(latest),
-    ).annotate(sector=F("assessment__firm__sector"), size=_size_of("assessment__firm__employees"))
+    ).annotate(
+        sector=F("assessment__firm__sector"), size=size_band_of("assessment__firm__employees")
+    )
     now = timezone.now()
     rows = [
         Benchmark(
@@ -74,15 +63,6 @@ def benchmarks_refresh() -> int:
         Benchmark.objects.all().delete()
         Benchmark.objects.bulk_create(rows)
     return len(rows)
-
-
-def _size_of(employees: str) -> Case:
-    """The size band's code in SQL; the bands follow each other, so the first that fits wins."""
-    bounded = [(code, most) for code, _fewest, most in SIZE_BANDS if most is not None]
-    return Case(
-        *(When(**{f"{employees}__lte": most}, then=Value(code)) for code, most in bounded),
-        default=Value(SIZE_BANDS[-1][0]),
-    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +97,7 @@ def comparison_for(firm: Firm | None) -> Comparison | None:
 def _group_label(group: str, sector: str, size: str) -> str:
     activity = Sector(sector).label if sector in Sector.values else ""
     if group == Benchmark.Group.SECTOR_SIZE:
-        fewest, most = next((low, high) for code, low, high in SIZE_BANDS if code == size)
+        fewest, most = SIZE_BOUNDS[size]
         people = (
             _("%(fewest)s to %(most)s people") % {"fewest": fewest, "most": most}
             if most

@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext
 from diagnostic.instrument import localized
 from diagnostic.models import Sector, Settlement
 from diagnostic.places import subdivision_name
+from diagnostic.sizes import SizeBand
 
 register = template.Library()
 
@@ -42,11 +43,5 @@ def segment_label(segment: str, value: Any) -> str:
     if segment == "region":
         return subdivision_name(str(value), get_language() or "en")
     if segment == "size":
-        labels = {
-            "micro": gettext("Micro (1–9 people)"),
-            "small": gettext("Small (10–49)"),
-            "medium": gettext("Medium (50–249)"),
-            "large": gettext("Large (250 or more)"),
-        }
-        return labels.get(str(value), str(value))
+        return str(dict(SizeBand.choices).get(value, value))
     return str(value)

@@ -4,10 +4,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from cohorts import reports
+from cohorts.dashboards import Filters
 from cohorts.models import CohortReport
+from cohorts.presenters import filter_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,12 @@ def test_nobody_else_reaches_a_managers_report(
     for name in ("cohorts:report", "cohorts:report_download"):
         assert client.get(reverse(name, kwargs={"pk": report.pk})).status_code == 404
     assert client.post(reverse("cohorts:report_again", kwargs={"pk": report.pk})).status_code == 404
+
+
+def test_the_methods_note_names_the_filters_as_people_read_them():
+    """A report filtered by size and state says "Micro (1 to 9 people)" and "Sonora", not
+    the codes "micro" and "MX-SON"."""
+    with translation.override("es"):
+        summary = filter_summary(Filters(size="micro", region="MX-SON"))
+
+    assert summary == ["Tamaño: Micro (1 a 9 personas)", "Estado, provincia o departamento: Sonora"]
