@@ -22,6 +22,7 @@ from .imports import (
     import_jobs_for_user,
     import_retry,
 )
+from .selectors import cohorts_open
 from .views import signed_in
 
 
@@ -47,7 +48,7 @@ class ImportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @rate_limited("import")
 def import_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
-    cohort = cohorts_for_importer(request.user).filter(pk=cohort_pk, closed_on__isnull=True).first()
+    cohort = cohorts_open(cohorts_for_importer(request.user)).filter(pk=cohort_pk).first()
     if cohort is None:
         raise Http404
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()

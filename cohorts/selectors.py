@@ -85,6 +85,12 @@ def cohorts_for_user(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(organisation__memberships__user=user).distinct()
 
 
+def cohorts_open(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """Of these cohorts, those that take new firms, by a consultant or an import: the ones
+    not closed (a closed cohort's join link says so too)."""
+    return cohorts.filter(closed_on__isnull=True)
+
+
 def consultant_memberships_for(user: User, cohort: Cohort) -> QuerySet[Membership]:
     """Who this person may assign a firm of the cohort to."""
     if not user.is_authenticated:

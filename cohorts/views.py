@@ -55,6 +55,7 @@ from .selectors import (
     cohort_assessments_for,
     cohorts_for_user,
     cohorts_managed_by,
+    cohorts_open,
     consultant_activity,
     consultant_memberships_for,
     consultants_overseen_by,
@@ -252,7 +253,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "can_follow": memberships_for(request.user)
         .filter(role__in=[Role.MANAGER, Role.COORDINATOR])
         .exists(),
-        "importable": cohorts_for_importer(request.user).filter(closed_on__isnull=True),
+        "importable": cohorts_open(cohorts_for_importer(request.user)),
     }
     return render(request, "cohorts/desk.html", context)
 
@@ -260,7 +261,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def firm_new(request: HttpRequest) -> HttpResponse:
-    cohorts = cohorts_for_user(request.user).filter(closed_on__isnull=True)
+    cohorts = cohorts_open(cohorts_for_user(request.user))
     chosen = request.POST.get("cohort", "")
     # The cohort whose consultants the form offers: the one chosen when it is a whole number
     # (the form itself says what is wrong with anything else), else the first.
