@@ -4,6 +4,7 @@ import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -312,6 +313,14 @@ def enrolment_results_refresh(*, enrolments: QuerySet[Enrolment]) -> None:
     in the same instant). Every write that submits, reopens, links or unlinks a result calls
     it inside its own transaction; dashboards and reports only read what it stores.
     """
+    Enrolment.objects.filter(pk__in=enrolments.values("pk")).update(**_refresh_columns())
+
+
+@cache
+def _refresh_columns() -> dict[str, Any]:
+    """Every `first_…` and `latest_…` column's value as SQL, the same for every refresh: built
+    once per process, since building its fourteen subqueries costs milliseconds each time
+    (Django copies expressions when it uses them)."""
     submitted = CohortAssessment.objects.filter(
         enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
     )
@@ -322,7 +331,7 @@ def enrolment_results_refresh(*, enrolments: QuerySet[Enrolment]) -> None:
     ):
         for name, value in result_columns(submitted.order_by(*order)).items():
             columns[f"{end}_{name}"] = value
-    Enrolment.objects.filter(pk__in=enrolments.values("pk")).update(**columns)
+    return columns
 
 
 def result_columns(chosen: QuerySet[CohortAssessment]) -> dict[str, Any]:
@@ -352,10 +361,15 @@ def result_columns(chosen: QuerySet[CohortAssessment]) -> dict[str, Any]:
 
 
 def assessment_results_refresh(*, assessment_id: int) -> None:
-    """After a submit (settings.ON_SUBMIT): the enrolments the assessment is linked to."""
-    enrolment_results_refresh(
-        enrolments=Enrolment.objects.filter(assessments__assessment_id=assessment_id)
+    """After a submit (settings.ON_SUBMIT): the enrolments the assessment is linked to, if
+    any (an owner's own diagnostic is in no cohort: one small query, no update)."""
+    linked = list(
+        CohortAssessment.objects.filter(assessment_id=assessment_id).values_list(
+            "enrolment_id", flat=True
+        )
     )
+    if linked:
+        enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk__in=linked))
 
 
 def enrolment_withdraw(*, assessment: Assessment) -> None:
