@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.models import Assessment, Firm
+from diagnostic.models import Assessment, BackgroundJob, Firm
 
 
 class Role(models.TextChoices):
@@ -310,14 +310,8 @@ class ReviewEvent(models.Model):
         return f"{self.cohort_assessment} · {self.action}"
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """A file of responses imported into a cohort in the background, with its progress."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Importing")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(
@@ -326,8 +320,6 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to="imports/")
     file_format = models.CharField(max_length=10)  # "csv" or "json"
     language = models.CharField(max_length=10, blank=True)  # of its problems' messages
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
@@ -335,8 +327,6 @@ class ImportJob(models.Model):
     problems = models.JSONField(default=list, blank=True)
     # Failed on the file's own problems: nothing was imported and running it again cannot help.
     refused = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -358,14 +348,8 @@ class JoinConsent(models.Model):
         return f"{self.enrolment} · {self.consented_at:%Y-%m-%d}"
 
 
-class CohortReport(models.Model):
+class CohortReport(BackgroundJob):
     """A cohort report PDF, made in the background for a manager, with its progress."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being prepared")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reports")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, null=True, blank=True)
@@ -374,14 +358,10 @@ class CohortReport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     progress = models.PositiveSmallIntegerField(default=0)
     step = models.CharField(max_length=20, blank=True)
     file = models.FileField(upload_to="reports/", blank=True)
     error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -390,15 +370,9 @@ class CohortReport(models.Model):
         return f"{self.organisation} · {self.created_at:%Y-%m-%d} · {self.state}"
 
 
-class DataExport(models.Model):
+class DataExport(BackgroundJob):
     """A cohort's assessments as a file made in the background for a manager: the Excel
     workbook, or the CSV of a cohort too large to stream within a request."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being prepared")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "Excel"
@@ -411,13 +385,9 @@ class DataExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]

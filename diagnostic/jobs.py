@@ -1,6 +1,7 @@
 """Background jobs kept as rows: pending → running → done or failed, claimed by one task.
 
-RoadmapPDF, cohorts' ImportJob and CohortReport share this life cycle. A task claims its
+Every BackgroundJob (RoadmapPDF, cohorts' ImportJob, CohortReport and DataExport) has this
+life cycle. A task claims its
 row with one conditional UPDATE, so a second delivery of a message finds it taken or done.
 Two cases take a running row over: the same task id (the broker redelivered the message
 because the worker running it was killed, and nothing else holds it) and a row untouched for
@@ -16,14 +17,16 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Task
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-logger = logging.getLogger(__name__)
+from .models import BackgroundJob
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+logger = logging.getLogger(__name__)
+State = BackgroundJob.State
+
 STALE_AFTER = timedelta(minutes=15)
 # A pending row older than this has probably lost its message (Redis restarted empty, or was
 # down when the row was made): `job_requeue` sends it again.
@@ -53,21 +56,21 @@ def job_enqueue(task: Task, *args: Any) -> None:
         raise QueueUnavailable from error
 
 
-def job_claim(model: type[models.Model], *, pk: int, task_id: str = "", **changes: Any) -> bool:
+def job_claim(model: type[BackgroundJob], *, pk: int, task_id: str = "", **changes: Any) -> bool:
     """Mark the job running for `task_id`, applying `changes`; False when it isn't ours to run."""
     now = timezone.now()
-    claimable = Q(state=PENDING) | Q(state=RUNNING, updated_at__lt=now - STALE_AFTER)
+    claimable = Q(state=State.PENDING) | Q(state=State.RUNNING, updated_at__lt=now - STALE_AFTER)
     if task_id:
-        claimable |= Q(state=RUNNING, task_id=task_id)
+        claimable |= Q(state=State.RUNNING, task_id=task_id)
     updated = (
         model._default_manager.filter(pk=pk)
         .filter(claimable)
-        .update(state=RUNNING, task_id=task_id, updated_at=now, **changes)
+        .update(state=State.RUNNING, task_id=task_id, updated_at=now, **changes)
     )
     return bool(updated)
 
 
-def job_fail(model: type[models.Model], *, pk: int, **details: Any) -> None:
+def job_fail(model: type[BackgroundJob], *, pk: int, **details: Any) -> None:
     """Mark the job failed with `details` (an error text, a list of problems) shown to people.
 
     Its texts are first made storable (no NUL, which PostgreSQL refuses; no lone surrogate,
@@ -80,10 +83,10 @@ def job_fail(model: type[models.Model], *, pk: int, **details: Any) -> None:
     try:
         # Its own transaction (tasks run in autocommit): nothing of the failed work comes along.
         with transaction.atomic():
-            jobs.update(state=FAILED, updated_at=now, **_storable(details))
+            jobs.update(state=State.FAILED, updated_at=now, **_storable(details))
     except Exception:  # a database's refusal, an encoding error: the state is written anyway
         logger.exception("Could not record the details of the failure of %s %s", model, pk)
-        jobs.update(state=FAILED, updated_at=now)
+        jobs.update(state=State.FAILED, updated_at=now)
 
 
 def _storable(value: Any) -> Any:
@@ -100,7 +103,7 @@ def _storable(value: Any) -> Any:
 
 def job_is_stalled(job: Any) -> bool:
     """A run that stopped without saying so: its worker was killed, or lost for too long."""
-    return job.state == RUNNING and job.updated_at < timezone.now() - STALE_AFTER
+    return job.state == State.RUNNING and job.updated_at < timezone.now() - STALE_AFTER
 
 
 def job_requeue(jobs: QuerySet[Any], publish: Callable[[Any], None], *, limit: int = 500) -> int:
@@ -111,14 +114,14 @@ def job_requeue(jobs: QuerySet[Any], publish: Callable[[Any], None], *, limit: i
     """
     now = timezone.now()
     lost = jobs.filter(
-        Q(state=PENDING, updated_at__lt=now - REQUEUE_AFTER)
-        | Q(state=RUNNING, updated_at__lt=now - STALE_AFTER)
+        Q(state=State.PENDING, updated_at__lt=now - REQUEUE_AFTER)
+        | Q(state=State.RUNNING, updated_at__lt=now - STALE_AFTER)
     ).order_by("pk")[:limit]
     queued = 0
     for job in lost:
         # Marked first, so a worker that takes the message at once finds the row waiting.
         marked = jobs.filter(pk=job.pk, state=job.state, updated_at=job.updated_at).update(
-            state=PENDING, updated_at=now
+            state=State.PENDING, updated_at=now
         )
         if not marked:
             continue  # a worker moved it on meanwhile

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.models import Assessment, Sector, Settlement
+from diagnostic.models import Assessment, BackgroundJob, Sector, Settlement
 
 from .catalogue import CATEGORIES
 from .fields import CodeListField, TranslatedTextField
@@ -212,27 +212,17 @@ class Provider(models.Model):
         return self.name
 
 
-class RoadmapPDF(models.Model):
+class RoadmapPDF(BackgroundJob):
     """A roadmap PDF, rendered once per assessment, language and catalogue version."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being prepared")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="roadmap_pdfs"
     )
     language = models.CharField(max_length=10)
     catalogue_version = models.CharField(max_length=64)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
     attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="roadmaps/", blank=True)
     error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
