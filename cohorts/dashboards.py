@@ -33,6 +33,7 @@ from diagnostic.models import Assessment, Score
 from diagnostic.places import codes_named
 from diagnostic.sizes import SIZE_BOUNDS, size_band_of, size_in
 from recommendations.models import RoadmapSummary
+from recommendations.roadmap import OFFERED
 
 from .models import Cohort, CohortAssessment, Enrolment
 from .services import result_columns
@@ -299,7 +300,7 @@ def _recommended(
         RoadmapSummary.objects.filter(assessment_id__in=assessment_ids)
         .filter(
             Q(kind=RoadmapSummary.Kind.ACTION)
-            | Q(kind=RoadmapSummary.Kind.PROGRAMME, eligible__in=("yes", "check"))
+            | Q(kind=RoadmapSummary.Kind.PROGRAMME, eligible__in=OFFERED)
         )
         .values_list("kind", "code", "eligible")
         .annotate(n=Count("id"))

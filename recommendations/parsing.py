@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from diagnostic.instrument import Instrument
+from diagnostic.models import Sector, Settlement
 from diagnostic.places import is_subdivision
 from diagnostic.stages import CONDITION_CODES
 
@@ -37,18 +38,9 @@ from .catalogue import (
 )
 from .rules import rule_problems
 
-SECTORS = (
-    "retail_goods",
-    "manufacturing",
-    "agrifood",
-    "crafts_textiles",
-    "services_b2c",
-    "services_b2b",
-    "tourism_hospitality",
-    "it_digital_services",
-    "other",
-)
-SETTLEMENTS = ("metro", "city", "rural")
+# The codes a catalogue entry may name, as the firm's profile records them.
+SECTORS = tuple(Sector.values)
+SETTLEMENTS = tuple(Settlement.values)
 LANGUAGES = ("es", "en")
 
 
