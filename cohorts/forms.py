@@ -392,14 +392,24 @@ class TeamForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
+    """The firm's team: its lead (the consultant) and, when students work in teams, the others."""
+
     consultant = forms.ModelChoiceField(
-        label=_("Consultant"),
+        label=_("Consultant (team lead)"),
         queryset=Membership.objects.none(),
         empty_label=_("Choose a consultant"),
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Other members of the team"),
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They see the firm and fill in its assessments, as the lead does."),
     )
 
     def __init__(self, *args, consultants, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["consultant"]
-        field.queryset = consultants  # type: ignore[attr-defined]
-        field.label_from_instance = person_name  # type: ignore[attr-defined]
+        for name in ("consultant", "members"):
+            field = self.fields[name]
+            field.queryset = consultants  # type: ignore[attr-defined]
+            field.label_from_instance = person_name  # type: ignore[attr-defined]

@@ -100,7 +100,8 @@ class Cohort(models.Model):
 
 
 class Enrolment(models.Model):
-    """A firm in a cohort, with the consultant who assesses it."""
+    """A firm in a cohort, with the consultant who assesses it: the lead of its team, when
+    several students assess the firm together."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="enrolments")
@@ -111,6 +112,14 @@ class Enrolment(models.Model):
         blank=True,
         related_name="enrolments",
         verbose_name=_("consultant"),
+        limit_choices_to={"role": Role.CONSULTANT},
+    )
+    # The rest of the firm's team: they see the firm and fill in its assessments as the lead does.
+    members = models.ManyToManyField(
+        Membership,
+        blank=True,
+        related_name="team_enrolments",
+        verbose_name=_("team members"),
         limit_choices_to={"role": Role.CONSULTANT},
     )
     external_id = models.CharField(_("external id"), max_length=100, blank=True)

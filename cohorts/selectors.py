@@ -39,12 +39,17 @@ def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
         return Enrolment.objects.none()
     managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
     team = Membership.objects.filter(coordinator__user=user, coordinator__role=Role.COORDINATOR)
+    # Firms whose team has this person, or a consultant of their team, as a member.
+    member_of = Enrolment.members.through.objects.filter(
+        Q(membership__user=user) | Q(membership__in=team.values("pk"))
+    ).values("enrolment_id")
     latest = CohortAssessment.objects.filter(enrolment=OuterRef("pk")).order_by("-created_at")
     return (
         Enrolment.objects.filter(
             Q(cohort__organisation__in=managed)
             | Q(consultant__user=user)
             | Q(consultant__in=team.values("pk"))
+            | Q(pk__in=member_of)
         )
         .select_related("firm", "cohort", "consultant__user")
         .annotate(
@@ -197,7 +202,8 @@ def _plain(value: Any) -> Any:
 
 
 def assessment_editable_by(user: User, assessment: Assessment) -> bool:
-    """An assisted assessment is changed by the firm's consultant, or whoever started it.
+    """An assisted assessment is changed by the firm's consultant or another member of its
+    team, or whoever started it.
 
     Rights come from the memberships as they are now: someone who started it and has since
     left the organisation can no longer open it (`created_by` stays, as history).
@@ -213,6 +219,8 @@ def assessment_editable_by(user: User, assessment: Assessment) -> bool:
         return False
     consultant = linked.enrolment.consultant
     if consultant is not None and consultant.user_id == user.pk:
+        return True
+    if linked.enrolment.members.filter(user=user).exists():
         return True
     return (
         linked.created_by_id == user.pk

@@ -424,6 +424,11 @@ def teams_set(*, teams: dict[Membership, Membership | None]) -> None:
                 consultant.save(update_fields=["coordinator"])
 
 
-def enrolment_reassign(*, enrolment: Enrolment, consultant: Membership) -> None:
-    enrolment.consultant = consultant
-    enrolment.save(update_fields=["consultant"])
+def enrolment_reassign(
+    *, enrolment: Enrolment, consultant: Membership, members: list[Membership] | None = None
+) -> None:
+    """Hand the firm to `consultant`, as the lead of a team of `members` (none: the lead alone)."""
+    with transaction.atomic():
+        enrolment.consultant = consultant
+        enrolment.save(update_fields=["consultant"])
+        enrolment.members.set([member for member in members or [] if member != consultant])

@@ -119,7 +119,7 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
     enrolments = (
         Enrolment.objects.filter(cohort__organisation=organisation)
         .select_related("consultant__user")
-        .prefetch_related("visits__consultant", "consents__assessment")
+        .prefetch_related("visits__consultant", "consents__assessment", "members__user")
         .order_by("pk")
     )
     linked_all = (
@@ -147,6 +147,7 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
                 enrolment,
                 firm=firm_numbers[enrolment.firm_id],
                 consultant=who(consultant.user) if consultant else None,
+                members=sorted(who(member.user) for member in enrolment.members.all()),
                 assessments=linked_by_enrolment.get(enrolment.pk, []),
                 visits=[
                     _dump(visit, consultant=who(visit.consultant))
@@ -482,6 +483,10 @@ class _Importer:
                         consultant=self.membership(record["consultant"]),
                     )
                 ],
+            )
+            # Files written before teams have no "members": the firm then has its lead alone.
+            enrolment.members.set(
+                [self.membership(username) for username in record.get("members", [])]
             )
             assessments = self.add_assessments(enrolment, record["assessments"])
             _insert(

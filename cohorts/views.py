@@ -334,7 +334,7 @@ def _firm_context(
         "visits": enrolment.visits.select_related("consultant"),
         "visit_form": visit_form,
         "reassign_form": ReassignForm(
-            initial={"consultant": enrolment.consultant_id},
+            initial={"consultant": enrolment.consultant_id, "members": enrolment.members.all()},
             consultants=consultant_memberships_for(request.user, enrolment.cohort),
         )
         if reviewer
@@ -345,7 +345,8 @@ def _firm_context(
 @login_required
 @require_POST
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    """A manager or coordinator hands the firm to another consultant they may assign."""
+    """A manager or coordinator sets the firm's team from the consultants they may assign: its
+    lead and the other members."""
     enrolment = enrolment_get_for_user(request.user, pk)
     if enrolment is None or reviewer_membership(request.user, enrolment) is None:
         raise Http404
@@ -355,8 +356,12 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose one of the consultants in the list."))
         return redirect("cohorts:firm", pk=pk)
-    enrolment_reassign(enrolment=enrolment, consultant=form.cleaned_data["consultant"])
-    messages.success(request, _("The firm has a new consultant."))
+    enrolment_reassign(
+        enrolment=enrolment,
+        consultant=form.cleaned_data["consultant"],
+        members=form.cleaned_data["members"],
+    )
+    messages.success(request, _("The firm’s team is saved."))
     return redirect("cohorts:firm", pk=pk)
 
 

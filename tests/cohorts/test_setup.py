@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment, Membership, Role
-from cohorts.selectors import enrolment_status, enrolments_for_user
+from cohorts.selectors import assessment_editable_by, enrolment_status, enrolments_for_user
+from cohorts.services import cohort_assessment_start
 from diagnostic.models import Assessment
 from tests.cohorts.conftest import assess
 from tests.factories import SOCIAL_SELLER
@@ -187,3 +188,43 @@ def test_a_coordinator_hands_firms_only_within_their_team_and_a_consultant_not_a
     world.ana_firm.refresh_from_db()
     assert world.ana_firm.consultant.role == Role.CONSULTANT
     assert world.ana_firm.consultant.user == world.ana
+
+
+def test_a_firm_has_a_team_whose_members_see_it_and_fill_in_its_assessments(client, world):
+    """Seed 002's students work in teams of four: one leads, the others see the firm and fill
+    in its assessments too. Leaving the team takes both away."""
+    ana, beto = (Membership.objects.get(user=user) for user in (world.ana, world.beto))
+    url = reverse("cohorts:reassign", kwargs={"pk": world.beto_firm.pk})
+    client.force_login(world.maria)
+
+    page = client.post(url, {"consultant": beto.pk, "members": [ana.pk, beto.pk]}, follow=True)
+
+    world.beto_firm.refresh_from_db()
+    assert world.beto_firm.consultant == beto
+    assert list(world.beto_firm.members.all()) == [ana]  # the lead is not listed twice
+    assert "El equipo de la empresa quedó guardado" in page.text
+    started = cohort_assessment_start(enrolment=world.beto_firm, user=world.beto, language="es")
+    assert enrolments_for_user(world.ana).filter(pk=world.beto_firm.pk).exists()
+    assert enrolments_for_user(world.carlos).filter(pk=world.beto_firm.pk).exists()  # Ana's lead
+    assert assessment_editable_by(world.ana, started.assessment)
+    assert not assessment_editable_by(world.otto, started.assessment)
+
+    client.post(url, {"consultant": beto.pk})
+
+    assert not enrolments_for_user(world.ana).filter(pk=world.beto_firm.pk).exists()
+    assert not assessment_editable_by(world.ana, started.assessment)
+
+
+def test_only_consultants_the_person_may_assign_join_a_team(client, world):
+    beto = Membership.objects.get(user=world.beto)
+    puebla = Membership.objects.get(user=world.otto)  # another organisation's member
+    client.force_login(world.maria)
+
+    refused = client.post(
+        reverse("cohorts:reassign", kwargs={"pk": world.beto_firm.pk}),
+        {"consultant": beto.pk, "members": [puebla.pk]},
+        follow=True,
+    )
+
+    assert "Elija uno de los consultores de la lista" in refused.text
+    assert not world.beto_firm.members.exists()

@@ -15,6 +15,7 @@ from cohorts.models import (
     CohortAssessment,
     ImportJob,
     Invitation,
+    Membership,
     Organisation,
     Profile,
     Visit,
@@ -86,6 +87,7 @@ def sonora(world, cohort_of_twelve):
         problems=[],
     )
     Profile.objects.create(user=world.maria, language="es")
+    world.ana_firm.members.add(Membership.objects.get(user=world.beto))  # a team of two
     return organisation
 
 
@@ -131,6 +133,8 @@ def test_round_trip_recreates_the_same_organisation(sonora, tmp_path):
     call_command("import_organisation", path)
 
     assert without_time_of_export(export()) == without_time_of_export(before)
+    [team] = [e["members"] for c in before["cohorts"] for e in c["enrolments"] if e["members"]]
+    assert team == ["beto"]
 
 
 def test_the_export_holds_all_kinds_of_records(sonora):
