@@ -165,23 +165,59 @@ def dashboard(
         d.code: _spread(histograms.get((Score.Kind.DIMENSION, d.code), []), small_cell)
         for d in dimensions
     }
-    # Firms followed up: from their first stage to their latest, and their change in score.
+    # Firms followed up, first result to latest: their stages, score, people working and band
+    # of online sales, in one grouped pass.
     followed = results.exclude(first_id=F("latest_id"))
-    change = F("latest_overall") - F("first_overall")
-    moves = (
+    score = F("latest_overall") - F("first_overall")
+    jobs = F("latest_employees") - F("first_employees")
+    groups = (
         followed.order_by()
-        .values_list("first_stage", "latest_stage")
-        .annotate(n=Count("pk"), change=Sum(change), changed=Count(change))
-        .values_list("first_stage", "latest_stage", "n", "change", "changed")
+        .values_list("first_stage", "latest_stage", "first_online_share", "latest_online_share")
+        .annotate(
+            n=Count("pk"),
+            score_total=Sum(score),
+            scored=Count(score),
+            jobs_total=Sum(jobs),
+            jobs_firms=Count(jobs),
+        )
+        .values_list(
+            "first_stage",
+            "latest_stage",
+            "first_online_share",
+            "latest_online_share",
+            "n",
+            "score_total",
+            "scored",
+            "jobs_total",
+            "jobs_firms",
+        )
     )
+    bands = _online_share_bands(instrument)
     transitions: dict[tuple[str, str], int] = {}
-    followed_up = change_total = changed = 0
-    for first_stage, last_stage, n, total, scored in moves:
-        transitions[(first_stage, last_stage)] = n
+    online = {"up": 0, "same": 0, "down": 0}
+    followed_up = change_total = changed = jobs_total = jobs_firms = 0
+    for first_stage, last_stage, before, after, n, score_sum, scored, jobs_sum, jobs_n in groups:
+        transitions[(first_stage, last_stage)] = transitions.get((first_stage, last_stage), 0) + n
         followed_up += n
-        change_total += total or 0
+        change_total += score_sum or 0
         changed += scored
-    outcomes = _outcomes(followed, _online_share_bands(instrument), small_cell)
+        jobs_total += jobs_sum or 0
+        jobs_firms += jobs_n
+        if before in bands and after in bands:
+            move = bands.index(after) - bands.index(before)
+            online["up" if move > 0 else "down" if move < 0 else "same"] += n
+    sales = _sales_changes(followed)
+    sales_firms = sum(n for _change, n in sales)
+    outcomes = {
+        "jobs_firms": cell(jobs_firms),
+        "jobs_total_change": jobs_total if jobs_firms and jobs_firms >= small_cell else None,
+        "jobs_mean_change": _mean(jobs_total / jobs_firms, jobs_firms, small_cell)
+        if jobs_firms
+        else None,
+        "sales_firms": cell(sales_firms),
+        "sales_median_change": _mean(_quantile(sales, 0.5), sales_firms, small_cell),
+        "online_share": {move: cell(n) for move, n in online.items()},
+    }
     actions, fits = _recommended(latest_ids)
     return {
         "top_actions": [(code, cell(n)) for code, n in actions[:TOP]],
@@ -238,33 +274,15 @@ def _online_share_bands(instrument: Instrument) -> list[str]:
     return [option.code for option in item.options] if item else []
 
 
-def _outcomes(followed: QuerySet[Any], bands: list[str], small_cell: int) -> dict[str, Any]:
-    """What changed for firms with a follow-up, first to latest result, from the figures each
-    result recorded: people working (total and mean change), yearly sales (median change in
-    per cent, same currency only) and the band of online sales (firms up, same, down).
-    Two queries grouped in the database, whatever the number of firms."""
-    jobs = F("latest_employees") - F("first_employees")
-    pairs = (
-        followed.order_by()
-        .values_list("first_online_share", "latest_online_share")
-        .annotate(n=Count("pk"), jobs_firms=Count(jobs), jobs_total=Sum(jobs))
-        .values_list("first_online_share", "latest_online_share", "n", "jobs_firms", "jobs_total")
-    )
-    jobs_firms = jobs_total = 0
-    online = {"up": 0, "same": 0, "down": 0}
-    for before, after, n, firms, total in pairs:
-        jobs_firms += firms
-        jobs_total += total or 0
-        if before in bands and after in bands:
-            move = bands.index(after) - bands.index(before)
-            online["up" if move > 0 else "down" if move < 0 else "same"] += n
-    # Each firm's change in sales, in whole per cent, counted by value: the median is read
-    # from the counts as the quartiles of scores are.
+def _sales_changes(followed: QuerySet[Any]) -> list[tuple[int, int]]:
+    """Each followed-up firm's change in yearly sales, first result to latest, in whole per
+    cent and counted by value, lowest first (only firms that gave both in the same currency):
+    the median is read from the counts as the quartiles of scores are."""
     percent = ExpressionWrapper(
         (F("latest_turnover") - F("first_turnover")) * Value(100.0) / F("first_turnover"),
         output_field=FloatField(),
     )
-    sales = list(
+    return list(
         followed.filter(
             first_turnover__gt=0,
             latest_turnover__isnull=False,
@@ -277,17 +295,6 @@ def _outcomes(followed: QuerySet[Any], bands: list[str], small_cell: int) -> dic
         .values_list("change", "n")
         .order_by("change")
     )
-    sales_firms = sum(n for _change, n in sales)
-    return {
-        "jobs_firms": suppress(jobs_firms, small_cell),
-        "jobs_total_change": jobs_total if jobs_firms and jobs_firms >= small_cell else None,
-        "jobs_mean_change": _mean(jobs_total / jobs_firms, jobs_firms, small_cell)
-        if jobs_firms
-        else None,
-        "sales_firms": suppress(sales_firms, small_cell),
-        "sales_median_change": _mean(_quantile(sales, 0.5), sales_firms, small_cell),
-        "online_share": {move: suppress(n, small_cell) for move, n in online.items()},
-    }
 
 
 def _recommended(
