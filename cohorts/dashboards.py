@@ -35,7 +35,7 @@ from diagnostic.sizes import SIZE_BOUNDS, size_band_of, size_in
 from recommendations.models import RoadmapSummary
 from recommendations.roadmap import OFFERED
 
-from .models import Cohort, CohortAssessment, Enrolment
+from .models import Cohort, CohortAssessment, Enrolment, ScoreTally
 from .services import result_columns
 
 SMALL_CELL = 5
@@ -159,7 +159,13 @@ def dashboard(
     )
     dimensions = [d for d in instrument.dimensions if d.scored]
     areas = [area for d in dimensions for area in d.areas]
-    histograms = _histograms(Score.objects.filter(assessment_id__in=latest_ids))
+    if filters == Filters():
+        # The whole cohort: its score histograms are kept as firms' latest results change.
+        tallied = ScoreTally.objects.filter(cohort__in=cohorts, firms__gt=0)
+        histograms = _histograms(tallied.values("kind", "code", "value").annotate(n=Sum("firms")))
+    else:
+        scores = Score.objects.filter(assessment_id__in=latest_ids)
+        histograms = _histograms(scores.values("kind", "code", "value").annotate(n=Count("id")))
     summary = {key: _mean_and_count(histogram) for key, histogram in histograms.items()}
     spreads = {
         d.code: _spread(histograms.get((Score.Kind.DIMENSION, d.code), []), small_cell)
@@ -335,17 +341,12 @@ def _mean(value: float | None, firms: int, small_cell: int) -> float | None:
     return round(value, 1)
 
 
-def _histograms(scores: QuerySet[Score]) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    """How many firms have each score (0–100), by kind and code, lowest score first: at most
-    101 rows per dimension or area whatever the cohort size, in one query; means, counts and
-    quartiles are read from them."""
+def _histograms(counted: QuerySet[Any]) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """How many firms have each score (0–100), by kind and code, lowest score first, from
+    rows (kind, code, value, n): at most 101 per dimension or area whatever the cohort size,
+    in one query; means, counts and quartiles are read from them."""
     histograms: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    rows = (
-        scores.values("kind", "code", "value")
-        .annotate(n=Count("id"))
-        .values_list("kind", "code", "value", "n")
-        .order_by("kind", "code", "value")
-    )
+    rows = counted.values_list("kind", "code", "value", "n").order_by("kind", "code", "value")
     for kind, code, value, n in rows:
         histograms.setdefault((kind, code), []).append((value, n))
     return histograms

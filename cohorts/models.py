@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.models import Assessment, BackgroundJob, Firm
+from diagnostic.models import Assessment, BackgroundJob, Firm, Score
 
 
 class Role(models.TextChoices):
@@ -220,6 +220,31 @@ class CohortAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} · {self.get_kind_display()}"
+
+
+class ScoreTally(models.Model):
+    """How many of a cohort's firms have each score (0–100) in their latest result, per
+    dimension and area: the cohort's score histogram, kept by services.enrolment_results_refresh
+    as each firm's latest result changes, so the dashboard counts 101 rows per dimension instead
+    of every score of every firm. `manage.py cohort_tallies --rebuild` counts them again."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="score_tallies")
+    kind = models.CharField(max_length=10, choices=Score.Kind.choices)
+    code = models.CharField(max_length=64)
+    value = models.PositiveSmallIntegerField()
+    # Not checked positive: a count gone wrong (a row deleted by hand) must not stop a submit;
+    # `cohort_tallies` finds it.
+    firms = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "kind", "code", "value"], name="one_tally_per_score"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} {self.code}={self.value}: {self.firms}"
 
 
 class Visit(models.Model):

@@ -1,24 +1,26 @@
 """Writes for organisations and cohorts; callers pass only what the person may reach."""
 
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
+from itertools import batched
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Replace
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostic.jobs import job_enqueue
-from diagnostic.models import Answer, Assessment, Firm, OutboundEmail
+from diagnostic.models import Answer, Assessment, Firm, OutboundEmail, Score
 from diagnostic.services import assessment_start, firm_profile_save
 from diagnostic.tasks import send_outbound_email
 
@@ -32,9 +34,13 @@ from .models import (
     Organisation,
     Profile,
     ReviewEvent,
+    ScoreTally,
     Visit,
     new_join_code,
 )
+
+# Rows per statement when tallies change: well under SQLite's limit on parameters.
+TALLY_BATCH = 500
 
 
 class AssessmentInProgress(Exception):
@@ -313,7 +319,124 @@ def enrolment_results_refresh(*, enrolments: QuerySet[Enrolment]) -> None:
     in the same instant). Every write that submits, reopens, links or unlinks a result calls
     it inside its own transaction; dashboards and reports only read what it stores.
     """
-    Enrolment.objects.filter(pk__in=enrolments.values("pk")).update(**_refresh_columns())
+    chosen = Enrolment.objects.filter(pk__in=enrolments.values("pk"))
+    with transaction.atomic():
+        # Locked first, lowest first: two refreshes of a firm at once never count a result twice.
+        before = {
+            pk: (cohort, result)
+            for pk, cohort, result in chosen.order_by("pk")
+            .select_for_update()
+            .values_list("pk", "cohort_id", "latest_result_id")
+        }
+        chosen.update(**_refresh_columns())
+        after = chosen.values_list("pk", "latest_result_id")
+        score_tallies_move(
+            [(before[pk][0], before[pk][1], latest) for pk, latest in after if pk in before]
+        )
+
+
+def enrolment_delete(*, enrolment: Enrolment) -> None:
+    """Delete an enrolment with its links, consent and visits: its latest result leaves the
+    cohort's tallies."""
+    with transaction.atomic():
+        latest = (
+            Enrolment.objects.select_for_update()
+            .values_list("latest_result_id", flat=True)
+            .get(pk=enrolment.pk)
+        )
+        score_tallies_move([(enrolment.cohort_id, latest, None)])
+        enrolment.delete()
+
+
+def score_tallies_move(moves: list[tuple[int, int | None, int | None]]) -> None:
+    """Firms' latest results change: for each (cohort, before, after), the scores of the
+    assessment `before` leave the cohort's ScoreTally and those of `after` join it.
+
+    Scores never change while an assessment is a latest result (a resubmit stores new ones
+    only after a return has made another result the latest), so what leaves is what joined.
+    The counts change in the database (firms = firms + change) in key order: concurrent
+    submits in a cohort neither lose a count nor deadlock.
+    """
+    joins: dict[int, list[tuple[int, int]]] = {}
+    for cohort, before, after in moves:
+        if before == after:
+            continue
+        for assessment, sign in ((before, -1), (after, 1)):
+            if assessment is not None:
+                joins.setdefault(assessment, []).append((cohort, sign))
+    change: Counter[tuple[int, str, str, int]] = Counter()
+    for some in batched(sorted(joins), TALLY_BATCH):
+        scores = Score.objects.filter(assessment_id__in=some).values_list(
+            "assessment_id", "kind", "code", "value"
+        )
+        for assessment, kind, code, value in scores:
+            for cohort, sign in joins[assessment]:
+                change[(cohort, kind, code, value)] += sign
+    rows = sorted((*key, n) for key, n in change.items() if n)
+    table = connection.ops.quote_name(ScoreTally._meta.db_table)
+    with connection.cursor() as cursor:
+        for some_rows in batched(rows, TALLY_BATCH):
+            # The same upsert on SQLite and PostgreSQL (Django's bulk_create can set a count but
+            # not add to it); only the table's name and placeholders are put into the text.
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(some_rows))
+            cursor.execute(
+                f"INSERT INTO {table} (cohort_id, kind, code, value, firms) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (cohort_id, kind, code, value) "
+                f"DO UPDATE SET firms = {table}.firms + excluded.firms",
+                [part for row in some_rows for part in row],
+            )
+
+
+def score_tallies_count(cohorts: QuerySet[Cohort]) -> dict[tuple[int, str, str, int], int]:
+    """The cohorts' score histograms counted afresh from their firms' latest results, keyed as
+    ScoreTally is: what the tallies must hold."""
+    rows = (
+        Enrolment.objects.filter(cohort__in=cohorts, latest_result__scores__isnull=False)
+        .values_list(
+            "cohort_id",
+            "latest_result__scores__kind",
+            "latest_result__scores__code",
+            "latest_result__scores__value",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(cohort, kind, code, value): n for cohort, kind, code, value, n in rows}
+
+
+def score_tallies_differing(cohorts: QuerySet[Cohort]) -> list[Cohort]:
+    """The cohorts whose tallies differ from a fresh count of their firms' latest results."""
+    counted = score_tallies_count(cohorts)
+    held = {
+        (cohort, kind, code, value): n
+        for cohort, kind, code, value, n in ScoreTally.objects.filter(cohort__in=cohorts)
+        .exclude(firms=0)
+        .values_list("cohort_id", "kind", "code", "value", "firms")
+    }
+    differing = {
+        key[0] for key in counted.keys() | held.keys() if counted.get(key) != held.get(key)
+    }
+    return list(Cohort.objects.filter(pk__in=differing).order_by("pk"))
+
+
+def score_tallies_rebuild(*, cohorts: QuerySet[Cohort]) -> None:
+    """Count the cohorts' tallies again (after a restore, or a change made by hand), with their
+    firms locked so that no submit changes them meanwhile."""
+    with transaction.atomic():
+        list(
+            Enrolment.objects.filter(cohort__in=cohorts)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk")
+        )
+        ScoreTally.objects.filter(cohort__in=cohorts).delete()
+        ScoreTally.objects.bulk_create(
+            (
+                ScoreTally(cohort_id=cohort, kind=kind, code=code, value=value, firms=n)
+                for (cohort, kind, code, value), n in score_tallies_count(cohorts).items()
+            ),
+            batch_size=TALLY_BATCH,
+        )
 
 
 @cache
@@ -384,7 +507,7 @@ def enrolment_withdraw(*, assessment: Assessment) -> None:
         return
     enrolment = consent.enrolment
     if not enrolment.assessments.filter(assessment__assisted=True).exists():
-        enrolment.delete()
+        enrolment_delete(enrolment=enrolment)
     else:
         enrolment.assessments.filter(assessment=assessment).delete()
         enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
