@@ -4,12 +4,13 @@ A manager sees everything of their organisations, a coordinator their team's fir
 consultant the firms assigned to them; anything else does not exist for them (a 404).
 """
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -274,41 +275,52 @@ def consultants_overseen_by(user: User) -> QuerySet[Membership]:
 
 
 def consultant_activity(consultants: QuerySet[Membership]) -> list[dict[str, Any]]:
-    """Per consultant: firms assigned, visits and their hours, and assessments submitted,
-    returned and reviewed, within the consultant's organisation. Four queries in all."""
+    """Per consultant: the firms they lead or work on in a team, their visits and hours, and
+    the assessments they started, submitted, returned and reviewed: a student's own work, for
+    credit, within the consultant's organisation. Five queries in all."""
     rows = list(consultants)
-    firms = dict(
-        Enrolment.objects.filter(consultant__in=rows)
-        .values("consultant")
-        .annotate(n=Count("pk"))
-        .values_list("consultant", "n")
+    firms = Counter(
+        dict(
+            Enrolment.objects.filter(consultant__in=rows)
+            .values("consultant")
+            .annotate(n=Count("pk"))
+            .values_list("consultant", "n")
+        )
     )
+    firms.update(
+        dict(
+            Enrolment.members.through.objects.filter(membership__in=rows)
+            .exclude(enrolment__consultant=F("membership"))
+            .values("membership")
+            .annotate(n=Count("pk"))
+            .values_list("membership", "n")
+        )
+    )
+    users = [row.user_id for row in rows]
     visits = {
         (user, organisation): (n, hours)
-        for user, organisation, n, hours in Visit.objects.filter(
-            consultant__in=[row.user_id for row in rows]
-        )
+        for user, organisation, n, hours in Visit.objects.filter(consultant__in=users)
         .values("consultant", "enrolment__cohort__organisation")
         .annotate(n=Count("pk"), hours=Sum("hours"))
         .values_list("consultant", "enrolment__cohort__organisation", "n", "hours")
     }
     reviews = {
-        consultant: (n, returned, reviewed)
-        for consultant, n, returned, reviewed in CohortAssessment.objects.filter(
-            enrolment__consultant__in=rows
+        (user, organisation): (n, returned, reviewed)
+        for user, organisation, n, returned, reviewed in CohortAssessment.objects.filter(
+            created_by__in=users
         )
-        .values("enrolment__consultant")
+        .values("created_by", "enrolment__cohort__organisation")
         .annotate(
             n=Count("pk", filter=Q(assessment__status=Assessment.Status.SUBMITTED)),
             returned=Count("pk", filter=Q(review=CohortAssessment.Review.RETURNED)),
             reviewed=Count("pk", filter=Q(review=CohortAssessment.Review.REVIEWED)),
         )
-        .values_list("enrolment__consultant", "n", "returned", "reviewed")
+        .values_list("created_by", "enrolment__cohort__organisation", "n", "returned", "reviewed")
     }
     table = []
     for row in rows:
         n_visits, hours = visits.get((row.user_id, row.organisation_id), (0, None))
-        n_submitted, returned, reviewed = reviews.get(row.pk, (0, 0, 0))
+        n_submitted, returned, reviewed = reviews.get((row.user_id, row.organisation_id), (0, 0, 0))
         table.append(
             {
                 "membership": row,

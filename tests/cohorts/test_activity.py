@@ -69,6 +69,16 @@ def test_a_manager_sees_every_consultant_of_the_organisation(client, worked):
     assert (rows["beto"]["firms"], rows["beto"]["visits"], rows["beto"]["hours"]) == (1, 0, 0)
 
 
+def test_a_team_member_is_credited_with_the_firm_and_the_assessments_they_made(client, world):
+    world.ana_firm.members.add(world.beto_firm.consultant)  # Beto joins Ana's firm's team
+    assess(world.ana_firm, world.beto, SOCIAL_SELLER)
+
+    rows = activity_of(client, world.maria)
+
+    assert (rows["beto"]["firms"], rows["beto"]["submitted"]) == (2, 1)
+    assert (rows["ana"]["firms"], rows["ana"]["submitted"]) == (1, 0)
+
+
 def test_another_organisations_manager_sees_none_of_them(client, worked):
     assert not {"ana", "beto"} & set(activity_of(client, worked.otto))
 
