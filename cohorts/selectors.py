@@ -279,23 +279,22 @@ def consultant_activity(consultants: QuerySet[Membership]) -> list[dict[str, Any
     the assessments they started, submitted, returned and reviewed: a student's own work, for
     credit, within the consultant's organisation. Five queries in all."""
     rows = list(consultants)
-    firms = Counter(
-        dict(
-            Enrolment.objects.filter(consultant__in=rows)
-            .values("consultant")
-            .annotate(n=Count("pk"))
-            .values_list("consultant", "n")
-        )
-    )
-    firms.update(
-        dict(
-            Enrolment.members.through.objects.filter(membership__in=rows)
-            .exclude(enrolment__consultant=F("membership"))
-            .values("membership")
-            .annotate(n=Count("pk"))
-            .values_list("membership", "n")
-        )
-    )
+    firms: Counter[int] = Counter()
+    for membership, n in (
+        Enrolment.objects.filter(consultant__in=rows)
+        .values_list("consultant")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        firms[membership] += n
+    for membership, n in (
+        Enrolment.members.through.objects.filter(membership__in=rows)
+        .exclude(enrolment__consultant=F("membership"))
+        .values_list("membership")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        firms[membership] += n
     users = [row.user_id for row in rows]
     visits = {
         (user, organisation): (n, hours)
