@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -8,12 +9,14 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostic.forms import ProfileForm
+from diagnostic.instrument import localized
 from diagnostic.models import Firm, Sector, Settlement
 from diagnostic.places import place_key, subdivision_name
 from diagnostic.sizes import SizeBand
+from recommendations.models import Action, Horizon, Programme
 
 from .dashboards import Filters
-from .models import Cohort, Membership, Organisation, Role, Visit
+from .models import Cohort, Membership, Organisation, PlannedAction, Referral, Role, Visit
 from .selectors import STATUSES
 
 
@@ -135,6 +138,126 @@ class VisitForm(forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("A visit can’t be in the future."))
         return day
+
+
+# A planned action's target date starts at its horizon from the day of the visit.
+HORIZON_DAYS: dict[str, timedelta] = {
+    Horizon.DAYS_30: timedelta(days=30),
+    Horizon.MONTHS_3: timedelta(days=91),
+    Horizon.MONTHS_12: timedelta(days=365),
+}
+# Far enough for the 12-month actions of a late visit; further is surely a typing slip.
+LATEST_TARGET = timedelta(days=3 * 365)
+
+
+class PlanForm(forms.Form):
+    """The roadmap's actions not in the plan yet: those the owner agrees to take, each by a
+    target date (its horizon from today unless they choose another)."""
+
+    def __init__(self, *args, actions: list[Action], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+        today = timezone.localdate()
+        language = get_language()
+        for action in actions:
+            self.fields[f"pick_{action.code}"] = forms.BooleanField(
+                label=localized(action.title, language), required=False
+            )
+            self.fields[f"target_{action.code}"] = forms.DateField(
+                label=_("Target date"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                initial=(today + HORIZON_DAYS.get(action.horizon, timedelta(91))).isoformat(),
+            )
+
+    def rows(self) -> list[tuple[Action, forms.BoundField, forms.BoundField]]:
+        return [
+            (action, self[f"pick_{action.code}"], self[f"target_{action.code}"])
+            for action in self.actions
+        ]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        today = timezone.localdate()
+        self.targets: dict[Action, Any] = {}
+        for action in self.actions:
+            name = f"target_{action.code}"
+            if not cleaned.get(f"pick_{action.code}") or name in self.errors:
+                continue
+            target = cleaned.get(name)
+            title = {"action": self.fields[f"pick_{action.code}"].label}
+            if target is None:
+                self.add_error(name, _("Give the date for “%(action)s”.") % title)
+            elif target < today:
+                self.add_error(name, _("The date for “%(action)s” can’t be in the past.") % title)
+            elif target > today + LATEST_TARGET:
+                self.add_error(
+                    name, _("Choose a date within the next three years for “%(action)s”.") % title
+                )
+            else:
+                self.targets[action] = target
+        if not self.targets and not self.errors:
+            raise forms.ValidationError(_("Tick at least one action the owner agrees to take."))
+        return cleaned
+
+
+class PlannedActionForm(forms.ModelForm):
+    """How one agreed action went, at a follow-up."""
+
+    class Meta:
+        model = PlannedAction
+        fields = ["status", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"reason": _("Only when it was dropped: what stood in the way.")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", f"planned-{kwargs['instance'].pk}")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        dropped = cleaned.get("status") == PlannedAction.Status.DROPPED
+        if dropped and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why it was dropped: the programme learns from it."))
+        return cleaned
+
+
+class ReferralForm(forms.Form):
+    """A programme of the firm's roadmap that it was sent to, and how far it got."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        empty_label=_("Choose a programme"),
+    )
+    status = forms.ChoiceField(
+        label=_("How far it got"),
+        choices=Referral.Status.choices,
+        initial=Referral.Status.REFERRED,
+    )
+
+    def __init__(self, *args, programmes: list[Programme], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["programme"]
+        field.queryset = Programme.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[programme.pk for programme in programmes]
+        )
+        language = get_language()
+        field.label_from_instance = lambda programme: localized(  # type: ignore[attr-defined]
+            programme.name, language
+        )
+        self.has_choices = bool(programmes)
+
+
+class ReferralStatusForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["status"]
+        labels = {"status": _("How far it got")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", f"referral-{kwargs['instance'].pk}")
+        super().__init__(*args, **kwargs)
 
 
 class InvitationForm(forms.Form):

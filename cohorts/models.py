@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from diagnostic.models import Assessment, BackgroundJob, Firm, Score
+from recommendations.models import Action, Programme
 
 
 class Role(models.TextChoices):
@@ -278,6 +279,82 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} · {self.day}"
+
+
+class PlannedAction(models.Model):
+    """An action of the firm's roadmap that the owner agreed, at a visit, to take by a date, and
+    how it went by the follow-up."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    # Still to be done: past their target date, these are overdue.
+    OPEN = (Status.PLANNED, Status.IN_PROGRESS)
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="planned_actions"
+    )
+    # Catalogue actions are retired (inactive), never deleted while a plan names them.
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="+")
+    target = models.DateField(_("target date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    reason = models.TextField(_("why it was dropped"), max_length=500, blank=True)
+    agreed_on = models.DateField(_("agreed on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["target", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "action"], name="one_plan_per_action")
+        ]
+        verbose_name = _("planned action")
+        verbose_name_plural = _("planned actions")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.action_id} · {self.status}"
+
+
+class Referral(models.Model):
+    """A firm sent to a support programme, and how far it got: referred, applied, granted (or
+    turned down)."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        APPLIED = "applied", _("Applied")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Not granted")
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="referrals")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REFERRED
+    )
+    referred_on = models.DateField(_("referred on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["referred_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "programme"], name="one_referral_per_programme"
+            )
+        ]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} · {self.programme_id} · {self.status}"
 
 
 class Profile(models.Model):

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostic.models import Assessment
+from recommendations.models import Action, Programme
+from recommendations.selectors import roadmap_for_assessment
 
 from .models import Cohort, CohortAssessment, Enrolment, Membership, Role, Visit
 
@@ -332,3 +334,28 @@ def consultant_activity(consultants: QuerySet[Membership]) -> list[dict[str, Any
             }
         )
     return table
+
+
+def plan_choices(enrolment: Enrolment) -> tuple[list[Action], list[Programme]]:
+    """What a visit may add to the firm's plan, from its latest result's roadmap: the actions in
+    priority order and the programmes it may apply to, best fitting first, leaving out those
+    already in the plan or referred."""
+    latest = enrolment.latest_result
+    if latest is None:
+        return [], []
+    roadmap = roadmap_for_assessment(latest, today=timezone.localdate())
+    planned = set(enrolment.planned_actions.values_list("action__code", flat=True))
+    referred = set(enrolment.referrals.values_list("programme__code", flat=True))
+    action_codes = [chosen.code for chosen in roadmap.actions if chosen.code not in planned]
+    programme_codes = [
+        match.programme.code for match in roadmap.programmes if match.programme.code not in referred
+    ]
+    actions = {action.code: action for action in Action.objects.filter(code__in=action_codes)}
+    programmes = {
+        programme.code: programme
+        for programme in Programme.objects.filter(code__in=programme_codes)
+    }
+    return (
+        [actions[code] for code in action_codes if code in actions],
+        [programmes[code] for code in programme_codes if code in programmes],
+    )

@@ -23,6 +23,7 @@ from diagnostic.jobs import job_enqueue
 from diagnostic.models import Answer, Assessment, Firm, OutboundEmail, Score
 from diagnostic.services import assessment_start, firm_profile_save
 from diagnostic.tasks import send_outbound_email
+from recommendations.models import Action, Programme
 
 from .models import (
     Cohort,
@@ -32,7 +33,9 @@ from .models import (
     JoinConsent,
     Membership,
     Organisation,
+    PlannedAction,
     Profile,
+    Referral,
     ReviewEvent,
     ScoreTally,
     Visit,
@@ -108,6 +111,46 @@ def visit_log(
     return Visit.objects.create(
         enrolment=enrolment, consultant=user, day=day, mode=mode, hours=hours, notes=notes
     )
+
+
+def plan_agree(*, enrolment: Enrolment, user: User, targets: dict[Action, date], day: date) -> None:
+    """At a visit the owner agrees to take these roadmap actions, each by its target date."""
+    with transaction.atomic():
+        for action, target in targets.items():
+            PlannedAction.objects.update_or_create(
+                enrolment=enrolment,
+                action=action,
+                defaults={
+                    "target": target,
+                    "status": PlannedAction.Status.PLANNED,
+                    "reason": "",
+                    "agreed_on": day,
+                    "created_by": user,
+                },
+            )
+
+
+def planned_action_update(*, planned: PlannedAction, status: str, reason: str) -> None:
+    """How an agreed action went; only a dropped one keeps why."""
+    planned.status = status
+    planned.reason = reason if status == PlannedAction.Status.DROPPED else ""
+    planned.save(update_fields=["status", "reason", "updated_at"])
+
+
+def referral_record(
+    *, enrolment: Enrolment, user: User, programme: Programme, status: str, day: date
+) -> Referral:
+    referral, _created = Referral.objects.update_or_create(
+        enrolment=enrolment,
+        programme=programme,
+        defaults={"status": status, "referred_on": day, "created_by": user},
+    )
+    return referral
+
+
+def referral_update(*, referral: Referral, status: str) -> None:
+    referral.status = status
+    referral.save(update_fields=["status", "updated_at"])
 
 
 def profile_set_language(*, user: User, language: str) -> Profile:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import assessment_views, export_views, import_views, views
+from . import assessment_views, export_views, import_views, plan_views, views
 
 app_name = "cohorts"
 
@@ -52,6 +52,14 @@ urlpatterns = [
         views.email_roadmap,
         name="email_roadmap",
     ),
+    path("desk/firms/<int:pk>/plan/", plan_views.plan_new, name="plan_new"),
+    path(
+        "desk/firms/<int:pk>/plan/<int:item_pk>/",
+        plan_views.planned_action,
+        name="planned_action",
+    ),
+    path("desk/firms/<int:pk>/referrals/", plan_views.referral_new, name="referral_new"),
+    path("desk/firms/<int:pk>/referrals/<int:item_pk>/", plan_views.referral, name="referral"),
     path("desk/activity/", views.activity, name="activity"),
     path("desk/cohorts/", views.cohort_list, name="cohorts"),
     path("desk/cohorts/new/", views.cohort_new, name="cohort_new"),

@@ -18,12 +18,13 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.ratelimit import address_key, rate_limit_exceeded, rate_limited
+from diagnostic.instrument import localized
 from diagnostic.jobs import QueueUnavailable
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
@@ -42,14 +43,18 @@ from .forms import (
     LanguageForm,
     NewAccountForm,
     OrganisationForm,
+    PlanForm,
+    PlannedActionForm,
     ReassignForm,
+    ReferralForm,
+    ReferralStatusForm,
     ReturnForm,
     TeamForm,
     VisitForm,
     consent_text,
 )
 from .imports import cohorts_for_importer
-from .models import Cohort, Invitation, Membership, Role
+from .models import Cohort, Invitation, Membership, PlannedAction, Role
 from .selectors import (
     cohort_assessment_for,
     cohort_assessments_for,
@@ -65,6 +70,7 @@ from .selectors import (
     firm_record,
     manager_memberships_for,
     memberships_for,
+    plan_choices,
     reviewer_membership,
 )
 from .services import (
@@ -304,12 +310,20 @@ def firm(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = enrolment_get_for_user(request.user, pk)
     if enrolment is None:
         raise Http404
-    return render(request, "cohorts/firm.html", _firm_context(request, enrolment, VisitForm()))
+    return render(request, "cohorts/firm.html", firm_context(request, enrolment))
 
 
-def _firm_context(
-    request: HttpRequest, enrolment, visit_form: VisitForm, returned: ReturnForm | None = None
+def firm_context(
+    request: HttpRequest,
+    enrolment,
+    *,
+    visit_form: VisitForm | None = None,
+    returned: ReturnForm | None = None,
+    plan_form: PlanForm | None = None,
+    referral_form: ReferralForm | None = None,
+    changed: PlannedActionForm | ReferralStatusForm | None = None,
 ) -> dict:
+    """The firm page; a form sent back with its errors takes the place of the blank one."""
     history = presenters.history(cohort_assessments_for(enrolment), get_language())
     firm = enrolment.firm
     for row in history:
@@ -320,6 +334,30 @@ def _firm_context(
             row["whatsapp"] = presenters.whatsapp_results(
                 firm, row["token"], row["language"], request.build_absolute_uri
             )
+    actions, programmes = plan_choices(enrolment)
+    today = timezone.localdate()
+    language = get_language()
+    plan = [
+        {
+            "item": item,
+            "title": localized(item.action.title, language),
+            "overdue": item.target < today and item.status in PlannedAction.OPEN,
+            "form": changed
+            if isinstance(changed, PlannedActionForm) and changed.instance.pk == item.pk
+            else PlannedActionForm(instance=item),
+        }
+        for item in enrolment.planned_actions.select_related("action")
+    ]
+    referrals = [
+        {
+            "item": item,
+            "name": localized(item.programme.name, language),
+            "form": changed
+            if isinstance(changed, ReferralStatusForm) and changed.instance.pk == item.pk
+            else ReferralStatusForm(instance=item),
+        }
+        for item in enrolment.referrals.select_related("programme")
+    ]
     return {
         "can_review": (reviewer := reviewer_membership(request.user, enrolment)) is not None,
         "can_export": reviewer is not None and reviewer.role == Role.MANAGER,
@@ -332,7 +370,11 @@ def _firm_context(
             get_language(),
         ),
         "visits": enrolment.visits.select_related("consultant"),
-        "visit_form": visit_form,
+        "visit_form": visit_form or VisitForm(),
+        "plan": plan,
+        "plan_form": plan_form or PlanForm(actions=actions),
+        "referrals": referrals,
+        "referral_form": referral_form or ReferralForm(programmes=programmes),
         "reassign_form": ReassignForm(
             initial={"consultant": enrolment.consultant_id, "members": enrolment.members.all()},
             consultants=consultant_memberships_for(request.user, enrolment.cohort),
@@ -389,7 +431,9 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = VisitForm(request.POST)
     if not form.is_valid():
-        return render(request, "cohorts/firm.html", _firm_context(request, enrolment, form))
+        return render(
+            request, "cohorts/firm.html", firm_context(request, enrolment, visit_form=form)
+        )
     visit_log(enrolment=enrolment, user=signed_in(request), **form.cleaned_data)
     messages.success(request, _("The visit is saved."))
     return redirect("cohorts:firm", pk=pk)
@@ -462,7 +506,7 @@ def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
         else:
             form = ReturnForm(linked.pk, request.POST)
             if not form.is_valid():
-                context = _firm_context(request, enrolment, VisitForm(), returned=form)
+                context = firm_context(request, enrolment, returned=form)
                 return render(request, "cohorts/firm.html", context)
             comment = form.cleaned_data["comment"]
             assessment_return(linked=linked, actor=signed_in(request), comment=comment)

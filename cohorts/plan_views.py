@@ -1,0 +1,100 @@
+"""A firm's action plan and referrals, kept on its page by the people who work with it.
+
+At a visit the consultant and the owner pick actions from the roadmap of the firm's latest
+result, each with a target date, and send the firm to programmes; at the follow-up they mark
+how each action went and how far each application got.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import PlanForm, PlannedActionForm, ReferralForm, ReferralStatusForm
+from .models import Enrolment
+from .selectors import enrolment_get_for_user, plan_choices
+from .services import plan_agree, planned_action_update, referral_record, referral_update
+from .views import firm_context, signed_in
+
+
+def _enrolment_or_404(request: HttpRequest, pk: int) -> Enrolment:
+    enrolment = enrolment_get_for_user(request.user, pk)
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+def _firm_page(request: HttpRequest, enrolment: Enrolment, **bound) -> HttpResponse:
+    return render(request, "cohorts/firm.html", firm_context(request, enrolment, **bound))
+
+
+@login_required
+@require_POST
+def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_or_404(request, pk)
+    actions, _programmes = plan_choices(enrolment)
+    form = PlanForm(request.POST, actions=actions)
+    if not form.is_valid():
+        return _firm_page(request, enrolment, plan_form=form)
+    plan_agree(
+        enrolment=enrolment,
+        user=signed_in(request),
+        targets=form.targets,
+        day=timezone.localdate(),
+    )
+    messages.success(request, _("The action plan is saved."))
+    return redirect("cohorts:firm", pk=pk)
+
+
+@login_required
+@require_POST
+def planned_action(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    enrolment = _enrolment_or_404(request, pk)
+    planned = enrolment.planned_actions.filter(pk=item_pk).first()
+    if planned is None:
+        raise Http404
+    form = PlannedActionForm(request.POST, instance=planned)
+    if not form.is_valid():
+        return _firm_page(request, enrolment, changed=form)
+    planned_action_update(
+        planned=planned, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, _("The action’s progress is saved."))
+    return redirect("cohorts:firm", pk=pk)
+
+
+@login_required
+@require_POST
+def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_or_404(request, pk)
+    _actions, programmes = plan_choices(enrolment)
+    form = ReferralForm(request.POST, programmes=programmes)
+    if not form.is_valid():
+        return _firm_page(request, enrolment, referral_form=form)
+    referral_record(
+        enrolment=enrolment,
+        user=signed_in(request),
+        programme=form.cleaned_data["programme"],
+        status=form.cleaned_data["status"],
+        day=timezone.localdate(),
+    )
+    messages.success(request, _("The referral is saved."))
+    return redirect("cohorts:firm", pk=pk)
+
+
+@login_required
+@require_POST
+def referral(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    enrolment = _enrolment_or_404(request, pk)
+    found = enrolment.referrals.filter(pk=item_pk).first()
+    if found is None:
+        raise Http404
+    form = ReferralStatusForm(request.POST, instance=found)
+    if not form.is_valid():
+        return _firm_page(request, enrolment, changed=form)
+    referral_update(referral=found, status=form.cleaned_data["status"])
+    messages.success(request, _("The referral is saved."))
+    return redirect("cohorts:firm", pk=pk)
