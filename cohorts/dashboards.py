@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Round
+from django.utils import timezone
 
 from diagnostic.instrument import Instrument
 from diagnostic.models import Assessment, Score
@@ -35,7 +36,7 @@ from diagnostic.sizes import SIZE_BOUNDS, size_band_of, size_in
 from recommendations.models import RoadmapSummary
 from recommendations.roadmap import OFFERED
 
-from .models import Cohort, CohortAssessment, Enrolment, ScoreTally
+from .models import Cohort, CohortAssessment, Enrolment, PlannedAction, Referral, ScoreTally
 from .services import result_columns
 
 SMALL_CELL = 5
@@ -225,6 +226,7 @@ def dashboard(
         "online_share": {move: cell(n) for move, n in online.items()},
     }
     actions, fits = _recommended(latest_ids)
+    plans = _plans(enrolments)
     return {
         "top_actions": [(code, cell(n)) for code, n in actions[:TOP]],
         "programme_fit": [(code, cell(yes), cell(check)) for code, yes, check in fits[:TOP]],
@@ -270,7 +272,35 @@ def dashboard(
         "followed_up": cell(followed_up),
         "outcomes": outcomes,
         "score_change": _mean(change_total / changed, changed, small_cell) if changed else None,
+        "plans": {name: cell(n) for name, n in plans.items()},
+        "adoption": round(100 * plans["done"] / plans["agreed"])
+        if plans["agreed"] and plans["agreed"] >= small_cell
+        else None,
     }
+
+
+def _plans(enrolments: QuerySet[Any]) -> dict[str, int]:
+    """The firms' action plans and referrals, in two aggregates: firms with a plan, actions
+    agreed and how they went (overdue: past their date, not done or dropped); referrals as a
+    funnel, each stage counting those that reached it or went further."""
+    today = timezone.localdate()
+    status = PlannedAction.Status
+    plans = PlannedAction.objects.filter(enrolment__in=enrolments.values("pk")).aggregate(
+        firms=Count("enrolment", distinct=True),
+        agreed=Count("pk"),
+        in_progress=Count("pk", filter=Q(status=status.IN_PROGRESS)),
+        done=Count("pk", filter=Q(status=status.DONE)),
+        dropped=Count("pk", filter=Q(status=status.DROPPED)),
+        overdue=Count("pk", filter=Q(status__in=PlannedAction.OPEN, target__lt=today)),
+    )
+    stage = Referral.Status
+    referrals = Referral.objects.filter(enrolment__in=enrolments.values("pk")).aggregate(
+        referred=Count("pk"),
+        applied=Count("pk", filter=~Q(status=stage.REFERRED)),
+        granted=Count("pk", filter=Q(status=stage.GRANTED)),
+        refused=Count("pk", filter=Q(status=stage.REFUSED)),
+    )
+    return {**plans, **referrals}
 
 
 def _online_share_bands(instrument: Instrument) -> list[str]:

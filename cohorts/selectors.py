@@ -193,6 +193,24 @@ def firm_record(enrolment: Enrolment) -> dict[str, Any]:
             {"text": consent.text, "language": consent.language, "at": _plain(consent.consented_at)}
             for consent in enrolment.consents.all()
         ],
+        "action_plan": [
+            {
+                "action": item.action.code,
+                "target": _plain(item.target),
+                "status": item.status,
+                "reason": item.reason,
+                "agreed_on": _plain(item.agreed_on),
+            }
+            for item in enrolment.planned_actions.select_related("action")
+        ],
+        "referrals": [
+            {
+                "programme": item.programme.code,
+                "status": item.status,
+                "referred_on": _plain(item.referred_on),
+            }
+            for item in enrolment.referrals.select_related("programme")
+        ],
     }
 
 

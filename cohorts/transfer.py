@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from diagnostic.models import Answer, AnswerNote, Assessment, Firm, Instrument, Score
 from diagnostic.services import instrument_get_or_load
-from recommendations.models import RoadmapSummary
+from recommendations.models import Action, Programme, RoadmapSummary
 
 from .models import (
     Cohort,
@@ -33,7 +33,9 @@ from .models import (
     JoinConsent,
     Membership,
     Organisation,
+    PlannedAction,
     Profile,
+    Referral,
     ReviewEvent,
     Visit,
 )
@@ -119,7 +121,15 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
     enrolments = (
         Enrolment.objects.filter(cohort__organisation=organisation)
         .select_related("consultant__user")
-        .prefetch_related("visits__consultant", "consents__assessment", "members__user")
+        .prefetch_related(
+            "visits__consultant",
+            "consents__assessment",
+            "members__user",
+            "planned_actions__action",
+            "planned_actions__created_by",
+            "referrals__programme",
+            "referrals__created_by",
+        )
         .order_by("pk")
     )
     linked_all = (
@@ -156,6 +166,14 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
                 consents=[
                     _dump(consent, assessment=consent.assessment.token)
                     for consent in sorted(enrolment.consents.all(), key=lambda c: c.pk)
+                ],
+                action_plan=[
+                    _dump(item, action=item.action.code, created_by=who(item.created_by))
+                    for item in sorted(enrolment.planned_actions.all(), key=lambda i: i.pk)
+                ],
+                referrals=[
+                    _dump(item, programme=item.programme.code, created_by=who(item.created_by))
+                    for item in sorted(enrolment.referrals.all(), key=lambda i: i.pk)
                 ],
             )
         )
@@ -510,6 +528,43 @@ class _Importer:
                     for consent in record["consents"]
                 ],
             )
+            # Files written before action plans have neither list.
+            _insert(
+                PlannedAction,
+                [
+                    self.fields(
+                        PlannedAction,
+                        item,
+                        enrolment=enrolment,
+                        action=self.catalogued(Action, item["action"]),
+                        created_by=self.user(item["created_by"]),
+                    )
+                    for item in record.get("action_plan", [])
+                ],
+            )
+            _insert(
+                Referral,
+                [
+                    self.fields(
+                        Referral,
+                        item,
+                        enrolment=enrolment,
+                        programme=self.catalogued(Programme, item["programme"]),
+                        created_by=self.user(item["created_by"]),
+                    )
+                    for item in record.get("referrals", [])
+                ],
+            )
+
+    def catalogued(self, model: type[Action] | type[Programme], code: str) -> Any:
+        """An action or programme of this site's catalogue, by code."""
+        found = model.objects.filter(code=code).first()
+        if found is None:
+            raise self.damaged(
+                _("“%(code)s” is not in this site’s catalogue of %(what)s")
+                % {"code": code, "what": model._meta.verbose_name_plural}
+            )
+        return found
 
     def by_token(self, assessments: dict[str, Any], token: str) -> Any:
         if token not in assessments:

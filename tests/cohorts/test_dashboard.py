@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.dashboards import Filters, breakdowns, dashboard, suppress
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Cohort, Enrolment, PlannedAction, Referral
+from recommendations.models import Action, Programme
+from recommendations.services import catalogue_load
 from tests.cohorts.conftest import E, assess
 from tests.factories import SOCIAL_SELLER, make_firm
 from tests.recommendations.conftest import real_instrument
@@ -202,3 +204,38 @@ def test_outcomes_show_change_in_jobs_sales_and_online_share_not_only_scores(wor
     assert exact["online_share"] == {"up": 1, "same": 0, "down": 0}
     assert windowed == exact
     assert published["jobs_total_change"] is None  # one firm: never published
+
+
+def test_action_plans_show_adoption_and_referrals_a_funnel(cohort_of_twelve):
+    catalogue_load()
+    firms = list(cohort_of_twelve.enrolments.filter(firm__settlement="rural").order_by("pk"))
+    actions, programmes = list(Action.objects.all()[:2]), list(Programme.objects.all()[:2])
+    today = timezone.localdate()
+    plan = ["done", "done", "done", "in_progress", "dropped", "planned"]
+    for number, status in enumerate(plan):
+        PlannedAction.objects.create(
+            enrolment=firms[number // 2], action=actions[number % 2], status=status,
+            target=today - timedelta(days=1), agreed_on=today - timedelta(days=60),
+        )  # fmt: skip
+    funnel = ["referred", "referred", "applied", "applied", "granted", "refused"]
+    for number, status in enumerate(funnel):
+        Referral.objects.create(
+            enrolment=firms[number // 2], programme=programmes[number % 2], status=status,
+            referred_on=today,
+        )  # fmt: skip
+    cohorts = Cohort.objects.filter(pk=cohort_of_twelve.pk)
+
+    exact = dashboard(cohorts, Filters(), real_instrument(), small_cell=0)
+    published = figures(cohort_of_twelve)
+    rural = dashboard(cohorts, Filters(settlement="rural"), real_instrument(), small_cell=0)
+
+    assert exact["plans"] == {
+        "firms": 3, "agreed": 6, "done": 3, "in_progress": 1, "dropped": 1, "overdue": 2,
+        "referred": 6, "applied": 4, "granted": 1, "refused": 1,
+    }  # fmt: skip
+    assert exact["adoption"] == 50
+    assert (published["plans"]["agreed"], published["plans"]["done"]) == (6, None)
+    assert published["adoption"] == 50
+    assert rural["plans"]["agreed"] == 6  # the three firms are rural
+    city = dashboard(cohorts, Filters(settlement="city"), real_instrument(), small_cell=0)
+    assert city["plans"]["agreed"] == city["plans"]["referred"] == 0

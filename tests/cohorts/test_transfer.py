@@ -25,10 +25,14 @@ from cohorts.services import (
     assessment_mark_reviewed,
     assessment_return,
     cohort_join,
+    plan_agree,
+    referral_record,
     visit_log,
 )
 from diagnostic.models import AnswerNote, Assessment, Firm
 from diagnostic.services import assessment_submit
+from recommendations.models import Action, Programme
+from recommendations.services import catalogue_load
 from tests.cohorts.conftest import assess
 from tests.factories import PROFILE, SOCIAL_SELLER
 
@@ -88,6 +92,20 @@ def sonora(world, cohort_of_twelve):
     )
     Profile.objects.create(user=world.maria, language="es")
     world.ana_firm.members.add(Membership.objects.get(user=world.beto))  # a team of two
+    catalogue_load()
+    plan_agree(
+        enrolment=world.ana_firm,
+        user=ana,
+        targets={Action.objects.get(code="business_phone"): date(2026, 4, 2)},
+        day=date(2026, 3, 2),
+    )
+    referral_record(
+        enrolment=world.ana_firm,
+        user=ana,
+        programme=Programme.objects.order_by("code").first(),
+        status="applied",
+        day=date(2026, 3, 2),
+    )
     return organisation
 
 
@@ -164,6 +182,13 @@ def test_the_export_holds_all_kinds_of_records(sonora):
     ]
     assert data["invitations"][0]["coordinator"] == "carlos"
     assert data["cohorts"][0]["imports"][0]["created_count"] == 2
+    [planned] = [item for e in enrolments for item in e["action_plan"]]
+    assert (planned["action"], planned["target"], planned["created_by"]) == (
+        "business_phone",
+        "2026-04-02",
+        "ana",
+    )
+    assert [item["status"] for e in enrolments for item in e["referrals"]] == ["applied"]
 
 
 def test_no_password_hash_leaves_and_new_people_set_their_own(
@@ -281,6 +306,20 @@ def test_a_damaged_file_imports_nothing_at_all(sonora, tmp_path):
     assert not Organisation.objects.filter(name=SONORA).exists()
     assert not get_user_model().objects.filter(username="maria").exists()
     assert not CohortAssessment.objects.filter(enrolment__cohort__name="Pueblos Digitales 2026")
+
+
+def test_an_action_this_sites_catalogue_lacks_is_named(sonora, tmp_path):
+    data = export()
+    [planned] = [
+        item for c in data["cohorts"] for e in c["enrolments"] for item in e["action_plan"]
+    ]
+    planned["action"] = "teleport_goods"
+    path = write(tmp_path, data)
+    wipe(sonora, people=True)
+
+    with pytest.raises(CommandError, match="“teleport_goods” is not in this site’s catalogue"):
+        call_command("import_organisation", path)
+    assert not Organisation.objects.filter(name=SONORA).exists()
 
 
 def test_an_impossible_value_is_named(sonora, tmp_path):
