@@ -23,13 +23,14 @@ from django.db.models import (
     CharField,
     Exists,
     F,
+    Func,
     OuterRef,
     QuerySet,
     StringAgg,
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
@@ -430,6 +431,15 @@ def submitted_assessments(cohort: Cohort) -> QuerySet[CohortAssessment]:
     )
 
 
+class _Joined(Func):
+    """Text joined with ||, as Concat does without the COALESCE it wraps around each part:
+    none is ever null here, and for 3 million scores the COALESCEs cost a third of a second."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = CharField()
+
+
 def export_table_rows(cohort: Cohort) -> Iterator[Row]:
     """One plain row per submitted assessment: ROW_FIELDS and every dimension and area score
     (under `_score_key`). One query, read in chunks from a server-side cursor,
@@ -439,7 +449,7 @@ def export_table_rows(cohort: Cohort) -> Iterator[Row]:
         .values("assessment")
         .annotate(
             scores=StringAgg(
-                Concat("kind", Value("_"), "code", Value(","), Cast("value", CharField())),
+                _Joined("kind", Value("_"), "code", Value(","), Cast("value", CharField())),
                 delimiter=Value(","),
             )
         )
