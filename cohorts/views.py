@@ -18,6 +18,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -254,6 +255,10 @@ def desk(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        # The filters, so that the next and previous pages keep them.
+        "filters": urlencode(
+            {name: request.GET[name] for name in form.fields if request.GET.get(name)}
+        ),
         "memberships": memberships_for(request.user),
         "can_invite": memberships_for(request.user).filter(role=Role.MANAGER).exists(),
         "can_follow": memberships_for(request.user)

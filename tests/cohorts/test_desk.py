@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cohorts.models import CohortAssessment, Enrolment
 from diagnostic.models import Answer, Assessment
-from tests.factories import PROFILE, SOCIAL_SELLER, submit_answers
+from tests.factories import PROFILE, SOCIAL_SELLER, make_firm, submit_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +109,19 @@ def test_the_desk_filters_by_status_and_name(client, world, instrument):
     assert "Tortillería Doña Luz" in not_started and "Bacanora La Sierra" not in not_started
     assert "Tortillería" in client.get(desk, {"q": "tortill"}).text
     assert client.get(desk, {"status": "nonsense"}).status_code == 200
+
+
+def test_the_next_page_of_the_desk_keeps_its_filters(client, world):
+    for number in range(55):
+        Enrolment.objects.create(
+            cohort=world.cohort, firm=make_firm(name=f"Panadería {number:02}")
+        )  # fmt: skip
+    client.force_login(world.maria)
+    desk = reverse("cohorts:desk")
+    first = client.get(desk, {"q": "panadería", "status": "not_started", "page": "1"})
+    assert 'href="?q=panader%C3%ADa&amp;status=not_started&amp;page=2"' in first.text
+    second = client.get(desk, {"q": "panadería", "status": "not_started", "page": "2"})
+    assert "Panadería 54" in second.text and "Tortillería Doña Luz" not in second.text
 
 
 def test_the_desk_takes_the_same_queries_however_many_firms(
