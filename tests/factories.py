@@ -72,7 +72,7 @@ def make_assessment(
     submitted: bool = False,
     with_firm: bool = True,
 ) -> Assessment:
-    load_instrument()
+    # The instrument is read from its file once per database (assessment_start), not per call.
     assessment = assessment_start(language=language)
     if with_firm:
         assessment.firm = firm or make_firm()
