@@ -297,8 +297,9 @@ class PlannedAction(models.Model):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="planned_actions"
     )
-    # Catalogue actions are retired (inactive), never deleted while a plan names them.
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="+")
+    # Catalogue actions are retired (inactive), never deleted while a plan names them (unless
+    # the plan goes too, with its organisation).
+    action = models.ForeignKey(Action, on_delete=models.RESTRICT, related_name="+")
     target = models.DateField(_("target date"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
@@ -333,7 +334,7 @@ class Referral(models.Model):
         REFUSED = "refused", _("Not granted")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="referrals")
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.RESTRICT, related_name="+")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REFERRED
     )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from diagnostic.models import Answer, AnswerNote, Assessment, Firm, Instrument, Score
 from diagnostic.services import instrument_get_or_load
-from recommendations.models import Action, Programme, RoadmapSummary
+from recommendations.models import Action, Programme, Provider, RoadmapSummary
 
 from .models import (
     Cohort,
@@ -203,6 +203,13 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
             ).order_by("pk")
         ],
         "firms": [_dump(firm, number=firm_numbers[firm.pk]) for firm in firms],
+        # Its own programmes and providers, which its firms' referrals may name.
+        "catalogue": {
+            "programmes": [
+                _dump(row) for row in Programme.objects.filter(catalogue_of=organisation)
+            ],
+            "providers": [_dump(row) for row in Provider.objects.filter(catalogue_of=organisation)],
+        },
         "cohorts": [
             _dump(
                 cohort,
@@ -322,6 +329,16 @@ class _Importer:
         self.add_memberships(organisation, data["memberships"])
         firms = self.add_firms(data["firms"])
         self.add_invitations(organisation, data["invitations"])
+        # Files written before organisations had their own catalogue have none.
+        for kind, model in (("programmes", Programme), ("providers", Provider)):
+            self.where = f"catalogue.{kind}"
+            _insert(
+                model,
+                [
+                    self.fields(model, record, catalogue_of=organisation)
+                    for record in data.get("catalogue", {}).get(kind, [])
+                ],
+            )
         for number, cohort_data in enumerate(data["cohorts"]):
             self.where = f"cohorts[{number}]"
             (cohort,) = _insert(
@@ -367,6 +384,17 @@ class _Importer:
                         token__in=[invitation["token"] for invitation in data["invitations"]]
                     ),
                 ),
+                *(
+                    (
+                        model._meta.verbose_name_plural,
+                        model.objects.filter(
+                            code__in=[
+                                row["code"] for row in data.get("catalogue", {}).get(kind, [])
+                            ]
+                        ),
+                    )
+                    for kind, model in (("programmes", Programme), ("providers", Provider))
+                ),
             )
             if found.exists()
         ]
@@ -376,7 +404,7 @@ class _Importer:
                     "This site holds part of this organisation already (%(what)s); "
                     "nothing was imported."
                 )
-                % {"what": ", ".join(clashes)}
+                % {"what": ", ".join(str(what) for what in clashes)}
             )
 
     def fields(self, model: type[Model], record: dict[str, Any], **links: Any) -> dict[str, Any]:

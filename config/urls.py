@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from cohorts.catalogue_admin import catalogue_site
 from config.health import health
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("desk/catalogue/", catalogue_site.urls),
     path("", include("diagnostic.urls")),
     path("", include("recommendations.urls")),
     path("", include("cohorts.urls")),

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -55,6 +56,13 @@ class ActionAdmin(admin.ModelAdmin):
 class CSVUploadForm(forms.Form):
     file = forms.FileField(label=_("CSV file (UTF-8)"))
 
+    def __init__(self, *args, owners: QuerySet | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is not None:  # an organisation's own catalogue: which one, if several
+            self.fields["catalogue_of"] = forms.ModelChoiceField(
+                label=_("Into the catalogue of"), queryset=owners, empty_label=None
+            )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > 5 * 1024 * 1024:
@@ -68,6 +76,10 @@ class CSVAdmin(admin.ModelAdmin):
     csv_kind = ""
     change_list_template = "recommendations/admin/change_list_csv.html"
 
+    def csv_owners(self, request: HttpRequest) -> QuerySet | None:
+        """The organisations whose own entries this list holds; None: the site's entries."""
+        return None
+
     def get_urls(self):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}"
@@ -78,14 +90,19 @@ class CSVAdmin(admin.ModelAdmin):
         ]
 
     def import_csv(self, request: HttpRequest) -> HttpResponse:
+        request.current_app = self.admin_site.name
         if not self.has_change_permission(request) or not self.has_add_permission(request):
-            return redirect("admin:index")
+            return redirect(reverse("admin:index", current_app=self.admin_site.name))
         problems = ProblemList()
-        form = CSVUploadForm(request.POST or None, request.FILES or None)
+        owners = self.csv_owners(request)
+        form = CSVUploadForm(request.POST or None, request.FILES or None, owners=owners)
         if request.method == "POST" and form.is_valid():
+            owner = form.cleaned_data.get("catalogue_of")
             try:
                 counts = catalogue_import_csv(
-                    kind=self.csv_kind, content=form.cleaned_data["file"].read()
+                    kind=self.csv_kind,
+                    content=form.cleaned_data["file"].read(),
+                    catalogue_of=owner.pk if owner else None,
                 )
             except CSVProblems as error:
                 problems = error.problems
@@ -95,7 +112,12 @@ class CSVAdmin(admin.ModelAdmin):
                     _("Imported: %(created)d added, %(updated)d updated.") % counts,
                 )
                 opts = self.model._meta
-                return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+                return redirect(
+                    reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_changelist",
+                        current_app=self.admin_site.name,
+                    )
+                )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -106,8 +128,10 @@ class CSVAdmin(admin.ModelAdmin):
         return render(request, "recommendations/admin/import_csv.html", context)
 
     def export_csv(self, request: HttpRequest) -> HttpResponse:
+        owners = self.csv_owners(request)
         response = HttpResponse(
-            catalogue_export_csv(kind=self.csv_kind), content_type="text/csv; charset=utf-8"
+            catalogue_export_csv(kind=self.csv_kind, owners=owners),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_kind}.csv"'
         return response
@@ -116,7 +140,9 @@ class CSVAdmin(admin.ModelAdmin):
 @admin.register(Programme)
 class ProgrammeAdmin(CSVAdmin):
     csv_kind = "programmes"
-    list_display = ["code", "organisation", "kind", "status", "checked_on", "closes_on", "active"]
+    list_display = [
+        "code", "organisation", "kind", "status", "checked_on", "closes_on", "catalogue_of", "active",
+    ]  # fmt: skip
     list_filter = ["kind", "status", "active"]
     search_fields = ["code", "organisation", "name"]
 
@@ -124,7 +150,7 @@ class ProgrammeAdmin(CSVAdmin):
 @admin.register(Provider)
 class ProviderAdmin(CSVAdmin):
     csv_kind = "providers"
-    list_display = ["name", "price_tier", "is_example", "active"]
+    list_display = ["name", "price_tier", "is_example", "catalogue_of", "active"]
     list_filter = ["price_tier", "is_example", "active"]
     search_fields = ["name", "code"]
 

@@ -7,7 +7,7 @@ Texts are dicts by language ({"es": …, "en": …}), read with `diagnostic.inst
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -138,6 +138,7 @@ class ProgrammeSpec:
     sources: tuple[str, ...] = ()  # the pages its facts come from
     categories: tuple[str, ...] = ()
     criteria: Criteria = field(default_factory=Criteria)
+    catalogue_of: int | None = None  # an organisation's own programme; None: the site's
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,6 +153,7 @@ class ProviderSpec:
     url: str = ""
     contact: str = ""
     is_example: bool = False  # an invented provider for demonstrations: never in a roadmap
+    catalogue_of: int | None = None  # an organisation's own provider; None: the site's
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,6 +184,23 @@ class Catalogue:
     actions: tuple[ActionSpec, ...]
     programmes: tuple[ProgrammeSpec, ...]
     providers: tuple[ProviderSpec, ...]
+
+    def seen_by(self, organisations: frozenset[int]) -> Catalogue:
+        """What a firm sees: the site's programmes and providers, and the own ones of the
+        organisations whose cohorts it is in."""
+        return replace(
+            self,
+            programmes=tuple(
+                p
+                for p in self.programmes
+                if p.catalogue_of is None or p.catalogue_of in organisations
+            ),
+            providers=tuple(
+                p
+                for p in self.providers
+                if p.catalogue_of is None or p.catalogue_of in organisations
+            ),
+        )
 
 
 # What the eligibility evaluator says (recommendations.eligibility), read by the roadmap.

@@ -167,6 +167,16 @@ class Programme(models.Model):
         blank=True,
         help_text=_("A list of texts by language, each to check with the programme."),
     )
+    # An organisation's own entry, shown only to the firms in its cohorts; empty: the site's,
+    # shown to every firm it covers.
+    catalogue_of = models.ForeignKey(
+        "cohorts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("in the catalogue of"),
+    )
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -200,6 +210,16 @@ class Provider(models.Model):
     url = models.URLField(_("link"), blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     is_example = models.BooleanField(_("an invented example"), default=False)
+    # An organisation's own entry, shown only to the firms in its cohorts; empty: the site's,
+    # shown to every firm it covers.
+    catalogue_of = models.ForeignKey(
+        "cohorts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("in the catalogue of"),
+    )
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -148,6 +148,7 @@ def programme_spec(row: Programme) -> ProgrammeSpec:
             formally_registered_required=row.formally_registered_required,
             other=tuple(dict(text) for text in row.other_conditions),
         ),
+        catalogue_of=row.catalogue_of_id,
     )
 
 
@@ -180,6 +181,7 @@ def provider_spec(row: Provider) -> ProviderSpec:
         url=row.url,
         contact=row.contact,
         is_example=row.is_example,
+        catalogue_of=row.catalogue_of_id,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Count, Max
 
-from diagnostic.models import Assessment
+from diagnostic.models import Assessment, Firm
 from diagnostic.selectors import answers_for
 
 from .catalogue import Catalogue
@@ -60,6 +60,13 @@ def roadmap_for_assessment(assessment: Assessment, *, today: date) -> Roadmap:
         code: tuple(v) if isinstance(v, list) else v for code, v in answers_for(assessment).items()
     }
     facts = facts_from_stored(answers, assessment.result or {}, firm_profile(assessment.firm))
-    return plan_roadmap(
-        catalogue=catalogue_current(), facts=facts, language=assessment.language, today=today
-    )
+    catalogue = catalogue_current().seen_by(organisations_of(assessment.firm))
+    return plan_roadmap(catalogue=catalogue, facts=facts, language=assessment.language, today=today)
+
+
+def organisations_of(firm: Firm | None) -> frozenset[int]:
+    """The organisations whose cohorts the firm is in: their own programmes and providers
+    are offered to it beside the site's."""
+    if firm is None:
+        return frozenset()
+    return frozenset(firm.enrolments.values_list("cohort__organisation_id", flat=True))

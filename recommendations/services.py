@@ -10,13 +10,14 @@ import yaml
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostic.benchmarks import comparison_for
+from diagnostic.errors import ProblemList
 from diagnostic.files import orphan_files_purge
 from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
@@ -24,7 +25,7 @@ from diagnostic.selectors import instrument_spec, instruments_shipped_combined
 
 from . import tasks
 from .catalogue import ActionSpec, Catalogue, ProgrammeSpec, ProviderSpec
-from .csv_io import read_csv, write_csv
+from .csv_io import CSVProblems, read_csv, write_csv
 from .models import Action, Programme, Provider, RoadmapPDF, RoadmapSummary
 from .parsing import parse_action, parse_all, parse_programme, parse_provider, unknown_providers
 from .pdf import render_roadmap_pdf
@@ -115,26 +116,50 @@ def _upsert(model, code: str, fields: dict, update: bool, counts: dict[str, int]
         counts["kept"] += 1
 
 
-def catalogue_import_csv(*, kind: str, content: bytes) -> dict[str, int]:
-    """Add or update programmes or providers from CSV; a file with any problem changes nothing.
+def catalogue_import_csv(
+    *, kind: str, content: bytes, catalogue_of: int | None = None
+) -> dict[str, int]:
+    """Add or update programmes or providers from CSV, in the site's catalogue or in an
+    organisation's own (`catalogue_of`); a file with any problem changes nothing, and neither
+    does a code that another catalogue uses.
 
     Raises csv_io.CSVProblems naming every problem by row and column.
     """
     specs = read_csv(kind, content)
+    model: type[Programme] | type[Provider] = Programme if kind == "programmes" else Provider
+    owners = dict(
+        model.objects.filter(code__in=[spec.code for spec in specs]).values_list(
+            "code", "catalogue_of_id"
+        )
+    )
+    taken = ProblemList()
+    for spec in specs:
+        if spec.code in owners and owners[spec.code] != catalogue_of:
+            taken.add(
+                _("The code “%(code)s” belongs to another catalogue: choose another code.")
+                % {"code": spec.code}
+            )
+    if taken.count:
+        raise CSVProblems(taken)
     counts = {"created": 0, "updated": 0, "kept": 0}
     with transaction.atomic():
         for spec in specs:
             if isinstance(spec, ProgrammeSpec):
-                _upsert(Programme, spec.code, programme_fields(spec), True, counts)
+                fields = programme_fields(spec)
             else:
-                _upsert(Provider, spec.code, provider_fields(spec), True, counts)
+                fields = provider_fields(spec)
+            _upsert(model, spec.code, {**fields, "catalogue_of_id": catalogue_of}, True, counts)
     return counts
 
 
-def catalogue_export_csv(*, kind: str) -> str:
+def catalogue_export_csv(*, kind: str, owners: QuerySet | None = None) -> str:
+    """The site's entries, or (`owners`) those of these organisations' own catalogues."""
+    scope = {"catalogue_of__isnull": True} if owners is None else {"catalogue_of__in": owners}
     if kind == "programmes":
-        return write_csv(kind, (programme_spec(row) for row in Programme.objects.order_by("code")))
-    return write_csv(kind, (provider_spec(row) for row in Provider.objects.order_by("code")))
+        programmes = Programme.objects.filter(**scope).order_by("code")
+        return write_csv(kind, (programme_spec(row) for row in programmes))
+    providers = Provider.objects.filter(**scope).order_by("code")
+    return write_csv(kind, (provider_spec(row) for row in providers))
 
 
 def roadmap_pdf_request(*, assessment: Assessment) -> RoadmapPDF:

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField(blank=True, max_length=500, verbose_name='why it was dropped')),
                 ('agreed_on', models.DateField(verbose_name='agreed on')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='recommendations.action')),
+                ('action', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='recommendations.action')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='planned_actions', to='cohorts.enrolment')),
             ],
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='cohorts.enrolment')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='recommendations.programme')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='recommendations.programme')),
             ],
             options={
                 'verbose_name': 'referral',

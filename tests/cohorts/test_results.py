@@ -100,7 +100,7 @@ def test_the_whole_cohorts_histograms_from_its_tallies_equal_a_count_of_every_re
     assert [d["scored"] for d in tallied["dimensions"]] == [12] * len(tallied["dimensions"])
 
 
-def test_tallies_changed_by_hand_are_found_and_counted_again(cohort_of_twelve, capsys):
+def test_tallies_changed_by_hand_are_found_and_counted_again(cohort_of_twelve, capsys, english):
     call_command("cohort_tallies")
     assert "match" in capsys.readouterr().out
     ScoreTally.objects.filter(firms__gt=0).order_by("pk").first().delete()

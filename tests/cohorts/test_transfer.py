@@ -99,12 +99,11 @@ def sonora(world, cohort_of_twelve):
         targets={Action.objects.get(code="business_phone"): date(2026, 4, 2)},
         day=date(2026, 3, 2),
     )
+    own = Programme.objects.order_by("code").first()
+    own.pk, own.code, own.catalogue_of = None, "sonora_mentoria", organisation
+    own.save()  # a programme of Sonora's own catalogue, to which the firm is referred
     referral_record(
-        enrolment=world.ana_firm,
-        user=ana,
-        programme=Programme.objects.order_by("code").first(),
-        status="applied",
-        day=date(2026, 3, 2),
+        enrolment=world.ana_firm, user=ana, programme=own, status="applied", day=date(2026, 3, 2)
     )
     return organisation
 
@@ -188,7 +187,10 @@ def test_the_export_holds_all_kinds_of_records(sonora):
         "2026-04-02",
         "ana",
     )
-    assert [item["status"] for e in enrolments for item in e["referrals"]] == ["applied"]
+    assert [
+        (item["programme"], item["status"]) for e in enrolments for item in e["referrals"]
+    ] == [("sonora_mentoria", "applied")]
+    assert [row["code"] for row in data["catalogue"]["programmes"]] == ["sonora_mentoria"]
 
 
 def test_no_password_hash_leaves_and_new_people_set_their_own(

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if language not in {code for code, _name in settings.LANGUAGES}:
             language = settings.LANGUAGE_CODE
         instrument = instrument_spec(instrument_get_or_load())
-        catalogue = catalogue_get_or_load()
+        catalogue = catalogue_get_or_load().seen_by(frozenset())  # the site's: no organisation
         today = timezone.localdate()
         with translation.override(language):
             try:
