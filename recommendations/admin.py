@@ -141,7 +141,8 @@ class CSVAdmin(admin.ModelAdmin):
 class ProgrammeAdmin(CSVAdmin):
     csv_kind = "programmes"
     list_display = [
-        "code", "organisation", "kind", "status", "checked_on", "closes_on", "catalogue_of", "active",
+        "code", "organisation", "kind", "status", "checked_on", "closes_on", "catalogue_of",
+        "active",
     ]  # fmt: skip
     list_filter = ["kind", "status", "active"]
     search_fields = ["code", "organisation", "name"]

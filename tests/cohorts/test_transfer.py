@@ -187,9 +187,9 @@ def test_the_export_holds_all_kinds_of_records(sonora):
         "2026-04-02",
         "ana",
     )
-    assert [
-        (item["programme"], item["status"]) for e in enrolments for item in e["referrals"]
-    ] == [("sonora_mentoria", "applied")]
+    assert [(item["programme"], item["status"]) for e in enrolments for item in e["referrals"]] == [
+        ("sonora_mentoria", "applied")
+    ]
     assert [row["code"] for row in data["catalogue"]["programmes"]] == ["sonora_mentoria"]
 
 
