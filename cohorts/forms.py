@@ -16,20 +16,16 @@ from diagnostic.sizes import SizeBand
 from recommendations.models import Action, Horizon, Programme
 
 from .dashboards import Filters
-from .models import Cohort, Membership, Organisation, PlannedAction, Referral, Role, Visit
-from .selectors import STATUSES
-
-
-def status_choices() -> list[tuple[str, Any]]:
-    labels = {
-        "not_started": _("Not started"),
-        "in_progress": _("In progress"),
-        "submitted": _("Submitted"),
-        "returned": _("Returned"),
-        "reviewed": _("Reviewed"),
-        "follow_up_due": _("Follow-up due"),
-    }
-    return [("", _("Any status"))] + [(code, labels[code]) for code in STATUSES]
+from .models import (
+    Cohort,
+    EnrolmentStatus,
+    Membership,
+    Organisation,
+    PlannedAction,
+    Referral,
+    Role,
+    Visit,
+)
 
 
 def person_name(membership: Membership) -> str:
@@ -67,7 +63,11 @@ class DeskFilterForm(forms.Form):
         required=False,
         empty_label=_("All cohorts"),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=status_choices, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any status")), *EnrolmentStatus.choices],
+        required=False,
+    )
 
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,7 +207,7 @@ class PlannedActionForm(forms.ModelForm):
     class Meta:
         model = PlannedAction
         fields = ["status", "reason"]
-        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"status": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"reason": _("Only when it was dropped: what stood in the way.")}
 
     def __init__(self, *args, **kwargs):
@@ -234,6 +234,7 @@ class ReferralForm(forms.Form):
         label=_("How far it got"),
         choices=Referral.Status.choices,
         initial=Referral.Status.REFERRED,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, programmes: list[Programme], **kwargs):
@@ -254,6 +255,7 @@ class ReferralStatusForm(forms.ModelForm):
         model = Referral
         fields = ["status"]
         labels = {"status": _("How far it got")}
+        widgets = {"status": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", f"referral-{kwargs['instance'].pk}")

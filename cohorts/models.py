@@ -100,6 +100,17 @@ class Cohort(models.Model):
         return self.name
 
 
+class EnrolmentStatus(models.TextChoices):
+    """Where a firm's work stands in its cohort, worked out by selectors.enrolment_status."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    REVIEWED = "reviewed", _("Reviewed")
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+
+
 class Enrolment(models.Model):
     """A firm in a cohort, with the consultant who assesses it: the lead of its team, when
     several students assess the firm together."""

@@ -18,11 +18,17 @@ from diagnostic.models import Assessment
 from recommendations.models import Action, Programme
 from recommendations.selectors import roadmap_for_assessment
 
-from .models import Cohort, CohortAssessment, Enrolment, Membership, Role, Visit
+from .models import (
+    Cohort,
+    CohortAssessment,
+    Enrolment,
+    EnrolmentStatus,
+    Membership,
+    Role,
+    Visit,
+)
 
 User = AuthUser | AnonymousUser
-
-STATUSES = ("not_started", "in_progress", "submitted", "returned", "reviewed", "follow_up_due")
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
@@ -65,21 +71,23 @@ def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
     )
 
 
-def enrolment_status(enrolment: Any) -> str:
-    """One of STATUSES, from the annotations of `enrolments_for_user`."""
+def enrolment_status(enrolment: Any) -> EnrolmentStatus:
+    """Where the firm's work stands, from the annotations of `enrolments_for_user`."""
     if enrolment.latest_status is None:
-        return "not_started"
+        return EnrolmentStatus.NOT_STARTED
     if enrolment.latest_review == CohortAssessment.Review.RETURNED:
-        return "returned" if enrolment.latest_status == Assessment.Status.DRAFT else "submitted"
+        if enrolment.latest_status == Assessment.Status.DRAFT:
+            return EnrolmentStatus.RETURNED
+        return EnrolmentStatus.SUBMITTED
     if enrolment.latest_status == Assessment.Status.DRAFT:
-        return "in_progress"
+        return EnrolmentStatus.IN_PROGRESS
     submitted = enrolment.latest_submitted_at
     follow_up_after = timedelta(days=enrolment.cohort.follow_up_days)
     if submitted and timezone.now() - submitted > follow_up_after:
-        return "follow_up_due"
+        return EnrolmentStatus.FOLLOW_UP_DUE
     if enrolment.latest_review == CohortAssessment.Review.REVIEWED:
-        return "reviewed"
-    return "submitted"
+        return EnrolmentStatus.REVIEWED
+    return EnrolmentStatus.SUBMITTED
 
 
 def enrolment_get_for_user(user: User, pk: int) -> Enrolment | None:
