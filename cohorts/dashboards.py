@@ -33,8 +33,8 @@ from diagnostic.instrument import Instrument
 from diagnostic.models import Assessment, Score
 from diagnostic.places import codes_named
 from diagnostic.sizes import SIZE_BOUNDS, size_band_of, size_in
+from recommendations.catalogue import OFFERED, Verdict
 from recommendations.models import RoadmapSummary
-from recommendations.roadmap import OFFERED
 
 from .models import Cohort, CohortAssessment, Enrolment, PlannedAction, Referral, ScoreTally
 from .services import result_columns
@@ -359,7 +359,10 @@ def _recommended(
     return (
         sorted(actions.items(), key=lambda item: (-item[1], item[0])),
         sorted(
-            ((code, n.get("yes", 0), n.get("check", 0)) for code, n in programmes.items()),
+            (
+                (code, n.get(Verdict.YES, 0), n.get(Verdict.CHECK, 0))
+                for code, n in programmes.items()
+            ),
             key=lambda item: (-item[1], -item[2], item[0]),
         ),
     )

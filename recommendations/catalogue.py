@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 Texts = dict[str, str]
@@ -203,8 +204,19 @@ class Catalogue:
         )
 
 
-# What the eligibility evaluator says (recommendations.eligibility), read by the roadmap.
-ELIGIBLE = ("yes", "no", "check")  # a programme as a whole
+class Verdict(StrEnum):
+    """What the eligibility evaluator (recommendations.eligibility) says of a programme as a
+    whole, best first: the roadmap, the pages and the dashboard read it."""
+
+    YES = "yes"  # every requirement met (bonuses are information)
+    CHECK = "check"  # nothing unmet, something to check with the programme
+    NO = "no"
+
+
+# The verdicts worth offering a firm, best first.
+OFFERED = (Verdict.YES, Verdict.CHECK)
+
+# What it says of one criterion.
 CRITERION_STATUSES = ("met", "not_met", "check")  # one criterion
 
 
@@ -220,5 +232,5 @@ class ProgrammeMatch:
     """An offered programme (in coverage and open) with its criterion-by-criterion verdict."""
 
     programme: ProgrammeSpec
-    eligible: str  # "yes" (every requirement met; bonuses are information), "no", or "check"
+    eligible: Verdict
     criteria: tuple[CriterionResult, ...]

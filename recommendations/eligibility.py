@@ -54,6 +54,7 @@ from .catalogue import (
     Money,
     ProgrammeMatch,
     ProgrammeSpec,
+    Verdict,
 )
 
 CRITERION_CODES = (
@@ -80,8 +81,6 @@ CRITERION_CODES = (
 
 # A "metro" settlement is a city of over a million people (diagnostic.models.Settlement).
 METRO_POPULATION = 1_000_000
-
-_VERDICT_ORDER = {"yes": 0, "check": 1, "no": 2}
 
 MET, NOT_MET, CHECK = "met", "not_met", "check"
 
@@ -134,17 +133,17 @@ def rank_matches(matches: Iterable[ProgrammeMatch]) -> list[ProgrammeMatch]:
             PROGRAMME_KINDS.index(kind) if kind in PROGRAMME_KINDS else len(PROGRAMME_KINDS)
         )
         name = localized(match.programme.name, language).casefold()
-        return _VERDICT_ORDER[match.eligible], kind_order, name
+        return list(Verdict).index(match.eligible), kind_order, name
 
     return sorted(matches, key=key)
 
 
-def _verdict(results: list[CriterionResult], *, bonuses: frozenset[str]) -> str:
+def _verdict(results: list[CriterionResult], *, bonuses: frozenset[str]) -> Verdict:
     """The programme's verdict from its requirements; bonuses never count."""
     statuses = {result.status for result in results if result.code not in bonuses}
     if NOT_MET in statuses:
-        return "no"
-    return "check" if CHECK in statuses else "yes"
+        return Verdict.NO
+    return Verdict.CHECK if CHECK in statuses else Verdict.YES
 
 
 def _bonuses(programme: ProgrammeSpec) -> frozenset[str]:

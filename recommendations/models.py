@@ -267,7 +267,7 @@ class RoadmapSummary(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     code = models.CharField(max_length=64)
-    eligible = models.CharField(max_length=5, blank=True)  # programmes: "yes", "check" or "no"
+    eligible = models.CharField(max_length=5, blank=True)  # programmes: a catalogue.Verdict
 
     class Meta:
         indexes = [models.Index(fields=["kind", "code"])]

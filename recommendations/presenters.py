@@ -11,7 +11,7 @@ from diagnostic.benchmarks import Comparison
 from diagnostic.formats import reader_locale
 from diagnostic.instrument import Instrument, localized
 
-from .catalogue import ProgrammeMatch
+from .catalogue import ProgrammeMatch, Verdict
 from .models import Cost, Effort, Horizon, PriceTier, ProgrammeKind
 from .roadmap import Roadmap
 
@@ -26,9 +26,9 @@ def _statuses() -> dict[str, str]:
 
 def _verdicts() -> dict[str, str]:
     return {
-        "yes": _("You seem to qualify"),
-        "no": _("You don’t seem to qualify"),
-        "check": _("You may qualify: check with the programme"),
+        Verdict.YES: _("You seem to qualify"),
+        Verdict.NO: _("You don’t seem to qualify"),
+        Verdict.CHECK: _("You may qualify: check with the programme"),
     }
 
 

@@ -31,6 +31,7 @@ from recommendations.catalogue import (
     COSTS,
     EFFORTS,
     HORIZONS,
+    OFFERED,
     ActionSpec,
     Catalogue,
     FirmProfile,
@@ -45,7 +46,6 @@ PER_CONDITION = 2  # a choice of two ways to meet a condition, not a list of eve
 CONNECTIVITY = "capability_d_internet"
 MIN_ACTIONS = 3
 LINKS_PER_ACTION = 3  # programmes, and providers, shown with each action
-OFFERED = ("yes", "check")  # eligibility verdicts worth showing, best first
 
 
 @dataclass(frozen=True, kw_only=True)
