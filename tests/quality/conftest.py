@@ -16,16 +16,6 @@ from tests.quality.site import Page, Site, build_programme, crawl_site, neutral_
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "quality" / "node_modules"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The gates build their pages in the test database: marked as using it, so that
-    pytest-django sets it up even when the gates run alone (it sets up databases only for
-    tests marked so; the gates would otherwise read and write the development database)."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents and item.get_closest_marker("django_db") is None:
-            item.add_marker(pytest.mark.django_db)
-
-
 def quality_tool(relative: str) -> Path:
     """A file of an npm tool under tools/quality; a missing one fails with what to run."""
     path = TOOLS / relative
