@@ -24,6 +24,7 @@ from .models import (
     Enrolment,
     EnrolmentStatus,
     Membership,
+    PlannedAction,
     Role,
     Visit,
 )
@@ -365,12 +366,17 @@ def consultant_activity(consultants: QuerySet[Membership]) -> list[dict[str, Any
 def plan_choices(enrolment: Enrolment) -> tuple[list[Action], list[Programme]]:
     """What a visit may add to the firm's plan, from its latest result's roadmap: the actions in
     priority order and the programmes it may apply to, best fitting first, leaving out those
-    already in the plan or referred."""
+    already in the plan (unless dropped) or referred."""
     latest = enrolment.latest_result
     if latest is None:
         return [], []
     roadmap = roadmap_for_assessment(latest, today=timezone.localdate())
-    planned = set(enrolment.planned_actions.values_list("action__code", flat=True))
+    # A dropped action may be agreed again, with a new date.
+    planned = set(
+        enrolment.planned_actions.exclude(status=PlannedAction.Status.DROPPED).values_list(
+            "action__code", flat=True
+        )
+    )
     referred = set(enrolment.referrals.values_list("programme__code", flat=True))
     action_codes = [chosen.code for chosen in roadmap.actions if chosen.code not in planned]
     programme_codes = [

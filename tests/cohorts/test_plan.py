@@ -93,9 +93,19 @@ def test_at_follow_up_a_dropped_action_says_why(client, assessed):
     assert "Diga por qué se abandonó" in silent.text
     planned.refresh_from_db()
     assert (planned.status, planned.reason) == ("dropped", "No hay señal")
+    # Dropped, it is offered again; agreed again, it starts over with its new date.
+    assert action in plan_choices(enrolment)[0]
+    later = timezone.localdate() + timedelta(days=60)
+    client.post(
+        firm_url(enrolment, "plan_new"),
+        {f"pick_{action.code}": "on", f"target_{action.code}": later.isoformat()},
+    )
+    planned.refresh_from_db()
+    assert (planned.status, planned.reason, planned.target) == ("planned", "", later)
     client.post(url, {f"{prefix}-status": "done", f"{prefix}-reason": "ignored"})
     planned.refresh_from_db()
     assert (planned.status, planned.reason) == ("done", "")
+    assert action not in plan_choices(enrolment)[0]
 
 
 def test_a_referral_goes_from_referred_to_granted(client, assessed):
