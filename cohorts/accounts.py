@@ -12,8 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from diagnostic.jobs import job_enqueue
-from diagnostic.models import OutboundEmail
-from diagnostic.tasks import send_outbound_email
+from diagnostic.services import email_queue
 
 from . import tasks
 
@@ -47,7 +46,6 @@ def password_reset_email(*, email: str, language: str) -> int:
                 "registration/password_reset_email.html", {"link": f"{settings.SITE_URL}{path}"}
             )
         with transaction.atomic():
-            row = OutboundEmail.objects.create(to=user.email, subject=subject, body=body)
-            job_enqueue(send_outbound_email, row.pk)
+            email_queue(to=user.email, subject=subject, body=body)
         queued += 1
     return queued

@@ -23,7 +23,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostic.files import orphan_files_purge
-from diagnostic.flow import REVIEW
 from diagnostic.instrument import Instrument as InstrumentSpec
 from diagnostic.interchange import (
     ImportRecord,
@@ -40,13 +39,9 @@ from diagnostic.jobs import (
     job_fail,
     job_requeue,
 )
+from diagnostic.models import Instrument
 from diagnostic.selectors import instrument_spec
-from diagnostic.services import (
-    answers_save,
-    assessment_start,
-    assessment_submit,
-    instrument_get_or_load,
-)
+from diagnostic.services import assessment_import, instrument_get_or_load
 
 from . import tasks
 from .models import Cohort, CohortAssessment, Enrolment, ImportJob, Role
@@ -197,10 +192,10 @@ def import_run(*, job_id: int, language: str, task_id: str = "") -> bool:
     try:
         with job.file.open("rb") as stored:
             content = stored.read()
-        instrument = instrument_spec(instrument_get_or_load())
+        instrument = instrument_get_or_load()
         with translation.override(language):
             records = import_records(
-                content=content, file_format=job.file_format, instrument=instrument
+                content=content, file_format=job.file_format, instrument=instrument_spec(instrument)
             )
         for number, record in enumerate(records, start=1):
             if import_record(job=job, record=record, instrument=instrument):
@@ -229,7 +224,7 @@ def import_run(*, job_id: int, language: str, task_id: str = "") -> bool:
     return True
 
 
-def import_record(*, job: ImportJob, record: ImportRecord, instrument: InstrumentSpec) -> bool:
+def import_record(*, job: ImportJob, record: ImportRecord, instrument: Instrument) -> bool:
     """One firm with its submitted baseline; False when its external id is in the cohort already."""
     already = Enrolment.objects.filter(cohort_id=job.cohort_id, external_id=record.external_id)
     if already.exists():
@@ -243,17 +238,9 @@ def import_record(*, job: ImportJob, record: ImportRecord, instrument: Instrumen
                 consultant=None,
                 external_id=record.external_id,
             )
-            assessment = assessment_start(language=diagnostic.language)
-            assessment.firm = enrolment.firm
-            assessment.save(update_fields=["firm", "updated_at"])
-            answers_save(
-                assessment=assessment,
-                items=[instrument.items[code] for code in diagnostic.answers],
-                answers=diagnostic.answers,
-                step=REVIEW,
-                language=diagnostic.language,
+            assessment = assessment_import(
+                instrument=instrument, diagnostic=diagnostic, firm=enrolment.firm
             )
-            assessment_submit(assessment=assessment)
             CohortAssessment.objects.create(
                 assessment=assessment,
                 enrolment=enrolment,

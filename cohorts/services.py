@@ -19,10 +19,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from diagnostic.jobs import job_enqueue
-from diagnostic.models import Answer, Assessment, Firm, OutboundEmail, Score
-from diagnostic.services import assessment_start, firm_profile_save
-from diagnostic.tasks import send_outbound_email
+from diagnostic.models import Answer, Assessment, Firm, Score
+from diagnostic.services import (
+    assessment_reopen,
+    assessment_start,
+    assessment_start_assisted,
+    email_queue,
+    firm_profile_save,
+)
 from recommendations.models import Action, Programme
 
 from .models import (
@@ -89,16 +93,11 @@ def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) 
             .order_by("created_at", "pk")
             .last()
         )
-        assessment = assessment_start(language=language)
-        assessment.firm = enrolment.firm
-        assessment.assisted = True
-        assessment.prefilled = previous is not None
-        assessment.save(update_fields=["firm", "assisted", "prefilled", "updated_at"])
-        if previous is not None:
-            Answer.objects.bulk_create(
-                Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
-                for answer in previous.assessment.answers.all()
-            )
+        assessment = assessment_start_assisted(
+            firm=enrolment.firm,
+            language=language,
+            answers_from=previous.assessment if previous is not None else None,
+        )
         kind = CohortAssessment.Kind.FOLLOW_UP if previous else CohortAssessment.Kind.BASELINE
         return CohortAssessment.objects.create(
             assessment=assessment, enrolment=enrolment, kind=kind, created_by=user
@@ -188,8 +187,7 @@ def invitation_create(
                 "organisation": invitation.organisation.name
             }
             body = render_to_string("cohorts/email/invitation.txt", context)
-        email_row = OutboundEmail.objects.create(to=email, subject=subject, body=body)
-        job_enqueue(send_outbound_email, email_row.pk)
+        email_queue(to=email, subject=subject, body=body)
     return invitation
 
 
@@ -264,10 +262,7 @@ def assessment_return(*, linked: CohortAssessment, actor: User, comment: str) ->
         )
         if drafts.exists():
             raise AssessmentInProgress
-        reopened = Assessment.objects.filter(
-            pk=linked.assessment_id, status=Assessment.Status.SUBMITTED
-        ).update(status=Assessment.Status.DRAFT, last_step="review", updated_at=timezone.now())
-        if not reopened:
+        if not assessment_reopen(assessment_id=linked.assessment_id):
             raise NotReviewable
         CohortAssessment.objects.filter(pk=linked.pk).update(
             review=CohortAssessment.Review.RETURNED
@@ -314,14 +309,8 @@ def assessment_correct(*, linked: CohortAssessment, actor: User, language: str) 
                 raise NotReviewable
             if CohortAssessment.objects.filter(corrects=locked).exists():
                 raise AssessmentInProgress
-            assessment = assessment_start(language=language)
-            assessment.firm = locked.enrolment.firm
-            assessment.assisted = True
-            assessment.prefilled = True
-            assessment.save(update_fields=["firm", "assisted", "prefilled", "updated_at"])
-            Answer.objects.bulk_create(
-                Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
-                for answer in locked.assessment.answers.all()
+            assessment = assessment_start_assisted(
+                firm=locked.enrolment.firm, language=language, answers_from=locked.assessment
             )
             revision = CohortAssessment.objects.create(
                 assessment=assessment,

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from celery import Task
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -105,11 +106,44 @@ def instrument_get_or_load(*, code: str | None = None) -> Instrument:
 
 
 def assessment_start(*, language: str) -> Assessment:
+    """An owner's own diagnostic: a draft reached by its resume link."""
     return Assessment.objects.create(
         token=secrets.token_urlsafe(32),
         instrument=instrument_get_or_load(),
         language=language,
     )
+
+
+def assessment_start_assisted(
+    *, firm: Firm, language: str, answers_from: Assessment | None = None
+) -> Assessment:
+    """A draft filled in for `firm` by its consultant, starting from the answers of
+    `answers_from` when given (a follow-up, or the correction of a reviewed result)."""
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            token=secrets.token_urlsafe(32),
+            instrument=instrument_get_or_load(),
+            language=language,
+            firm=firm,
+            assisted=True,
+            prefilled=answers_from is not None,
+        )
+        if answers_from is not None:
+            Answer.objects.bulk_create(
+                Answer(assessment=assessment, item_code=answer.item_code, value=answer.value)
+                for answer in answers_from.answers.all()
+            )
+    return assessment
+
+
+def assessment_reopen(*, assessment_id: int) -> bool:
+    """Turn a submitted result back into a draft at its review page; False when it is not
+    submitted (someone reopened it a moment ago). Its stored result stays until it is
+    submitted again."""
+    reopened = Assessment.objects.filter(
+        pk=assessment_id, status=Assessment.Status.SUBMITTED
+    ).update(status=Assessment.Status.DRAFT, last_step=REVIEW, updated_at=timezone.now())
+    return bool(reopened)
 
 
 def assessment_token_rotate(*, assessment: Assessment) -> str:
@@ -271,13 +305,16 @@ def _from_json(value: Any) -> AnswerValue:
     return tuple(value) if isinstance(value, list) else value
 
 
-def assessment_import(*, instrument: Instrument, diagnostic: ParsedDiagnostic) -> Assessment:
-    """Store a checked diagnostic (see `interchange.parse_diagnostic`) and submit it."""
+def assessment_import(
+    *, instrument: Instrument, diagnostic: ParsedDiagnostic, firm: Firm | None = None
+) -> Assessment:
+    """Store a checked diagnostic (see `interchange.parse_diagnostic`) and submit it, for
+    `firm` when given (enrolled already), else for a firm made from its profile."""
     with transaction.atomic():
         assessment = Assessment.objects.create(
             token=secrets.token_urlsafe(32),
             instrument=instrument,
-            firm=Firm.objects.create(**diagnostic.profile),
+            firm=firm or Firm.objects.create(**diagnostic.profile),
             language=diagnostic.language,
             last_step=REVIEW,
         )
@@ -329,11 +366,31 @@ def resume_link_email(*, assessment: Assessment, link: str) -> OutboundEmail:
         context = {"link": link, "days": settings.DRAFT_RESUME_DAYS}
         subject = _("Your Ruta Digital diagnostic: the link to continue")
         body = render_to_string("diagnostic/email/resume_link.txt", context)
+    return email_queue(to=firm.contact_email, subject=subject, body=body, assessment=assessment)
+
+
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    assessment: Assessment | None = None,
+    attachment_name: str = "",
+    task: Task = tasks.send_outbound_email,
+) -> OutboundEmail:
+    """Keep an e-mail and queue `task` to send it: at once, or when the open transaction
+    commits. With the broker down it stays pending, and housekeeping (`outbox_requeue`)
+    sends it once the queue is back. A task other than the plain send first makes the
+    attachment named `attachment_name`."""
     email = OutboundEmail.objects.create(
-        assessment=assessment, to=firm.contact_email, subject=subject, body=body
+        assessment=assessment,
+        to=to,
+        subject=subject,
+        body=body,
+        attachment_name=attachment_name,
     )
-    with suppress(QueueUnavailable):  # kept pending: housekeeping sends it once Redis is back
-        job_enqueue(tasks.send_outbound_email, email.pk)
+    with suppress(QueueUnavailable):
+        job_enqueue(task, email.pk)
     return email
 
 

@@ -2,7 +2,6 @@
 
 import logging
 import uuid
-from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,9 +18,10 @@ from django.utils.translation import gettext as _
 from diagnostic.benchmarks import comparison_for
 from diagnostic.errors import ProblemList
 from diagnostic.files import orphan_files_purge
-from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
+from diagnostic.jobs import job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
 from diagnostic.selectors import instrument_spec, instruments_shipped_combined
+from diagnostic.services import email_queue
 
 from . import tasks
 from .catalogue import ActionSpec, Catalogue, ProgrammeSpec, ProviderSpec
@@ -248,12 +248,14 @@ def roadmap_email(*, assessment: Assessment, to: str) -> OutboundEmail:
         subject = _("Your digital roadmap from Ruta Digital")
         body = render_to_string("recommendations/email/roadmap.txt", context)
         filename = _("digital-roadmap.pdf")
-    email = OutboundEmail.objects.create(
-        assessment=assessment, to=to, subject=subject, body=body, attachment_name=filename
+    return email_queue(
+        to=to,
+        subject=subject,
+        body=body,
+        assessment=assessment,
+        attachment_name=filename,
+        task=tasks.email_roadmap_pdf,
     )
-    with suppress(QueueUnavailable):  # kept pending: housekeeping sends it once Redis is back
-        job_enqueue(tasks.email_roadmap_pdf, email.pk)
-    return email
 
 
 def roadmap_email_attach(*, email_id: int) -> None:

@@ -534,14 +534,14 @@ def test_a_failed_run_shows_the_problem_with_a_retry_that_imports_the_rest(
     client, world, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
     client.force_login(world.maria)
-    submit = imports.assessment_submit
+    store = imports.assessment_import
 
-    def broken_on_the_second_firm(*, assessment):
-        if assessment.firm.name == "Tejidos Yaqui":
+    def broken_on_the_second_firm(*, instrument, diagnostic, firm):
+        if firm.name == "Tejidos Yaqui":
             raise RuntimeError("the database fell over")
-        return submit(assessment=assessment)
+        return store(instrument=instrument, diagnostic=diagnostic, firm=firm)
 
-    monkeypatch.setattr(imports, "assessment_submit", broken_on_the_second_firm)
+    monkeypatch.setattr(imports, "assessment_import", broken_on_the_second_firm)
     with caplog.at_level(logging.ERROR, logger="cohorts.imports"):
         job, _response = import_file(
             client, world.cohort, csv_file(*GOOD_ROWS), django_capture_on_commit_callbacks
