@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from diagnostic.jobs import job_enqueue
+from core.jobs import job_enqueue
 from diagnostic.services import email_queue
 
 from . import tasks

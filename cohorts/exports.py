@@ -40,12 +40,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from core.spreadsheets import FORMULA_STARTS, neutralise
 from diagnostic.instrument import Instrument, Texts, localized
 from diagnostic.models import Assessment, Firm, Score, Sector, Settlement
 from diagnostic.places import subdivision_name
 from diagnostic.scoring import LEVELS, level_for
 from diagnostic.stages import STAGES
-from recommendations.csv_io import FORMULA_STARTS, neutralise
 
 from .anonymity import (
     EMPLOYEE_BANDS,

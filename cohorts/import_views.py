@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.ratelimit import rate_limited
+from core.jobs import job_is_stalled
 from diagnostic.interchange import InterchangeError, import_csv_template
-from diagnostic.jobs import job_is_stalled
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 

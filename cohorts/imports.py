@@ -22,7 +22,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from diagnostic.files import orphan_files_purge
+from core.files import orphan_files_purge
+from core.jobs import (
+    STALE_AFTER,
+    QueueUnavailable,
+    job_claim,
+    job_enqueue,
+    job_fail,
+    job_requeue,
+)
 from diagnostic.instrument import Instrument as InstrumentSpec
 from diagnostic.interchange import (
     ImportRecord,
@@ -30,14 +38,6 @@ from diagnostic.interchange import (
     import_file_firms,
     parse_import_csv,
     parse_import_json,
-)
-from diagnostic.jobs import (
-    STALE_AFTER,
-    QueueUnavailable,
-    job_claim,
-    job_enqueue,
-    job_fail,
-    job_requeue,
 )
 from diagnostic.models import Instrument
 from diagnostic.selectors import instrument_spec

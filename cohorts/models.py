@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.models import Assessment, BackgroundJob, Firm, Score
+from core.models import BackgroundJob
+from diagnostic.models import Assessment, Firm, Score
 from recommendations.models import Action, Programme
 
 

@@ -10,11 +10,11 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
-from diagnostic.files import orphan_files_purge
-from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
+from core.files import orphan_files_purge
+from core.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
+from core.pdf import render_pdf
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
-from recommendations.pdf import render_pdf
 
 from . import dashboards, presenters, tasks
 from .models import Cohort, CohortReport, Membership, Organisation, Role

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.ratelimit import address_key, rate_limit_exceeded, rate_limited
+from core.jobs import QueueUnavailable
 from diagnostic.instrument import localized
-from diagnostic.jobs import QueueUnavailable
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 from recommendations.services import roadmap_email

@@ -17,8 +17,8 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.utils import timezone, translation
 
-from diagnostic.files import delete_with_files, orphan_files_purge
-from diagnostic.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
+from core.files import delete_with_files, orphan_files_purge
+from core.jobs import QueueUnavailable, job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "django_countries",
     "axes",
+    "core",
     "diagnostic",
     "recommendations",
     "cohorts",
@@ -253,7 +254,7 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-CSRF_FAILURE_VIEW = "diagnostic.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 # How many proxies in front of us append the client's address to X-Forwarded-For: the
 # address rate limits and login throttling count by.
 CLIENT_IP_PROXIES = env_int("CLIENT_IP_PROXIES", 1 if HTTPS else 0)

@@ -17,7 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
 )
 
-handler400 = "diagnostic.errors.bad_request"
-handler403 = "diagnostic.errors.permission_denied"
-handler404 = "diagnostic.errors.not_found"
-handler500 = "diagnostic.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"

@@ -15,7 +15,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .errors import ProblemList
+from core.errors import ProblemList
+from core.spreadsheets import restore
+
 from .forms import ProfileForm
 from .instrument import Answer, Answers, Instrument, Item, clean_answers, localized
 from .models import Firm
@@ -29,8 +31,6 @@ IMPORT_MAX_COLUMNS = 200
 # Longer than any profile field or answer (a multi-choice cell with every code is ~130).
 IMPORT_MAX_TEXT = 1_000
 EXTERNAL_ID_MAX_LENGTH = 100  # Enrolment.external_id's max_length
-# Our CSV exports put a quote before a cell a spreadsheet would run as a formula (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 class InterchangeError(ValueError):
@@ -479,7 +479,7 @@ def _read_csv(content: bytes) -> list[tuple[int, list[str]]]:
             elif len(cells) > width:
                 more = any(cell.strip() for cell in cells[width:])
                 cells = [*cells[:width], "…" if more else ""]
-            restored = [_restore(cell) for cell in cells]
+            restored = [restore(cell) for cell in cells]
             if number == 1 or any(restored):
                 rows.append((number, restored))
             if len(rows) > IMPORT_MAX_RECORDS + 1:
@@ -589,12 +589,6 @@ def _in_row(row: int, column: str | None, problem: str) -> str:
         "column": column,
         "problem": problem,
     }
-
-
-def _restore(cell: str) -> str:
-    """A cell as it was before our exports neutralised it as a formula."""
-    cell = cell.strip()
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def _letter(index: int) -> str:

@@ -239,26 +239,6 @@ class AnswerNote(models.Model):
         return f"{self.item_code}: {self.text[:40]}"
 
 
-class BackgroundJob(models.Model):
-    """Work done in the background and kept as a row (diagnostic.jobs): waiting, then being
-    prepared by the task that claimed it, then ready or failed. The roadmap PDFs, the
-    cohorts' imports, reports and export files are such rows."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Being prepared")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    task_id = models.CharField(max_length=255, blank=True)  # the task that claimed it
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
 class OutboundEmail(models.Model):
     """An e-mail to send in the background; the state column makes sending idempotent."""
 

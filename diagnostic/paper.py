@@ -14,7 +14,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from recommendations.pdf import render_pdf
+from core.pdf import render_pdf
 
 from .forms import ProfileForm
 from .instrument import Instrument, Item, localized

@@ -24,14 +24,14 @@ from django.utils.translation import ngettext
 from kombu.exceptions import OperationalError
 
 from config.ratelimit import address_key, rate_limit_exceeded
+from core.files import delete_with_files, orphan_files_purge
+from core.jobs import REQUEUE_AFTER, QueueUnavailable, job_enqueue
 
 from . import tasks
-from .files import delete_with_files, orphan_files_purge
 from .flow import REVIEW
 from .instrument import Answer as AnswerValue
 from .instrument import Item, load_instrument_file, parse_instrument
 from .interchange import ParsedDiagnostic
-from .jobs import REQUEUE_AFTER, QueueUnavailable, job_enqueue
 from .merge import fingerprints, merge_page
 from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail, Score
 from .scoring import SCORING_VERSION, ScoreResult, score_answers

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.errors import ProblemList
+from core.errors import ProblemList
 from diagnostic.selectors import instruments_shipped_combined
 from diagnostic.stages import CONDITION_CODES
 

@@ -16,14 +16,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostic.errors import ProblemList
+from core.errors import ProblemList
+from core.spreadsheets import neutralise, restore
 
 from .catalogue import ProgrammeSpec, ProviderSpec
 from .models import Programme, Provider
 from .parsing import LANGUAGES, Problems, parse_programme, parse_provider
 from .records import model_problems, programme_fields, provider_fields
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 MAX_ROWS = 5000
 # A catalogue file has fewer than 40 columns; a header far wider is another kind of file.
 MAX_COLUMNS = 100
@@ -69,12 +69,6 @@ class CSVProblems(ValueError):
             problems.add(message)
         self.problems = problems
         super().__init__("\n".join(problems.lines()))
-
-
-def neutralise(value: Any) -> str:
-    """A cell as text that no spreadsheet runs as a formula (OWASP: prefix a quote)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _join(values: Iterable[Any]) -> str:
@@ -264,7 +258,7 @@ def read_csv(kind: str, content: bytes) -> list[Any]:
             spec = None
             if not found:
                 data = to_data(
-                    {column: _restore(cell) for column, cell in zip(header, cells, strict=True)}
+                    {column: restore(cell) for column, cell in zip(header, cells, strict=True)}
                 )
                 spec, found = parse(data, where)
             if spec is not None:
@@ -360,9 +354,3 @@ def _count(count: int) -> dict[str, str]:
 def _short(name: str) -> str:
     """A name quoted in a message, cut so that a huge cell makes no huge page."""
     return name if len(name) <= 60 else name[:60] + "…"
-
-
-def _restore(cell: str) -> str:
-    """A cell as written before `neutralise` protected it."""
-    cell = cell.strip()
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell

@@ -1,7 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from diagnostic.models import Assessment, BackgroundJob, Sector, Settlement
+from core.models import BackgroundJob
+from diagnostic.models import Assessment, Sector, Settlement
 
 from .catalogue import CATEGORIES
 from .fields import CodeListField, TranslatedTextField

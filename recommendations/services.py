@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.errors import ProblemList
+from core.files import orphan_files_purge
+from core.jobs import job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.benchmarks import comparison_for
-from diagnostic.errors import ProblemList
-from diagnostic.files import orphan_files_purge
-from diagnostic.jobs import job_claim, job_enqueue, job_fail, job_requeue
 from diagnostic.models import Assessment, OutboundEmail
 from diagnostic.selectors import instrument_spec, instruments_shipped_combined
 from diagnostic.services import email_queue

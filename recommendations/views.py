@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import rate_limited
+from core.jobs import QueueUnavailable
 from diagnostic.access import with_assessment
 from diagnostic.benchmarks import comparison_for
-from diagnostic.jobs import QueueUnavailable
 from diagnostic.models import Assessment
 from diagnostic.selectors import instrument_spec
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from cohorts import imports
 from cohorts.models import CohortAssessment, Enrolment, ImportJob
+from core.jobs import STALE_AFTER
 from diagnostic import interchange
-from diagnostic.jobs import STALE_AFTER
 from diagnostic.models import Answer, Assessment, Firm
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "instrument")]

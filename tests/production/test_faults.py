@@ -200,7 +200,7 @@ def test_a_failure_whose_details_cannot_be_written_still_ends_failed(
 
     monkeypatch.setattr(reports, "_render", failing_render)
     # As if the cleaning missed something the database refuses: the state alone is written.
-    monkeypatch.setattr("diagnostic.jobs._storable", lambda details: details)
+    monkeypatch.setattr("core.jobs._storable", lambda details: details)
     report = reports.report_request(
         user=world.maria,
         organisation=world.cohort.organisation,

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from cohorts.models import DataExport
 from cohorts.services import cohort_assessment_start
 from config.observability import JsonFormatter, RequestIdFilter, task_publish_add_request_id
-from diagnostic import errors
+from core import errors
 from diagnostic.models import Assessment, Firm
 from diagnostic.services import drafts_purge
 from recommendations.models import RoadmapPDF

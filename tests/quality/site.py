@@ -38,7 +38,7 @@ from cohorts.models import (
     Visit,
 )
 from cohorts.services import cohort_assessment_start, cohort_join
-from diagnostic import errors
+from core import errors
 from diagnostic.models import Assessment
 from recommendations.models import RoadmapPDF
 from recommendations.selectors import catalogue_version

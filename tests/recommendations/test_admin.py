@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from diagnostic.errors import PROBLEMS_SHOWN
+from core.errors import PROBLEMS_SHOWN
 from recommendations.csv_io import PROVIDER_COLUMNS
 from recommendations.models import Action, Programme, Provider
 from recommendations.services import catalogue_export_csv, catalogue_load

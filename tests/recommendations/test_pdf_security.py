@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from recommendations.pdf import ASSETS_DIR, RefusedURL, asset_fetcher, render_roadmap_pdf
+from core.pdf import ASSETS_DIR, RefusedURL, asset_fetcher
+from recommendations.pdf import render_roadmap_pdf
 from recommendations.presenters import roadmap_context
 from recommendations.roadmap import Roadmap
 from tests.recommendations.conftest import real_instrument, stored_result
