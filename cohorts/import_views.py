@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.ratelimit import rate_limited
 from core.jobs import job_is_stalled
-from diagnostic.interchange import InterchangeError, import_csv_template
+from diagnostic.import_files import import_csv_template
+from diagnostic.interchange import InterchangeError
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 

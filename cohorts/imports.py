@@ -31,14 +31,14 @@ from core.jobs import (
     job_fail,
     job_requeue,
 )
-from diagnostic.instrument import Instrument as InstrumentSpec
-from diagnostic.interchange import (
+from diagnostic.import_files import (
     ImportRecord,
-    InterchangeError,
     import_file_firms,
     parse_import_csv,
     parse_import_json,
 )
+from diagnostic.instrument import Instrument as InstrumentSpec
+from diagnostic.interchange import InterchangeError
 from diagnostic.models import Instrument
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import assessment_import, instrument_get_or_load

@@ -7,9 +7,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from .answers import clean_answers
 from .contact import InvalidPhone, phone_e164, phone_example
 from .currencies import currency_choices, currency_for_country
-from .instrument import Dimension, Instrument, Item, clean_answers, localized
+from .instrument import Dimension, Instrument, Item, localized
 from .models import Firm, Sector, Settlement
 from .places import find_place, places_of
 

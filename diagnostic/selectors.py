@@ -9,7 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from .instrument import Instrument as InstrumentSpec
-from .instrument import combined, load_instrument_file, parse_instrument
+from .instrument import combined
+from .instrument_file import load_instrument_file, parse_instrument
 from .models import Answer, AnswerNote, Assessment, Instrument
 
 _specs: dict[tuple[int, str], InstrumentSpec] = {}

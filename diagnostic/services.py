@@ -30,7 +30,8 @@ from core.jobs import REQUEUE_AFTER, QueueUnavailable, job_enqueue
 from . import tasks
 from .flow import REVIEW
 from .instrument import Answer as AnswerValue
-from .instrument import Item, load_instrument_file, parse_instrument
+from .instrument import Item
+from .instrument_file import load_instrument_file, parse_instrument
 from .interchange import ParsedDiagnostic
 from .merge import fingerprints, merge_page
 from .models import Answer, AnswerNote, Assessment, Firm, Instrument, OutboundEmail, Score

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from cohorts.exports import export_columns, pseudonymous_firm_id
 from cohorts.models import Cohort, CohortAssessment, DataExport, Enrolment
 from cohorts.services import assessment_correct, assessment_mark_reviewed, cohort_assessment_start
-from diagnostic.instrument import load_instrument_file, parse_instrument
+from diagnostic.instrument_file import load_instrument_file, parse_instrument
 from diagnostic.services import INSTRUMENTS_DIR
 from tests.cohorts.conftest import prepared_workbook
 from tests.factories import SOCIAL_SELLER, make_firm, submit_answers

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cohorts import imports
 from cohorts.models import CohortAssessment, Enrolment, ImportJob
 from core.jobs import STALE_AFTER
-from diagnostic import interchange
+from diagnostic import import_files
 from diagnostic.models import Answer, Assessment, Firm
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "instrument")]
@@ -275,13 +275,13 @@ def test_a_big_file_is_checked_in_full_by_its_import_before_anything_is_stored(
 ):
     client.force_login(world.maria)
     checked = []
-    check_diagnostic = interchange._check_diagnostic
+    check_diagnostic = import_files.check_diagnostic
 
     def counted(*args, **kwargs):
         checked.append(1)
         return check_diagnostic(*args, **kwargs)
 
-    monkeypatch.setattr(interchange, "_check_diagnostic", counted)
+    monkeypatch.setattr(import_files, "check_diagnostic", counted)
     rows = [GOOD_ROWS[0].replace("SON-1", f"SON-{n}") for n in range(1, 2001)]
     rows[1800] = rows[1800].replace(",MX,", ",XX,")
 

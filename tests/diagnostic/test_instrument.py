@@ -4,18 +4,15 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from diagnostic.answers import clean_answers, exclusive_conflict
 from diagnostic.instrument import (
     CANONICAL_ADDITIONS,
     CANONICAL_ITEMS,
     EXCLUSIVE_CODES,
     SCORED_DIMENSIONS,
-    InstrumentError,
-    clean_answers,
-    exclusive_conflict,
-    load_instrument_file,
     localized,
-    parse_instrument,
 )
+from diagnostic.instrument_file import InstrumentError, load_instrument_file, parse_instrument
 
 pytestmark = pytest.mark.usefixtures("english")
 

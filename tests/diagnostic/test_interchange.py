@@ -6,14 +6,14 @@ from decimal import Decimal
 import pytest
 
 from diagnostic.forms import ProfileForm
-from diagnostic.instrument import load_instrument_file, parse_instrument
-from diagnostic.interchange import (
+from diagnostic.import_files import (
     IMPORT_MAX_RECORDS,
-    InterchangeError,
     import_csv_template,
     parse_import_csv,
     parse_import_json,
 )
+from diagnostic.instrument_file import load_instrument_file, parse_instrument
+from diagnostic.interchange import InterchangeError
 from diagnostic.services import INSTRUMENTS_DIR
 
 pytestmark = pytest.mark.usefixtures("english")

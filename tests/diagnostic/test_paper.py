@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from diagnostic import paper
 from diagnostic.forms import ProfileForm
-from diagnostic.instrument import Instrument, load_instrument_file, localized, parse_instrument
+from diagnostic.instrument import Instrument, localized
+from diagnostic.instrument_file import load_instrument_file, parse_instrument
 from diagnostic.paper import paper_questionnaire, paper_questionnaire_pdf
 from diagnostic.services import INSTRUMENTS_DIR
 

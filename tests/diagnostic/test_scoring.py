@@ -5,15 +5,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from diagnostic.instrument import (
-    Area,
-    Dimension,
-    Instrument,
-    Item,
-    Option,
-    load_instrument_file,
-    parse_instrument,
-)
+from diagnostic.instrument import Area, Dimension, Instrument, Item, Option
+from diagnostic.instrument_file import load_instrument_file, parse_instrument
 from diagnostic.scoring import (
     LEVELS,
     SCORING_VERSION,

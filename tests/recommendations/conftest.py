@@ -1,6 +1,7 @@
 from functools import cache
 
-from diagnostic.instrument import Instrument, load_instrument_file, parse_instrument
+from diagnostic.instrument import Instrument
+from diagnostic.instrument_file import load_instrument_file, parse_instrument
 from diagnostic.scoring import score_answers
 from diagnostic.services import INSTRUMENTS_DIR
 from diagnostic.stages import place_stage

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import diagnostic
-from diagnostic.instrument import CANONICAL_ITEMS, load_instrument_file, parse_instrument
+from diagnostic.instrument import CANONICAL_ITEMS
+from diagnostic.instrument_file import load_instrument_file, parse_instrument
 from diagnostic.scoring import score_answers
 from diagnostic.stages import CONDITION_CODES, place_stage
 from recommendations.catalogue import FirmProfile

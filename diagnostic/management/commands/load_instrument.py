@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from diagnostic.instrument import InstrumentError
+from diagnostic.instrument_file import InstrumentError
 from diagnostic.services import INSTRUMENTS_DIR, InstrumentLocked, instrument_load
 
 
