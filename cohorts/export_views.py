@@ -34,7 +34,7 @@ from . import workbooks
 from .anonymity import K
 from .exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table
 from .models import Cohort, DataExport
-from .selectors import cohorts_managed_by
+from .selectors import cohort_managed_or_404, workbook_for_user_or_404
 from .views import signed_in
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -94,9 +94,7 @@ def workbook_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def workbook(request: HttpRequest, pk: int) -> HttpResponse:
-    found = workbooks.workbook_for(signed_in(request), pk)
-    if found is None:
-        raise Http404
+    found = workbook_for_user_or_404(request.user, pk)
     if request.GET.get("format") == "json":
         return JsonResponse({"state": found.state, "progress": found.progress})
     return render(request, "cohorts/workbook.html", {"export": found})
@@ -105,9 +103,7 @@ def workbook(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def workbook_again(request: HttpRequest, pk: int) -> HttpResponse:
-    found = workbooks.workbook_for(signed_in(request), pk)
-    if found is None:
-        raise Http404
+    found = workbook_for_user_or_404(request.user, pk)
     workbooks.workbook_retry(export=found)
     return redirect("cohorts:workbook", pk=pk)
 
@@ -115,8 +111,8 @@ def workbook_again(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def workbook_download(request: HttpRequest, pk: int) -> FileResponse:
-    found = workbooks.workbook_for(signed_in(request), pk)
-    if found is None or found.state != found.State.DONE:
+    found = workbook_for_user_or_404(request.user, pk)
+    if found.state != found.State.DONE:
         raise Http404
     csv = found.file_format == DataExport.Format.CSV
     return FileResponse(
@@ -146,10 +142,7 @@ def export_codebook(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 
 def _managed_cohort(request: HttpRequest, cohort_pk: int) -> Cohort:
-    cohort = cohorts_managed_by(request.user).filter(pk=cohort_pk).first()
-    if cohort is None:
-        raise Http404
-    return cohort
+    return cohort_managed_or_404(request.user, cohort_pk)
 
 
 def _pseudonymised(request: HttpRequest) -> bool:

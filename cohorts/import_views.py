@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -18,12 +18,10 @@ from diagnostic.services import instrument_get_or_load
 
 from .imports import (
     IMPORT_MAX_BYTES,
-    cohorts_for_importer,
     import_create,
-    import_jobs_for_user,
     import_retry,
 )
-from .selectors import cohorts_open
+from .selectors import cohort_for_importer_or_404, import_job_for_user_or_404
 from .views import signed_in
 
 
@@ -49,9 +47,7 @@ class ImportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @rate_limited("import")
 def import_new(request: HttpRequest, cohort_pk: int) -> HttpResponse:
-    cohort = cohorts_open(cohorts_for_importer(request.user)).filter(pk=cohort_pk).first()
-    if cohort is None:
-        raise Http404
+    cohort = cohort_for_importer_or_404(request.user, cohort_pk)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -102,9 +98,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_status(request: HttpRequest, job_pk: int) -> HttpResponse:
     """How the import is coming along; `?format=json` for the page's script."""
-    job = import_jobs_for_user(request.user).filter(pk=job_pk).first()
-    if job is None:
-        raise Http404
+    job = import_job_for_user_or_404(request.user, job_pk)
     if request.GET.get("format") == "json":
         return JsonResponse({"state": job.state, "processed": job.processed, "total": job.total})
     context = {
@@ -118,8 +112,6 @@ def import_status(request: HttpRequest, job_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_again(request: HttpRequest, job_pk: int) -> HttpResponse:
-    job = import_jobs_for_user(request.user).filter(pk=job_pk).first()
-    if job is None:
-        raise Http404
+    job = import_job_for_user_or_404(request.user, job_pk)
     import_retry(job=job, language=get_language())
     return redirect("cohorts:import_status", job_pk=job.pk)

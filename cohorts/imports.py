@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,8 +44,7 @@ from diagnostic.selectors import instrument_spec
 from diagnostic.services import assessment_import, instrument_get_or_load
 
 from . import tasks
-from .models import Cohort, CohortAssessment, Enrolment, ImportJob, Role
-from .selectors import User
+from .models import Cohort, CohortAssessment, Enrolment, ImportJob
 from .services import enrolment_results_refresh, firm_enrol
 
 logger = logging.getLogger(__name__)
@@ -53,31 +52,12 @@ logger = logging.getLogger(__name__)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # About half a second of checking in the upload's request; the rest is checked by the import.
 IMPORT_CHECKED_AT_UPLOAD = 500
-IMPORTER_ROLES = (Role.MANAGER, Role.COORDINATOR)
 # The page shows progress every this many firms; each write also tells that the run is alive.
 PROGRESS_EVERY = 25
 # A run that has written no progress for this long was lost with its worker: claim it again.
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xls", ".ods", ".numbers")
 # Zip (xlsx, ods) and the old binary Office format.
 SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-# --- Reads ------------------------------------------------------------------------------------
-
-
-def cohorts_for_importer(user: User) -> QuerySet[Cohort]:
-    """Cohorts this person may import into: as a manager or a coordinator of their organisation."""
-    if not user.is_authenticated:
-        return Cohort.objects.none()
-    # One membership per person and organisation, so no cohort comes twice.
-    return Cohort.objects.filter(
-        organisation__memberships__user=user, organisation__memberships__role__in=IMPORTER_ROLES
-    ).select_related("organisation")
-
-
-def import_jobs_for_user(user: User) -> QuerySet[ImportJob]:
-    """Imports into the cohorts this person may import into, whoever started them."""
-    return ImportJob.objects.filter(cohort__in=cohorts_for_importer(user)).select_related("cohort")
-
 
 # --- Checking a file --------------------------------------------------------------------------
 

@@ -128,23 +128,6 @@ def _render(report: CohortReport) -> bytes:
     return content
 
 
-def reports_for(user: User, organisation: Organisation) -> list[CohortReport]:
-    """The reports of an organisation this person manages, newest first."""
-    managed = Membership.objects.filter(
-        user=user, organisation=organisation, role=Role.MANAGER
-    ).values("organisation")
-    return list(
-        CohortReport.objects.filter(organisation__in=managed)
-        .select_related("cohort")
-        .order_by("-created_at")[:20]
-    )
-
-
-def report_for(user: User, pk: int) -> CohortReport | None:
-    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
-    return CohortReport.objects.filter(organisation__in=managed, pk=pk).first()
-
-
 def reports_requeue() -> int:
     """Queue again the reports whose message was lost (Redis down or restarted empty)."""
     return job_requeue(

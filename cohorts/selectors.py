@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,15 +22,21 @@ from recommendations.selectors import roadmap_for_assessment
 from .models import (
     Cohort,
     CohortAssessment,
+    CohortReport,
+    DataExport,
     Enrolment,
     EnrolmentStatus,
+    ImportJob,
     Membership,
+    Organisation,
     PlannedAction,
     Role,
     Visit,
 )
 
 User = AuthUser | AnonymousUser
+# Who may bring firms into a cohort from a file.
+IMPORTER_ROLES = (Role.MANAGER, Role.COORDINATOR)
 
 
 def memberships_for(user: User) -> QuerySet[Membership]:
@@ -93,6 +100,10 @@ def enrolment_status(enrolment: Any) -> EnrolmentStatus:
 
 def enrolment_get_for_user(user: User, pk: int) -> Enrolment | None:
     return enrolments_for_user(user).filter(pk=pk).first()
+
+
+def enrolment_for_user_or_404(user: User, pk: int) -> Enrolment:
+    return get_object_or_404(enrolments_for_user(user), pk=pk)
 
 
 def cohorts_for_user(user: User) -> QuerySet[Cohort]:
@@ -280,10 +291,71 @@ def owner_assessment_staff_page(user: User, assessment: Assessment) -> str | Non
 
 def cohorts_managed_by(user: User) -> QuerySet[Cohort]:
     """Cohorts of the organisations this person manages: their dashboards and exports."""
+    return Cohort.objects.filter(organisation__in=_managed_organisations(user)).select_related(
+        "organisation"
+    )
+
+
+def cohort_managed_or_404(user: User, pk: int) -> Cohort:
+    return get_object_or_404(cohorts_managed_by(user), pk=pk)
+
+
+def _managed_organisations(user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, memberships__role=Role.MANAGER)
+
+
+# --- Imports, reports and export files: whose they are -----------------------------------------
+
+
+def cohorts_for_importer(user: User) -> QuerySet[Cohort]:
+    """Cohorts this person may import into: as a manager or a coordinator of their organisation."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
-    return Cohort.objects.filter(organisation__in=managed).select_related("organisation")
+    # One membership per person and organisation, so no cohort comes twice.
+    return Cohort.objects.filter(
+        organisation__memberships__user=user, organisation__memberships__role__in=IMPORTER_ROLES
+    ).select_related("organisation")
+
+
+def cohort_for_importer_or_404(user: User, pk: int) -> Cohort:
+    """A cohort this person may import into now: theirs, and not closed."""
+    return get_object_or_404(cohorts_open(cohorts_for_importer(user)), pk=pk)
+
+
+def import_jobs_for_user(user: User) -> QuerySet[ImportJob]:
+    """Imports into the cohorts this person may import into, whoever started them."""
+    return ImportJob.objects.filter(cohort__in=cohorts_for_importer(user)).select_related("cohort")
+
+
+def import_job_for_user_or_404(user: User, pk: int) -> ImportJob:
+    return get_object_or_404(import_jobs_for_user(user), pk=pk)
+
+
+def reports_for(user: User, organisation: Organisation) -> list[CohortReport]:
+    """The latest reports of an organisation this person manages, newest first."""
+    managed = _managed_organisations(user).filter(pk=organisation.pk)
+    return list(
+        CohortReport.objects.filter(organisation__in=managed)
+        .select_related("cohort")
+        .order_by("-created_at")[:20]
+    )
+
+
+def report_for_user_or_404(user: User, pk: int) -> CohortReport:
+    """A report of an organisation this person manages."""
+    return get_object_or_404(
+        CohortReport.objects.filter(organisation__in=_managed_organisations(user)), pk=pk
+    )
+
+
+def workbook_for_user_or_404(user: User, pk: int) -> DataExport:
+    """An export file of a cohort this person manages."""
+    return get_object_or_404(
+        DataExport.objects.filter(cohort__in=cohorts_managed_by(user)).select_related("cohort"),
+        pk=pk,
+    )
 
 
 def consultants_overseen_by(user: User) -> QuerySet[Membership]:

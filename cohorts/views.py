@@ -54,11 +54,11 @@ from .forms import (
     VisitForm,
     consent_text,
 )
-from .imports import cohorts_for_importer
 from .models import Cohort, Invitation, Membership, PlannedAction, Role
 from .selectors import (
     cohort_assessment_for,
     cohort_assessments_for,
+    cohorts_for_importer,
     cohorts_for_user,
     cohorts_managed_by,
     cohorts_open,
@@ -72,6 +72,8 @@ from .selectors import (
     manager_memberships_for,
     memberships_for,
     plan_choices,
+    report_for_user_or_404,
+    reports_for,
     reviewer_membership,
 )
 from .services import (
@@ -736,7 +738,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "published": published,
         "switch_query": _query_with(request, view=None if published else "published"),
         "cohort": chosen,
-        "reports": reports.reports_for(signed_in(request), membership.organisation),
+        "reports": reports_for(request.user, membership.organisation),
     }
     return render(request, "cohorts/dashboard.html", context)
 
@@ -785,9 +787,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    found = reports.report_for(signed_in(request), pk)
-    if found is None:
-        raise Http404
+    found = report_for_user_or_404(request.user, pk)
     if request.GET.get("format") == "json":
         return JsonResponse({"state": found.state, "progress": found.progress, "step": found.step})
     return render(request, "cohorts/report.html", {"report": found})
@@ -796,17 +796,15 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_again(request: HttpRequest, pk: int) -> HttpResponse:
-    found = reports.report_for(signed_in(request), pk)
-    if found is None:
-        raise Http404
+    found = report_for_user_or_404(request.user, pk)
     reports.report_retry(report=found)
     return redirect("cohorts:report", pk=pk)
 
 
 @login_required
 def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    found = reports.report_for(signed_in(request), pk)
-    if found is None or found.state != found.State.DONE:
+    found = report_for_user_or_404(request.user, pk)
+    if found.state != found.State.DONE:
         raise Http404
     with translation.override(found.language):
         filename = _("cohort-report.pdf")

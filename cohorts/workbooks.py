@@ -112,15 +112,6 @@ def workbook_run(*, export_id: int, task_id: str = "") -> bool:
     return True
 
 
-def workbook_for(user: User, pk: int) -> DataExport | None:
-    """An export of a cohort this person manages; None for anyone else's."""
-    return (
-        DataExport.objects.filter(cohort__in=cohorts_managed_by(user), pk=pk)
-        .select_related("cohort")
-        .first()
-    )
-
-
 def workbooks_requeue() -> int:
     """Queue again the workbooks whose message was lost (Redis down or restarted empty)."""
     return job_requeue(
