@@ -40,7 +40,7 @@ serve: $(INSTALLED)
 
 test: $(INSTALLED) translations lint quality-tools
 	@scripts/ensure-debian-packages chromium chromium
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses=auto --dist=loadgroup
 
 # The quality gates' npm tools (Nu HTML checker, axe-core, Lighthouse), pinned by
 # tools/quality/package-lock.json; reinstalled when the lock file changes.

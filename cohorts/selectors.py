@@ -27,9 +27,11 @@ from .models import (
     Enrolment,
     EnrolmentStatus,
     ImportJob,
+    Invitation,
     Membership,
     Organisation,
     PlannedAction,
+    Referral,
     Role,
     Visit,
 )
@@ -462,4 +464,80 @@ def plan_choices(enrolment: Enrolment) -> tuple[list[Action], list[Programme]]:
     return (
         [actions[code] for code in action_codes if code in actions],
         [programmes[code] for code in programme_codes if code in programmes],
+    )
+
+
+# --- What the staff's pages list ---------------------------------------------------------------
+
+
+def roles_of(user: User) -> set[str]:
+    """The roles this person has, in any organisation."""
+    return set(memberships_for(user).values_list("role", flat=True))
+
+
+def desk_enrolments(
+    user: User, *, name: str = "", cohort: Cohort | None = None
+) -> QuerySet[Enrolment]:
+    """The person's firms, narrowed by the desk's filters: part of the firm's name, a cohort."""
+    enrolments = enrolments_for_user(user)
+    if name:
+        enrolments = enrolments.filter(firm__name__icontains=name)
+    if cohort is not None:
+        enrolments = enrolments.filter(cohort=cohort)
+    return enrolments
+
+
+def cohort_to_enrol_in(cohorts: QuerySet[Cohort], chosen: str) -> Cohort | None:
+    """Of these cohorts, the one `chosen` names (its id as text), else the first; None when
+    there are none."""
+    cohort = (
+        cohorts.filter(pk=int(chosen)).first() if chosen.isascii() and chosen.isdigit() else None
+    )
+    return cohort or cohorts.first()
+
+
+def own_membership(memberships: QuerySet[Membership], user: User) -> Membership | None:
+    """This person's own membership among these, if any."""
+    return memberships.filter(user_id=user.pk).first() if user.is_authenticated else None
+
+
+def visits_of(enrolment: Enrolment) -> QuerySet[Visit]:
+    return enrolment.visits.select_related("consultant")
+
+
+def planned_actions_of(enrolment: Enrolment) -> QuerySet[PlannedAction]:
+    return enrolment.planned_actions.select_related("action")
+
+
+def referrals_of(enrolment: Enrolment) -> QuerySet[Referral]:
+    return enrolment.referrals.select_related("programme")
+
+
+def planned_action_or_404(enrolment: Enrolment, pk: int) -> PlannedAction:
+    return get_object_or_404(enrolment.planned_actions, pk=pk)
+
+
+def referral_or_404(enrolment: Enrolment, pk: int) -> Referral:
+    return get_object_or_404(enrolment.referrals, pk=pk)
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organisation").filter(token=token[:64]).first()
+
+
+def cohort_by_join_code(code: str) -> Cohort | None:
+    return Cohort.objects.select_related("organisation").filter(join_code=code.upper()[:12]).first()
+
+
+def cohorts_of(organisation: Organisation) -> QuerySet[Cohort]:
+    """An organisation's cohorts, the open ones first (for its manager)."""
+    return Cohort.objects.filter(organisation=organisation).order_by("closed_on", "name")
+
+
+def members_with_role(organisation: Organisation, role: str) -> QuerySet[Membership]:
+    """An organisation's people in one role, by name (for its manager)."""
+    return (
+        Membership.objects.filter(organisation=organisation, role=role)
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
     )

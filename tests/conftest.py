@@ -1,12 +1,24 @@
 """Shared test set-up: the real instrument loaded once, and small builders of test data."""
 
 import logging
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
 from tests.factories import load_instrument
+
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """With pytest -n, the quality gates (one crawl of the site between them) run on one
+    worker, and the browser journeys (one browser between them) on one worker."""
+    for item in items:
+        for group in ("quality", "browser"):
+            if item.path.is_relative_to(TESTS / group):
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
@@ -88,3 +100,13 @@ def redis_down(settings):
         app.conf.broker_url, app.conf.task_always_eager = saved
         app._pool = None
         app.amqp._producer_pool = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report):
+    """Captured output with text UTF-8 cannot carry (the lone surrogates some fault tests log
+    on purpose) is escaped, so that a parallel worker (pytest -n) can send its report."""
+    report.sections = [
+        (title, content.encode("utf-8", "backslashreplace").decode("utf-8"))
+        for title, content in report.sections
+    ]

@@ -22,13 +22,12 @@ from recommendations.presenters import roadmap_context
 from recommendations.selectors import roadmap_for_assessment
 from recommendations.services import roadmap_pdf_bytes
 
-from .models import CohortAssessment
-from .selectors import cohort_assessment_for, enrolment_get_for_user
+from ..models import CohortAssessment
+from ..selectors import cohort_assessment_for, enrolment_for_user_or_404
 
 
 def _linked_or_404(request: HttpRequest, pk: int, linked_pk: int) -> CohortAssessment:
-    enrolment = enrolment_get_for_user(request.user, pk)
-    linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
+    linked = cohort_assessment_for(enrolment_for_user_or_404(request.user, pk), linked_pk)
     if linked is None:
         raise Http404
     return linked

@@ -30,12 +30,12 @@ from diagnostic.instrument import Instrument
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 
-from . import workbooks
-from .anonymity import K
-from .exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table
-from .models import Cohort, DataExport
-from .selectors import cohort_managed_or_404, workbook_for_user_or_404
-from .views import signed_in
+from .. import workbooks
+from ..anonymity import K
+from ..exports import XLSX_CONTENT_TYPE, codebook_rows, csv_lines, export_table
+from ..models import Cohort, DataExport
+from ..selectors import cohort_managed_or_404, workbook_for_user_or_404
+from . import signed_in
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 

@@ -7,24 +7,23 @@ how each action went and how far each application got.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import PlanForm, PlannedActionForm, ReferralForm, ReferralStatusForm
-from .models import Enrolment
-from .selectors import enrolment_get_for_user, plan_choices
-from .services import plan_agree, planned_action_update, referral_record, referral_update
-from .views import firm_context, signed_in
-
-
-def _enrolment_or_404(request: HttpRequest, pk: int) -> Enrolment:
-    enrolment = enrolment_get_for_user(request.user, pk)
-    if enrolment is None:
-        raise Http404
-    return enrolment
+from ..forms import PlanForm, PlannedActionForm, ReferralForm, ReferralStatusForm
+from ..models import Enrolment
+from ..selectors import (
+    enrolment_for_user_or_404,
+    plan_choices,
+    planned_action_or_404,
+    referral_or_404,
+)
+from ..services import plan_agree, planned_action_update, referral_record, referral_update
+from . import signed_in
+from .desk import firm_context
 
 
 def _firm_page(request: HttpRequest, enrolment: Enrolment, **bound) -> HttpResponse:
@@ -34,7 +33,7 @@ def _firm_page(request: HttpRequest, enrolment: Enrolment, **bound) -> HttpRespo
 @login_required
 @require_POST
 def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_or_404(request, pk)
+    enrolment = enrolment_for_user_or_404(request.user, pk)
     actions, _programmes = plan_choices(enrolment)
     form = PlanForm(request.POST, actions=actions)
     if not form.is_valid():
@@ -52,10 +51,8 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def planned_action(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    enrolment = _enrolment_or_404(request, pk)
-    planned = enrolment.planned_actions.filter(pk=item_pk).first()
-    if planned is None:
-        raise Http404
+    enrolment = enrolment_for_user_or_404(request.user, pk)
+    planned = planned_action_or_404(enrolment, item_pk)
     form = PlannedActionForm(request.POST, instance=planned)
     if not form.is_valid():
         return _firm_page(request, enrolment, changed=form)
@@ -69,7 +66,7 @@ def planned_action(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment_or_404(request, pk)
+    enrolment = enrolment_for_user_or_404(request.user, pk)
     _actions, programmes = plan_choices(enrolment)
     form = ReferralForm(request.POST, programmes=programmes)
     if not form.is_valid():
@@ -88,10 +85,8 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    enrolment = _enrolment_or_404(request, pk)
-    found = enrolment.referrals.filter(pk=item_pk).first()
-    if found is None:
-        raise Http404
+    enrolment = enrolment_for_user_or_404(request.user, pk)
+    found = referral_or_404(enrolment, item_pk)
     form = ReferralStatusForm(request.POST, instance=found)
     if not form.is_valid():
         return _firm_page(request, enrolment, changed=form)

@@ -16,13 +16,13 @@ from diagnostic.interchange import InterchangeError
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
 
-from .imports import (
+from ..imports import (
     IMPORT_MAX_BYTES,
     import_create,
     import_retry,
 )
-from .selectors import cohort_for_importer_or_404, import_job_for_user_or_404
-from .views import signed_in
+from ..selectors import cohort_for_importer_or_404, import_job_for_user_or_404
+from . import signed_in
 
 
 class ImportForm(forms.Form):
