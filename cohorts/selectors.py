@@ -35,6 +35,7 @@ from .models import (
     Role,
     Visit,
 )
+from .transfer import plain, row_dump
 
 User = AuthUser | AnonymousUser
 # Who may bring firms into a cohort from a file.
@@ -167,18 +168,12 @@ def cohort_assessment_for(enrolment: Enrolment, pk: int) -> CohortAssessment | N
 
 def firm_record(enrolment: Enrolment) -> dict[str, Any]:
     """Everything the organisation holds about one enrolled firm, as plain JSON-ready data."""
-    firm = enrolment.firm
-    profile = {
-        field.name: getattr(firm, field.name)
-        for field in firm._meta.concrete_fields
-        if field.name not in ("id",)
-    }
-    profile["country"] = str(firm.country)
     linked_all = enrolment.assessments.select_related("assessment").prefetch_related(
         "assessment__answers", "assessment__notes", "events__actor"
     )
     return {
-        "firm": {key: _plain(value) for key, value in profile.items()},
+        # The firm's columns as the organisation's export writes them.
+        "firm": row_dump(enrolment.firm),
         "cohort": enrolment.cohort.name,
         "organisation": enrolment.cohort.organisation.name,
         "external_id": enrolment.external_id,
@@ -188,8 +183,8 @@ def firm_record(enrolment: Enrolment) -> dict[str, Any]:
                 "review": linked.review,
                 "language": linked.assessment.language,
                 "status": linked.assessment.status,
-                "created_at": _plain(linked.assessment.created_at),
-                "submitted_at": _plain(linked.assessment.submitted_at),
+                "created_at": plain(linked.assessment.created_at),
+                "submitted_at": plain(linked.assessment.submitted_at),
                 "stage": linked.assessment.stage or None,
                 "overall_score": linked.assessment.overall_score,
                 "answers": {a.item_code: a.value for a in linked.assessment.answers.all()},
@@ -199,7 +194,7 @@ def firm_record(enrolment: Enrolment) -> dict[str, Any]:
                     {
                         "action": event.action,
                         "by": event.actor.get_username() if event.actor else None,
-                        "at": _plain(event.created_at),
+                        "at": plain(event.created_at),
                         "comment": event.comment,
                     }
                     for event in linked.events.all()
@@ -208,20 +203,20 @@ def firm_record(enrolment: Enrolment) -> dict[str, Any]:
             for linked in linked_all
         ],
         "visits": [
-            {"day": _plain(visit.day), "mode": visit.mode, "notes": visit.notes}
+            {"day": plain(visit.day), "mode": visit.mode, "notes": visit.notes}
             for visit in enrolment.visits.all()
         ],
         "consents": [
-            {"text": consent.text, "language": consent.language, "at": _plain(consent.consented_at)}
+            {"text": consent.text, "language": consent.language, "at": plain(consent.consented_at)}
             for consent in enrolment.consents.all()
         ],
         "action_plan": [
             {
                 "action": item.action.code,
-                "target": _plain(item.target),
+                "target": plain(item.target),
                 "status": item.status,
                 "reason": item.reason,
-                "agreed_on": _plain(item.agreed_on),
+                "agreed_on": plain(item.agreed_on),
             }
             for item in enrolment.planned_actions.select_related("action")
         ],
@@ -229,19 +224,11 @@ def firm_record(enrolment: Enrolment) -> dict[str, Any]:
             {
                 "programme": item.programme.code,
                 "status": item.status,
-                "referred_on": _plain(item.referred_on),
+                "referred_on": plain(item.referred_on),
             }
             for item in enrolment.referrals.select_related("programme")
         ],
     }
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if value.__class__.__name__ == "Decimal":
-        return str(value)
-    return value
 
 
 def assessment_editable_by(user: User, assessment: Assessment) -> bool:

@@ -82,7 +82,8 @@ def _optional(field: Field) -> bool:
     return field.null or field.blank or field.has_default()
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A column's value as JSON holds it: dates and times ISO 8601, decimals as text."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -92,8 +93,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _dump(row: Model, **links: Any) -> dict[str, Any]:
-    data = {field.name: _plain(field.value_from_object(row)) for field in _columns(type(row))}
+def row_dump(row: Model, **links: Any) -> dict[str, Any]:
+    data = {field.name: plain(field.value_from_object(row)) for field in _columns(type(row))}
     return {**data, **links}
 
 
@@ -153,26 +154,26 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
     for enrolment in enrolments:
         consultant = enrolment.consultant
         enrolments_by_cohort.setdefault(enrolment.cohort_id, []).append(
-            _dump(
+            row_dump(
                 enrolment,
                 firm=firm_numbers[enrolment.firm_id],
                 consultant=who(consultant.user) if consultant else None,
                 members=sorted(who(member.user) for member in enrolment.members.all()),
                 assessments=linked_by_enrolment.get(enrolment.pk, []),
                 visits=[
-                    _dump(visit, consultant=who(visit.consultant))
+                    row_dump(visit, consultant=who(visit.consultant))
                     for visit in sorted(enrolment.visits.all(), key=lambda visit: visit.pk)
                 ],
                 consents=[
-                    _dump(consent, assessment=consent.assessment.token)
+                    row_dump(consent, assessment=consent.assessment.token)
                     for consent in sorted(enrolment.consents.all(), key=lambda c: c.pk)
                 ],
                 action_plan=[
-                    _dump(item, action=item.action.code, created_by=who(item.created_by))
+                    row_dump(item, action=item.action.code, created_by=who(item.created_by))
                     for item in sorted(enrolment.planned_actions.all(), key=lambda i: i.pk)
                 ],
                 referrals=[
-                    _dump(item, programme=item.programme.code, created_by=who(item.created_by))
+                    row_dump(item, programme=item.programme.code, created_by=who(item.created_by))
                     for item in sorted(enrolment.referrals.all(), key=lambda i: i.pk)
                 ],
             )
@@ -181,9 +182,9 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
-        "organisation": _dump(organisation),
+        "organisation": row_dump(organisation),
         "memberships": [
-            _dump(
+            row_dump(
                 membership,
                 user=who(membership.user),
                 coordinator=_username(membership.coordinator.user)
@@ -193,7 +194,7 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
             for membership in memberships
         ],
         "invitations": [
-            _dump(
+            row_dump(
                 invitation,
                 coordinator=who(invitation.coordinator.user) if invitation.coordinator else None,
                 invited_by=who(invitation.invited_by),
@@ -202,20 +203,22 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
                 "coordinator__user", "invited_by"
             ).order_by("pk")
         ],
-        "firms": [_dump(firm, number=firm_numbers[firm.pk]) for firm in firms],
+        "firms": [row_dump(firm, number=firm_numbers[firm.pk]) for firm in firms],
         # Its own programmes and providers, which its firms' referrals may name.
         "catalogue": {
             "programmes": [
-                _dump(row) for row in Programme.objects.filter(catalogue_of=organisation)
+                row_dump(row) for row in Programme.objects.filter(catalogue_of=organisation)
             ],
-            "providers": [_dump(row) for row in Provider.objects.filter(catalogue_of=organisation)],
+            "providers": [
+                row_dump(row) for row in Provider.objects.filter(catalogue_of=organisation)
+            ],
         },
         "cohorts": [
-            _dump(
+            row_dump(
                 cohort,
                 enrolments=enrolments_by_cohort.get(cohort.pk, []),
                 imports=[
-                    _dump(job, created_by=who(job.created_by))
+                    row_dump(job, created_by=who(job.created_by))
                     for job in sorted(cohort.imports.all(), key=lambda job: job.pk)
                 ],
             )
@@ -240,15 +243,15 @@ def _person(user: Any) -> dict[str, Any]:
 
 def _assessment_dump(linked: CohortAssessment, who: Any) -> dict[str, Any]:
     assessment = linked.assessment
-    return _dump(
+    return row_dump(
         linked,
         created_by=who(linked.created_by),
         corrects=linked.corrects.assessment.token if linked.corrects else None,
         events=[
-            _dump(event, actor=who(event.actor))
+            row_dump(event, actor=who(event.actor))
             for event in sorted(linked.events.all(), key=lambda event: event.pk)
         ],
-        assessment=_dump(
+        assessment=row_dump(
             assessment,
             instrument=assessment.instrument.code,
             answers=_rows(assessment.answers.all()),
@@ -260,7 +263,7 @@ def _assessment_dump(linked: CohortAssessment, who: Any) -> dict[str, Any]:
 
 
 def _rows(rows: Iterable[Model]) -> list[dict[str, Any]]:
-    return [_dump(row) for row in sorted(rows, key=lambda row: row.pk)]
+    return [row_dump(row) for row in sorted(rows, key=lambda row: row.pk)]
 
 
 def read_file_data(text: str) -> dict[str, Any]:
