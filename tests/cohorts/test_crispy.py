@@ -65,3 +65,20 @@ def test_radio_buttons_are_a_fieldset_whose_legend_names_them_and_that_announces
     assert fieldset and 'aria-describedby="id_role_error"' in fieldset.group(0)
     assert 'id="id_role_error"' in page
     assert 'href="#id_role_0"' in page and 'id="id_role_0"' in page  # error summary
+
+
+def test_a_file_field_s_hint_and_error_are_announced_with_it(client, world):
+    client.force_login(world.maria)
+
+    page = client.post(reverse("cohorts:import_new", kwargs={"cohort_pk": world.cohort.pk})).text
+
+    assert re.search(r'<label\s+for="id_file"', page)
+    assert described_by(page, "id_file") == ["id_file_helptext", "id_file_error"]
+    assert 'id="id_file_helptext"' in page and 'id="id_file_error"' in page
+
+
+def test_a_wrong_password_is_told_once_in_the_error_summary(client, world):
+    page = client.post(reverse("cohorts:login"), {"username": "ana", "password": "nope"}).text
+
+    assert page.count("Por favor, introduzca un nombre de usuario y clave correctos") == 1
+    assert "error-summary" in page
