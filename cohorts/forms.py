@@ -1,6 +1,8 @@
 from datetime import timedelta
 from typing import Any
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -39,6 +41,18 @@ def offer_cohorts_and_consultants(form: forms.BaseForm, cohorts, consultants) ->
     form.fields["consultant"].label_from_instance = person_name  # type: ignore[attr-defined]
 
 
+def filters_side_by_side(names, columns: str) -> FormHelper:
+    """A filter form's fields in columns from a tablet's width up, one under another on a
+    phone; the page writes the <form> (a GET, so no CSRF token) and its button."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    fields = (Column(name, css_class=columns) for name in names)
+    # Inputs line up whether or not a label takes two lines.
+    helper.layout = Layout(Row(*fields, css_class="align-items-end"))
+    return helper
+
+
 def region_choices(cohorts) -> list[tuple[str, str]]:
     """The states or provinces of the cohorts' firms, by name: "Sonora (MX-SON)"."""
     codes = (
@@ -72,6 +86,7 @@ class DeskFilterForm(forms.Form):
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
+        self.helper = filters_side_by_side(self.fields, "col-md-4")
 
 
 class EnrolForm(ProfileForm):
@@ -430,6 +445,7 @@ class DashboardFilterForm(forms.Form):
             ("", _("Any")),
             *region_choices(cohorts),
         ]
+        self.helper = filters_side_by_side(self.fields, "col-md-6 col-lg-4")
 
     def filters(self) -> "Filters":
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "bootstrap",
     "django_countries",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "axes",
     "core",
     "diagnostic",
@@ -150,6 +152,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Staff forms render through django-crispy-forms with Bootstrap 5 (templates/bootstrap5/ holds
+# our one change to its templates).
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # A server database keeps each process's connection open between requests and tasks
 # (checked before reuse): opening one costs more than most of our pages take to render.

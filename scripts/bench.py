@@ -4,6 +4,8 @@
 - server time of questionnaire GET, POST and the final submit through gunicorn (2 workers),
   one owner after another over loopback, with their median and 95th percentile;
 - SQL queries per page, through Django's test client;
+- the questionnaire's fields rendered by the project's `question` tag and by crispy-forms,
+  in-process (the renderer the owner's pages keep is chosen on this figure);
 - bytes of a questionnaire page with its CSS and JS, compressed and not.
 """
 
@@ -24,6 +26,8 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNERS = int(os.environ.get("BENCH_OWNERS", "60"))
+# The owner's questionnaire keeps its own renderer only while crispy-forms costs more than this.
+CRISPY_ALLOWANCE_MS = 2
 
 
 def main() -> None:
@@ -43,6 +47,7 @@ def main() -> None:
     print(f"Ruta Digital benchmark — {os.cpu_count()} cores, database {database_label()}\n")
     scoring_throughput()
     roadmap_figures()
+    questionnaire_form_rendering()
     queries_per_page()
     server_times(bench_dir)
     import bench_cohort
@@ -151,6 +156,56 @@ def roadmap_figures() -> None:
         f"Roadmap PDF ({len(roadmap.actions)} actions, {len(roadmap.programmes)} programmes, "
         f"{len(content) / 1024:.0f} KB): median {statistics.median(times):.0f} ms, "
         f"slowest {max(times):.0f} ms over {len(times)} renders in one warm process\n"
+    )
+
+
+def questionnaire_form_rendering() -> None:
+    """Each questionnaire step's form, as an owner first sees it, rendered both ways."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from diagnostic.forms import StepForm
+    from diagnostic.selectors import instrument_spec
+    from diagnostic.services import instrument_get_or_load
+
+    renderers = {
+        "project's `question` tag": Template(
+            "{% load questions %}{% for field in form %}{% question field %}{% endfor %}"
+        ),
+        "crispy-forms (bootstrap5)": Template(
+            "{% load crispy_forms_tags %}{% for field in form %}{{ field|as_crispy_field }}"
+            "{% endfor %}"
+        ),
+    }
+    instrument = instrument_spec(instrument_get_or_load())
+    times: dict[str, list[float]] = {label: [] for label in renderers}
+    with translation.override("es"):
+        forms = [
+            StepForm(instrument=instrument, dimension=dimension, language="es")
+            for dimension in instrument.dimensions
+        ]
+        for template in renderers.values():  # warm: template loading and compiling
+            for form in forms:
+                template.render(Context({"form": form}))
+        for _ in range(40):
+            for label, template in renderers.items():
+                for form in forms:
+                    started = time.perf_counter()
+                    template.render(Context({"form": form}))
+                    times[label].append((time.perf_counter() - started) * 1000)
+    fields = sum(len(form.fields) for form in forms) / len(forms)
+    print(
+        f"Questionnaire form rendering ({len(forms)} steps, {fields:.0f} questions a step on "
+        "average; median per page, in-process):"
+    )
+    medians = {label: statistics.median(values) for label, values in times.items()}
+    for label, median in medians.items():
+        print(f"  {label:<34} {median:6.2f} ms")
+    extra = medians["crispy-forms (bootstrap5)"] - medians["project's `question` tag"]
+    keeps = "the `question` tag" if extra > CRISPY_ALLOWANCE_MS else "crispy-forms"
+    print(
+        f"  crispy-forms costs {extra:.2f} ms more a page (allowed: {CRISPY_ALLOWANCE_MS} ms): "
+        f"the owner's questionnaire should render with {keeps}\n"
     )
 
 

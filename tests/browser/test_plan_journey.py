@@ -42,7 +42,9 @@ def test_a_consultant_agrees_a_plan_and_follows_it_up(visit, world, instrument):
         page.get_by_text(say("El plan de acción está guardado.", "The action plan is saved."))
     ).to_be_visible()
 
-    page.get_by_label(re.compile(say("^Programa", "^Programme"))).select_option(label=programme)
+    page.get_by_role("combobox", name=say("Programa", "Programme"), exact=True).select_option(
+        label=programme
+    )
     page.get_by_role("button", name=say("Guardar la derivación", "Save the referral")).click()
     expect(
         page.get_by_text(say("La derivación está guardada.", "The referral is saved."))
@@ -60,9 +62,9 @@ def test_a_consultant_agrees_a_plan_and_follows_it_up(visit, world, instrument):
     # Sent back: the error summary leads to the field.
     page.get_by_role("link", name=re.compile(say("Diga por qué", "Say why"))).click()
     dropped = page.get_by_role("listitem").filter(has_text=second)
-    dropped.get_by_label(re.compile(say("^Por qué se abandonó", "^Why it was dropped"))).fill(
-        say("No hay señal en el pueblo", "No signal in the village")
-    )
+    dropped.get_by_role(
+        "textbox", name=re.compile(say("^Por qué se abandonó", "^Why it was dropped"))
+    ).fill(say("No hay señal en el pueblo", "No signal in the village"))
     dropped.get_by_role("button", name=say("Guardar el avance", "Save the progress")).click()
     referral = page.get_by_role("listitem").filter(has_text=programme)
     referral.get_by_label(say("Solicitud presentada", "Applied"), exact=True).check()
