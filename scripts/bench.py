@@ -77,7 +77,8 @@ def random_answers(instrument, rng: random.Random) -> dict:
 
 
 def scoring_throughput() -> None:
-    from diagnostic.instrument import clean_answers, load_instrument_file, parse_instrument
+    from diagnostic.answers import clean_answers
+    from diagnostic.instrument_file import load_instrument_file, parse_instrument
     from diagnostic.scoring import score_answers
     from diagnostic.services import INSTRUMENTS_DIR
     from diagnostic.stages import place_stage, stage_rules_for
@@ -101,7 +102,7 @@ def scoring_throughput() -> None:
 def roadmap_figures() -> None:
     from django.utils import timezone, translation
 
-    from diagnostic.instrument import clean_answers
+    from diagnostic.answers import clean_answers
     from diagnostic.scoring import score_answers
     from diagnostic.selectors import instrument_spec
     from diagnostic.services import instrument_get_or_load

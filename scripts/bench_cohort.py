@@ -29,7 +29,7 @@ def build(firms: int):
 
     from cohorts.models import Cohort, CohortAssessment, Enrolment, Membership, Organisation, Role
     from cohorts.services import enrolment_results_refresh
-    from diagnostic.instrument import clean_answers
+    from diagnostic.answers import clean_answers
     from diagnostic.models import Assessment, Firm, Score, Sector
     from diagnostic.scoring import SCORING_VERSION, score_answers
     from diagnostic.selectors import instrument_spec

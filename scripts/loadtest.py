@@ -410,7 +410,7 @@ def run_owners(port: int) -> list[Owner]:
     from django.conf import settings
 
     from diagnostic.flow import step_codes
-    from diagnostic.instrument import load_instrument_file, parse_instrument
+    from diagnostic.instrument_file import load_instrument_file, parse_instrument
     from diagnostic.services import INSTRUMENTS_DIR
 
     instrument = parse_instrument(
