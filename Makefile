@@ -38,9 +38,13 @@ run: setup
 serve: $(INSTALLED)
 	scripts/serve
 
+# A worker per core (pytest-xdist), each with its own database; the quality gates and the
+# browser journeys each stay on one worker. PYTEST_PARALLEL= runs the suite in one process.
+PYTEST_PARALLEL ?= --numprocesses=auto --dist=loadgroup
+
 test: $(INSTALLED) translations lint quality-tools
 	@scripts/ensure-debian-packages chromium chromium
-	$(PY) -m pytest --numprocesses=auto --dist=loadgroup
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 # The quality gates' npm tools (Nu HTML checker, axe-core, Lighthouse), pinned by
 # tools/quality/package-lock.json; reinstalled when the lock file changes.
