@@ -3,7 +3,7 @@ workbook, and the CSV of a cohort of more than settings.CSV_STREAM_ROWS assessme
 
 Such a file takes longer than a web request may: the manager asks for it, a worker writes it
 into the file storage, and the page shows the progress and then the file. Smaller CSVs are
-streamed straight from the database (export_views.export_csv).
+streamed straight from the database (views/exports.py, export_csv).
 """
 
 import logging

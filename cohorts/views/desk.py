@@ -48,7 +48,6 @@ from ..selectors import (
     enrolment_for_user_or_404,
     enrolment_get_for_user,
     enrolment_status,
-    enrolments_for_user,
     firm_record,
     memberships_for,
     own_membership,
@@ -78,13 +77,11 @@ from . import signed_in
 def desk(request: HttpRequest) -> HttpResponse:
     cohorts = cohorts_for_user(request.user)
     form = DeskFilterForm(request.GET or None, cohorts=cohorts)
-    enrolments = enrolments_for_user(request.user)
-    status = ""
-    if form.is_valid():
-        enrolments = desk_enrolments(
-            request.user, name=form.cleaned_data["q"], cohort=form.cleaned_data["cohort"]
-        )
-        status = form.cleaned_data["status"]
+    chosen = form.cleaned_data if form.is_valid() else {}
+    enrolments = desk_enrolments(
+        request.user, name=chosen.get("q", ""), cohort=chosen.get("cohort")
+    )
+    status = chosen.get("status", "")
     rows = [(enrolment, enrolment_status(enrolment)) for enrolment in enrolments]
     if status:
         rows = [row for row in rows if row[1] == status]
