@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -162,8 +163,24 @@ def reviewer_membership(user: User, enrolment: Enrolment) -> Membership | None:
     return membership
 
 
-def cohort_assessment_for(enrolment: Enrolment, pk: int) -> CohortAssessment | None:
-    return enrolment.assessments.select_related("assessment").filter(pk=pk).first()
+def linked_for_user_or_404(
+    user: User, enrolment_pk: int, pk: int, *, assisted_only: bool = False
+) -> CohortAssessment:
+    """An assessment of a firm this person may see, found only under that firm; its
+    `enrolment` is the firm's as `enrolments_for_user` gives it. `assisted_only`: the ones
+    the programme ran, not an owner's own diagnostic shared with it."""
+    linked = enrolment_for_user_or_404(user, enrolment_pk).assessments.select_related("assessment")
+    if assisted_only:
+        linked = linked.filter(assessment__assisted=True)
+    return get_object_or_404(linked, pk=pk)
+
+
+def linked_for_reviewer_or_404(user: User, enrolment_pk: int, pk: int) -> CohortAssessment:
+    """The same, for a person who reviews the firm's assessments (`reviewer_membership`)."""
+    linked = linked_for_user_or_404(user, enrolment_pk, pk)
+    if reviewer_membership(user, linked.enrolment) is None:
+        raise Http404
+    return linked
 
 
 def firm_record(enrolment: Enrolment) -> dict[str, Any]:

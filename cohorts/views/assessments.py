@@ -22,21 +22,13 @@ from recommendations.presenters import roadmap_context
 from recommendations.selectors import roadmap_for_assessment
 from recommendations.services import roadmap_pdf_bytes
 
-from ..models import CohortAssessment
-from ..selectors import cohort_assessment_for, enrolment_for_user_or_404
-
-
-def _linked_or_404(request: HttpRequest, pk: int, linked_pk: int) -> CohortAssessment:
-    linked = cohort_assessment_for(enrolment_for_user_or_404(request.user, pk), linked_pk)
-    if linked is None:
-        raise Http404
-    return linked
+from ..selectors import linked_for_user_or_404
 
 
 @login_required
 @require_GET
 def assessment(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
-    linked = _linked_or_404(request, pk, linked_pk)
+    linked = linked_for_user_or_404(request.user, pk, linked_pk)
     found = linked.assessment
     spec = instrument_spec(found.instrument)
     language = get_language()
@@ -59,7 +51,7 @@ def assessment(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def assessment_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
-    linked = _linked_or_404(request, pk, linked_pk)
+    linked = linked_for_user_or_404(request.user, pk, linked_pk)
     found = linked.assessment
     if not found.is_submitted:
         raise Http404
@@ -83,7 +75,7 @@ def assessment_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpRes
 @rate_limited("pdf", methods=("GET",))
 def assessment_roadmap_pdf(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
     """The roadmap PDF, made now and without the owner's link (so never stored with it)."""
-    linked = _linked_or_404(request, pk, linked_pk)
+    linked = linked_for_user_or_404(request.user, pk, linked_pk)
     found = linked.assessment
     if not found.is_submitted:
         raise Http404

@@ -35,7 +35,6 @@ from ..forms import (
 )
 from ..models import PlannedAction, Role
 from ..selectors import (
-    cohort_assessment_for,
     cohort_assessments_for,
     cohort_to_enrol_in,
     cohorts_for_importer,
@@ -49,6 +48,8 @@ from ..selectors import (
     enrolment_get_for_user,
     enrolment_status,
     firm_record,
+    linked_for_reviewer_or_404,
+    linked_for_user_or_404,
     memberships_for,
     own_membership,
     plan_choices,
@@ -270,10 +271,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
     """A coordinator or manager returns a submitted assessment with a comment, or approves it."""
-    enrolment = enrolment_get_for_user(request.user, pk)
-    linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
-    if enrolment is None or linked is None or reviewer_membership(request.user, enrolment) is None:
-        raise Http404
+    linked = linked_for_reviewer_or_404(request.user, pk, linked_pk)
     try:
         if request.POST.get("action") == "reviewed":
             assessment_mark_reviewed(linked=linked, actor=signed_in(request))
@@ -281,7 +279,7 @@ def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
         else:
             form = ReturnForm(linked.pk, request.POST)
             if not form.is_valid():
-                context = firm_context(request, enrolment, returned=form)
+                context = firm_context(request, linked.enrolment, returned=form)
                 return render(request, "cohorts/firm.html", context)
             comment = form.cleaned_data["comment"]
             assessment_return(linked=linked, actor=signed_in(request), comment=comment)
@@ -304,10 +302,7 @@ def review(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
 @require_POST
 def correct(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse:
     """A new revision of a reviewed assessment: the reviewed one stays as it was."""
-    enrolment = enrolment_get_for_user(request.user, pk)
-    linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
-    if enrolment is None or linked is None:
-        raise Http404
+    linked = linked_for_user_or_404(request.user, pk, linked_pk)
     try:
         revision = assessment_correct(
             linked=linked, actor=signed_in(request), language=get_language()
@@ -340,11 +335,8 @@ def email_roadmap(request: HttpRequest, pk: int, linked_pk: int) -> HttpResponse
 
     Only for assessments the programme ran: an owner's own diagnostic is theirs to send.
     """
-    enrolment = enrolment_get_for_user(request.user, pk)
-    linked = cohort_assessment_for(enrolment, linked_pk) if enrolment else None
-    if enrolment is None or linked is None or not linked.assessment.assisted:
-        raise Http404
-    email = enrolment.firm.contact_email
+    linked = linked_for_user_or_404(request.user, pk, linked_pk, assisted_only=True)
+    email = linked.enrolment.firm.contact_email
     if not linked.assessment.is_submitted or not email:
         messages.error(
             request,

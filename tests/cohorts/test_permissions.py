@@ -52,6 +52,20 @@ def test_a_guessed_firm_number_is_not_found(client, world):
     assert client.get(reverse("cohorts:firm", kwargs={"pk": 99999})).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["cohorts:review", "cohorts:correct", "cohorts:email_roadmap"])
+def test_an_assessment_is_found_only_under_its_own_firm(client, world, instrument, name):
+    """María sees both firms of her cohort, yet one firm's assessment under the other's
+    address is not found (found, each would answer with a message and a redirect)."""
+    from cohorts.models import ReviewEvent
+    from cohorts.services import cohort_assessment_start
+
+    linked = cohort_assessment_start(enrolment=world.beto_firm, user=world.beto, language="es")
+    client.force_login(world.maria)
+    url = reverse(name, kwargs={"pk": world.ana_firm.pk, "linked_pk": linked.pk})
+    assert client.post(url, {"action": "reviewed"}).status_code == 404
+    assert not ReviewEvent.objects.exists() and world.beto_firm.assessments.count() == 1
+
+
 def test_people_not_signed_in_are_sent_to_log_in(client, world):
     response = client.get(reverse("cohorts:firm", kwargs={"pk": world.ana_firm.pk}))
     assert response.status_code == 302
@@ -341,3 +355,18 @@ def test_a_manager_cannot_return_an_owners_diagnostic_to_draft(client, world, jo
         {"action": "return", "comment": "Cambie la respuesta"},
     )
     assert Assessment.objects.get(pk=joined.pk).is_submitted
+
+
+def test_staff_cannot_email_the_roadmap_of_an_owners_own_diagnostic(client, world, joined):
+    from cohorts.models import CohortAssessment
+    from diagnostic.models import OutboundEmail
+    from tests.factories import SOCIAL_SELLER, submit_answers
+
+    submit_answers(joined, SOCIAL_SELLER)
+    linked = CohortAssessment.objects.get(assessment=joined)
+    client.force_login(world.maria)
+    url = reverse(
+        "cohorts:email_roadmap", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk}
+    )
+    assert client.post(url).status_code == 404
+    assert not OutboundEmail.objects.exists()
