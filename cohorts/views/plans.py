@@ -5,6 +5,9 @@ result, each with a target date, and send the firm to programmes; at the follow-
 how each action went and how far each application got.
 """
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +33,22 @@ def _firm_page(request: HttpRequest, enrolment: Enrolment, **bound) -> HttpRespo
     return render(request, "cohorts/firm.html", firm_context(request, enrolment, **bound))
 
 
+def _item_change(
+    request: HttpRequest,
+    enrolment: Enrolment,
+    form: PlannedActionForm | ReferralStatusForm,
+    update: Callable[..., None],
+    saved: str,
+) -> HttpResponse:
+    """How one action of the plan or one referral went: `update` takes the form's fields
+    (the service's own names); the firm page shows the form again with its errors."""
+    if not form.is_valid():
+        return _firm_page(request, enrolment, changed=form)
+    update(**form.cleaned_data)
+    messages.success(request, saved)
+    return redirect("cohorts:firm", pk=enrolment.pk)
+
+
 @login_required
 @require_POST
 def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,14 +72,13 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
 def planned_action(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     enrolment = enrolment_for_user_or_404(request.user, pk)
     planned = planned_action_or_404(enrolment, item_pk)
-    form = PlannedActionForm(request.POST, instance=planned)
-    if not form.is_valid():
-        return _firm_page(request, enrolment, changed=form)
-    planned_action_update(
-        planned=planned, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+    return _item_change(
+        request,
+        enrolment,
+        PlannedActionForm(request.POST, instance=planned),
+        partial(planned_action_update, planned=planned),
+        _("The action’s progress is saved."),
     )
-    messages.success(request, _("The action’s progress is saved."))
-    return redirect("cohorts:firm", pk=pk)
 
 
 @login_required
@@ -87,9 +105,10 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
 def referral(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     enrolment = enrolment_for_user_or_404(request.user, pk)
     found = referral_or_404(enrolment, item_pk)
-    form = ReferralStatusForm(request.POST, instance=found)
-    if not form.is_valid():
-        return _firm_page(request, enrolment, changed=form)
-    referral_update(referral=found, status=form.cleaned_data["status"])
-    messages.success(request, _("The referral is saved."))
-    return redirect("cohorts:firm", pk=pk)
+    return _item_change(
+        request,
+        enrolment,
+        ReferralStatusForm(request.POST, instance=found),
+        partial(referral_update, referral=found),
+        _("The referral is saved."),
+    )
