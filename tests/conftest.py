@@ -1,10 +1,14 @@
 """Shared test set-up: the real instrument loaded once, and small builders of test data."""
 
+import copy
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import transaction
 from django.utils import translation
 
 from tests.factories import load_instrument
@@ -24,6 +28,38 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def instrument(db):
     return load_instrument()
+
+
+def built_once(build: Callable[[], Any]):
+    """A module-scoped fixture holding what `build()` makes, for a module whose tests only
+    read it: built once, in a transaction rolled back after the module's last test (what
+    Django's setUpTestData does for a TestCase). Each test still runs in its own savepoint,
+    so what it writes is undone after it; take a `copy.deepcopy` of the objects (see
+    `fresh`) so that what it changes in memory is too. Not for a module with transactional
+    tests (`transaction=True`, a live server, a Celery worker): they need no open
+    transaction around them."""
+
+    @pytest.fixture(scope="module")
+    def once(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                built = build()
+            except BaseException as error:
+                outer.__exit__(type(error), error, error.__traceback__)
+                raise
+        yield built
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    return once
+
+
+def fresh(built: Any) -> Any:
+    """A test's own copy of what a `built_once` fixture holds."""
+    return copy.deepcopy(built)
 
 
 @pytest.fixture(autouse=True)

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment, Membership, Organisation, Role
 from cohorts.services import cohort_assessment_start, enrolment_results_refresh
 from diagnostic.models import Assessment
-from tests.factories import SOCIAL_SELLER, make_firm, submit_answers
+from tests.conftest import built_once, fresh
+from tests.factories import SOCIAL_SELLER, load_instrument, make_firm, submit_answers
 
 # A firm offline that sells in person only (stage E), with enough answers to be scored.
 E = {
@@ -142,6 +144,10 @@ def assess(enrolment, user, answers, *, days_ago=0) -> Assessment:
 
 @pytest.fixture
 def cohort_of_twelve(world, instrument):
+    return build_cohort_of_twelve(world)
+
+
+def build_cohort_of_twelve(world: World) -> Cohort:
     """Twelve firms: 7 at D (5 of them rural), 5 at E; 6 of the D firms came up from E."""
     consultant = world.ana_firm.consultant
     firms = []
@@ -160,6 +166,33 @@ def cohort_of_twelve(world, instrument):
         else:
             assess(enrolment, world.ana, E)
     return world.cohort
+
+
+def _instrument_world_and_twelve():
+    instrument, world = load_instrument(), build_world(get_user_model())
+    build_cohort_of_twelve(world)
+    return instrument, world
+
+
+def twelve_built_once():
+    """`instrument`, `world` and `cohort_of_twelve` for a module whose tests only read the
+    twelve firms: built once for the module (see `built_once`), each test with its own copy.
+    In the module: `twelve, instrument, world, cohort_of_twelve = twelve_built_once()`."""
+    twelve = built_once(_instrument_world_and_twelve)
+
+    @pytest.fixture(name="instrument")
+    def instrument_once(twelve, db):
+        return fresh(twelve[0])
+
+    @pytest.fixture(name="world")
+    def world_once(twelve, db):
+        return fresh(twelve[1])
+
+    @pytest.fixture(name="cohort_of_twelve")
+    def cohort_of_twelve_once(world):
+        return world.cohort
+
+    return twelve, instrument_once, world_once, cohort_of_twelve_once
 
 
 def prepared_workbook(client, cohort, query: str = "") -> bytes:

@@ -11,8 +11,12 @@ from cohorts import reports
 from cohorts.dashboards import Filters
 from cohorts.models import CohortReport
 from cohorts.presenters import filter_summary
+from tests.cohorts.conftest import twelve_built_once
 
 pytestmark = pytest.mark.django_db
+
+# Every test here reads the twelve firms: built once for the module.
+twelve, instrument, world, cohort_of_twelve = twelve_built_once()
 
 
 def ask(client, data=None):
