@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
@@ -64,6 +65,10 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While Playwright's loop runs in this thread, Django keeps the thread's database
+        # connections apart (asgiref's Local, as for async code): close them before it stops,
+        # or they outlive the session and the test database cannot be dropped.
+        connections.close_all()
 
 
 @dataclass
