@@ -39,7 +39,7 @@ def vera(world, django_user_model):
     return vera
 
 
-def upload_body(enrolment, instrument, **changes) -> dict:
+def upload_body(enrolment, current, **changes) -> dict:
     """An upload of `enrolment`'s firm as the field app sends it: a baseline of a social
     seller, made this morning."""
     finished = timezone.now() - timedelta(hours=2)
@@ -48,7 +48,7 @@ def upload_body(enrolment, instrument, **changes) -> dict:
         "firm_id": enrolment.firm_id,
         "enrolment_id": enrolment.pk,
         "kind": "baseline",
-        "instrument": {"code": instrument.code, "checksum": instrument.checksum},
+        "instrument": {"code": current.code, "checksum": current.checksum},
         "answers": {
             code: list(v) if isinstance(v, tuple) else v for code, v in SOCIAL_SELLER.items()
         },
