@@ -25,7 +25,10 @@ class SettleForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("Which assessment counts for the firm’s record?"),
-        help_text=_("The other one is kept and stays in the firm’s history, set aside."),
+        help_text=_(
+            "Nothing is deleted: an assessment that does not count stays in the firm’s "
+            "history, set aside."
+        ),
         widget=forms.RadioSelect,
         choices=Conflict.Decision.choices,
     )
