@@ -5,10 +5,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cohorts.models import CohortAssessment, Enrolment, ReviewEvent
+from cohorts.exports import submitted_assessments
+from cohorts.models import CohortAssessment, Enrolment, Membership, ReviewEvent, Role
+from cohorts.presenters import progress
+from cohorts.selectors import enrolments_reviewed_by, reviewer_membership
 from diagnostic.models import Assessment
+from diagnostic.selectors import instrument_spec
 from field.models import Conflict
-from tests.cohorts.conftest import E, assess
+from tests.cohorts.conftest import E, assess, person
 from tests.factories import SOCIAL_SELLER
 from tests.field.conftest import send, upload_body
 
@@ -19,6 +23,19 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def rosa_of_two(world, django_user_model):
+    """Manages Puebla's chamber and coordinates in Sonora's office (a team of nobody)."""
+    rosa = person(django_user_model, "rosa")
+    Membership.objects.create(
+        user=rosa, organisation=world.otto_firm.cohort.organisation, role=Role.MANAGER
+    )
+    Membership.objects.create(
+        user=rosa, organisation=world.cohort.organisation, role=Role.COORDINATOR
+    )
+    return rosa
 
 
 @pytest.fixture
@@ -193,3 +210,25 @@ def test_settling_without_a_choice_shows_the_error_beside_the_question(world, co
     assert response.status_code == 400
     assert 'class="alert alert-danger error-summary"' in response.content.decode()
     assert Conflict.objects.get().is_open
+
+
+def test_a_result_set_aside_leaves_the_cohorts_export_and_the_firms_progress(world, conflict):
+    signed_in(world.carlos).post(
+        reverse("field:conflict_settle", kwargs={"pk": conflict.pk}),
+        {f"conflict-{conflict.pk}-decision": "uploaded"},
+    )
+    exported = set(submitted_assessments(world.cohort).values_list("pk", flat=True))
+    assert conflict.uploaded_id in exported and conflict.other_id not in exported
+    linked_all = list(CohortAssessment.objects.filter(enrolment=world.ana_firm).order_by("pk"))
+    shown = progress(linked_all, instrument_spec(conflict.uploaded.assessment.instrument), "en")
+    assert shown is not None
+    assert shown["latest"].pk == conflict.uploaded.assessment_id
+
+
+def test_who_sees_conflicts_is_who_reviews_the_firm(world, rosa_of_two):
+    people = [world.maria, world.carlos, world.ana, world.beto, world.otto, rosa_of_two]
+    for user in people:
+        reviewed = set(enrolments_reviewed_by(user).values_list("pk", flat=True))
+        for enrolment in Enrolment.objects.select_related("cohort", "consultant"):
+            expected = reviewer_membership(user, enrolment) is not None
+            assert (enrolment.pk in reviewed) == expected, (user, enrolment)
