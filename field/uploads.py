@@ -245,20 +245,21 @@ def _moment(data: Mapping[str, Any], key: str, problems: list[Problem]) -> datet
 
 
 def _client_result(value: object, problems: list[Problem]) -> dict[str, Any] | None:
-    """The phone's result, kept for the record: a stage letter, an overall score and one
-    score per dimension, each a number from 0 to 100 or null."""
+    """The phone's result, kept for the record: a stage letter (or null), an overall score
+    and one score per dimension, each a number from 0 to 100 or null."""
     if value is None:
         return None
     if isinstance(value, dict) and set(value) <= {"stage", "overall", "dimensions"}:
         stage = value.get("stage")
+        overall = value.get("overall")
         dimensions = value.get("dimensions") or {}
-        scores = (
-            [value.get("overall"), *dimensions.values()] if isinstance(dimensions, dict) else [""]
-        )
-        if (stage is None or (isinstance(stage, str) and len(stage) <= 1)) and all(
-            _score(score) for score in scores
+        if (
+            (stage is None or (isinstance(stage, str) and len(stage) <= 1))
+            and _score(overall)
+            and isinstance(dimensions, dict)
+            and all(_score(score) for score in dimensions.values())
         ):
-            return {"stage": stage, "overall": value.get("overall"), "dimensions": dimensions}
+            return {"stage": stage, "overall": overall, "dimensions": dimensions}
     message = _(
         "“client_result” must be null or an object with “stage”, “overall” and “dimensions”."
     )

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cohorts.models import Role
 from cohorts.selectors import roles_of
 from cohorts.views import signed_in
+from core.errors import PROBLEMS_SHOWN
 from diagnostic.models import Assessment
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
@@ -59,11 +60,13 @@ def _error(status: int, error: str, message: str) -> JsonResponse:
 
 
 def _invalid(problems: list[Problem]) -> JsonResponse:
+    """Every problem, up to PROBLEMS_SHOWN of them; `count` says how many there were."""
     return _json(
         {
             "error": "invalid",
             "message": _("The assessment was not saved: correct these problems and send it again."),
-            "problems": [problem.to_dict() for problem in problems],
+            "count": len(problems),
+            "problems": [problem.to_dict() for problem in problems[:PROBLEMS_SHOWN]],
         },
         status=400,
     )
@@ -119,7 +122,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         data = json.loads(request.body)
     except RequestDataTooBig:
         return _error(400, "too_large", _("The upload is too large."))
-    except ValueError:  # not UTF-8, or not JSON
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond reason
         return _error(400, "not_json", _("The upload is not JSON."))
     parsed, problems = parse_upload(data, default_language=get_language())
     if parsed is None:
@@ -213,9 +216,7 @@ def conflict_settle_view(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = conflict_for_reviewer_or_404(request.user, pk)
     form = SettleForm(request.POST, conflict=conflict)
     if not form.is_valid():
-        return render(
-            request, "field/conflicts.html", _conflicts_context(request, sent=form), status=400
-        )
+        return render(request, "field/conflicts.html", _conflicts_context(request, sent=form))
     try:
         conflict_settle(
             conflict=conflict, decision=form.cleaned_data["decision"], actor=signed_in(request)

@@ -176,6 +176,16 @@ def test_a_malformed_upload_is_refused_in_json(world, current):
     assert not Assessment.objects.exists()
 
 
+def test_an_upload_built_to_hurt_gets_a_400_not_a_500(world, current):
+    client = signed_in(world.ana)
+    nested = send(client, "[" * 100_000 + "]" * 100_000)
+    assert nested.status_code == 400 and nested.json()["error"] == "not_json"
+    many = upload_body(world.ana_firm, current, answers={f"q{n}": "x" for n in range(500)})
+    response = send(client, many)
+    assert response.status_code == 400
+    assert response.json()["count"] == 500 and len(response.json()["problems"]) == 100
+
+
 def test_a_questionnaire_that_changed_since_the_download_is_refused(world, current):
     body = upload_body(
         world.ana_firm, current, instrument={"code": current.code, "checksum": "0" * 64}
