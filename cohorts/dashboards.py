@@ -111,7 +111,7 @@ def enrolments_in(cohorts: QuerySet[Cohort], filters: Filters) -> QuerySet[Any]:
             }
         )
     submitted = CohortAssessment.objects.filter(
-        enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
+        enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED, set_aside=False
     )
     if filters.submitted_from:
         submitted = submitted.filter(assessment__submitted_at__date__gte=filters.submitted_from)

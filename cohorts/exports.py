@@ -417,14 +417,17 @@ def export_columns(instrument: Instrument, *, pseudonymised: bool) -> list[Colum
 def submitted_assessments(cohort: Cohort) -> QuerySet[CohortAssessment]:
     """The cohort's submitted assessments, by firm then date.
 
-    A submitted correction replaces the assessment it corrects, so nothing is counted twice.
+    A submitted correction replaces the assessment it corrects, so nothing is counted twice;
+    an assessment set aside for another of the same time (a settled conflict) is left out.
     """
     superseded = CohortAssessment.objects.filter(
         corrects=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
     )
     return (
         CohortAssessment.objects.filter(
-            enrolment__cohort=cohort, assessment__status=Assessment.Status.SUBMITTED
+            enrolment__cohort=cohort,
+            assessment__status=Assessment.Status.SUBMITTED,
+            set_aside=False,
         )
         .exclude(Exists(superseded))
         .order_by("enrolment__firm_id", "assessment__submitted_at", "pk")

@@ -215,6 +215,9 @@ class CohortAssessment(models.Model):
     corrects = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
     )
+    # Kept, but not the firm's result: two assessments of the same time were made without
+    # knowing of each other (one offline), and a coordinator chose the other one to count.
+    set_aside = models.BooleanField(_("set aside"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -416,6 +419,8 @@ class ReviewEvent(models.Model):
         RETURNED = "returned", _("Returned with a comment")
         REVIEWED = "reviewed", _("Marked as reviewed")
         REOPENED = "reopened", _("Reopened for a correction")
+        SET_ASIDE = "set_aside", _("Set aside: another assessment of the same time counts")
+        COUNTED = "counted", _("Chosen to count for the firm")
 
     cohort_assessment = models.ForeignKey(
         CohortAssessment, on_delete=models.CASCADE, related_name="events"

@@ -72,6 +72,7 @@ def history(assessments: Iterable[CohortAssessment], language: str) -> list[dict
                 "language": assessment.language,
                 "pk": linked.pk,
                 "reviewed": linked.review == CohortAssessment.Review.REVIEWED,
+                "set_aside": linked.set_aside,
                 "corrects": linked.corrects_id is not None,
                 "events": [
                     {
@@ -84,7 +85,7 @@ def history(assessments: Iterable[CohortAssessment], language: str) -> list[dict
                 ],
             }
         )
-        if stage:
+        if stage and not linked.set_aside:
             previous_stage = stage
     return rows
 
@@ -114,8 +115,13 @@ def _bars(dimensions: list[dict]) -> dict:
 def progress(
     assessments: Iterable[CohortAssessment], instrument: Instrument, language: str
 ) -> dict | None:
-    """From the first to the latest submitted assessment: scores by dimension and what changed."""
-    submitted = [linked.assessment for linked in assessments if linked.assessment.is_submitted]
+    """From the first to the latest submitted assessment that counts (none set aside): scores
+    by dimension and what changed."""
+    submitted = [
+        linked.assessment
+        for linked in assessments
+        if linked.assessment.is_submitted and not linked.set_aside
+    ]
     if len(submitted) < 2:
         return None
     first, latest = submitted[0], submitted[-1]

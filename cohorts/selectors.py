@@ -64,7 +64,9 @@ def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
     member_of = Enrolment.members.through.objects.filter(
         Q(membership__user=user) | Q(membership__in=team.values("pk"))
     ).values("enrolment_id")
-    latest = CohortAssessment.objects.filter(enrolment=OuterRef("pk")).order_by("-created_at")
+    latest = CohortAssessment.objects.filter(enrolment=OuterRef("pk"), set_aside=False).order_by(
+        "-created_at"
+    )
     return (
         Enrolment.objects.filter(
             Q(cohort__organisation__in=managed)
@@ -80,6 +82,33 @@ def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
             latest_stage=Subquery(latest.values("assessment__stage")[:1]),
         )
         .order_by("firm__name")
+    )
+
+
+def enrolments_assessed_by(user: User) -> QuerySet[Enrolment]:
+    """The firms this person assesses as a consultant: those they lead and those whose team
+    they are in (what the field app takes offline). A manager or coordinator has none."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    mine = Membership.objects.filter(user=user, role=Role.CONSULTANT).values("pk")
+    in_team = Enrolment.members.through.objects.filter(membership__in=mine).values("enrolment_id")
+    return Enrolment.objects.filter(Q(consultant__in=mine) | Q(pk__in=in_team))
+
+
+def enrolments_reviewed_by(user: User) -> QuerySet[Enrolment]:
+    """The firms whose assessments this person reviews, as `reviewer_membership` decides for
+    one: every firm of the organisations they manage, and those led by their team's
+    consultants when they coordinate. Nobody else's."""
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    managed = Membership.objects.filter(user=user, role=Role.MANAGER).values("organisation")
+    coordinating = Membership.objects.filter(user=user, role=Role.COORDINATOR).values("pk")
+    return Enrolment.objects.filter(
+        Q(cohort__organisation__in=managed)
+        | Q(
+            consultant__coordinator__in=coordinating,
+            consultant__coordinator__organisation=F("cohort__organisation"),
+        )
     )
 
 
@@ -198,6 +227,7 @@ def firm_record(enrolment: Enrolment) -> dict[str, Any]:
             {
                 "kind": linked.kind,
                 "review": linked.review,
+                "set_aside": linked.set_aside,
                 "language": linked.assessment.language,
                 "status": linked.assessment.status,
                 "created_at": plain(linked.assessment.created_at),

@@ -88,7 +88,7 @@ def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) 
         if linked_all.filter(assessment__status=Assessment.Status.DRAFT).exists():
             raise AssessmentInProgress
         previous = (
-            linked_all.filter(assessment__status=Assessment.Status.SUBMITTED)
+            linked_all.filter(assessment__status=Assessment.Status.SUBMITTED, set_aside=False)
             .select_related("assessment")
             .order_by("created_at", "pk")
             .last()
@@ -102,6 +102,53 @@ def cohort_assessment_start(*, enrolment: Enrolment, user: User, language: str) 
         return CohortAssessment.objects.create(
             assessment=assessment, enrolment=enrolment, kind=kind, created_by=user
         )
+
+
+def cohort_assessment_link(
+    *, enrolment: Enrolment, assessment: Assessment, kind: str, user: User
+) -> CohortAssessment:
+    """Make a submitted assessment stored elsewhere (one made offline in the field app) the
+    firm's baseline or follow-up, and refresh the firm's results.
+
+    It takes the enrolment's row lock until the caller's transaction ends, so what the caller
+    reads of the firm's other assessments next is not changing under it.
+    """
+    with transaction.atomic():
+        Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        linked = CohortAssessment.objects.create(
+            assessment=assessment, enrolment=enrolment, kind=kind, created_by=user
+        )
+        enrolment_results_refresh(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
+    return linked
+
+
+def cohort_assessments_settle(
+    *, counted: list[CohortAssessment], set_aside: list[CohortAssessment], actor: User
+) -> None:
+    """A coordinator decides which of a firm's assessments made at the same time count for its
+    record: those `counted` do, those `set_aside` stay (nothing is deleted) but leave its first
+    and latest results, the dashboards and the exports. Each gets a line in its history."""
+    linked_all = [*counted, *set_aside]
+    with transaction.atomic():
+        enrolments = Enrolment.objects.filter(pk__in={linked.enrolment_id for linked in linked_all})
+        list(enrolments.order_by("pk").select_for_update().values_list("pk"))
+        CohortAssessment.objects.filter(pk__in=[linked.pk for linked in counted]).update(
+            set_aside=False
+        )
+        CohortAssessment.objects.filter(pk__in=[linked.pk for linked in set_aside]).update(
+            set_aside=True
+        )
+        ReviewEvent.objects.bulk_create(
+            [
+                ReviewEvent(cohort_assessment=linked, actor=actor, action=action)
+                for group, action in (
+                    (counted, ReviewEvent.Action.COUNTED),
+                    (set_aside, ReviewEvent.Action.SET_ASIDE),
+                )
+                for linked in group
+            ]
+        )
+        enrolment_results_refresh(enrolments=enrolments)
 
 
 def visit_log(
@@ -348,8 +395,9 @@ def enrolment_results_refresh(*, enrolments: QuerySet[Enrolment]) -> None:
     """Store each enrolment's first and latest submitted result, with their stage and score.
 
     The one place that decides them: by submission time (then by link, for results submitted
-    in the same instant). Every write that submits, reopens, links or unlinks a result calls
-    it inside its own transaction; dashboards and reports only read what it stores.
+    in the same instant), leaving out the results set aside (`cohort_assessments_settle`).
+    Every write that submits, reopens, links, unlinks or sets aside a result calls it inside
+    its own transaction; dashboards and reports only read what it stores.
     """
     chosen = Enrolment.objects.filter(pk__in=enrolments.values("pk"))
     with transaction.atomic():
@@ -477,7 +525,7 @@ def _refresh_columns() -> dict[str, Any]:
     once per process, since building its fourteen subqueries costs milliseconds each time
     (Django copies expressions when it uses them)."""
     submitted = CohortAssessment.objects.filter(
-        enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED
+        enrolment=OuterRef("pk"), assessment__status=Assessment.Status.SUBMITTED, set_aside=False
     )
     columns: dict[str, Any] = {}
     for end, order in (

@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import ResolverMatch
 from django.utils.cache import patch_cache_control
 
-# Every page of these namespaces: the desk, its exports and imports, accounts, joining.
-PRIVATE_NAMESPACES = {"cohorts", "admin"}
+# Every page of these namespaces: the desk, its exports and imports, accounts, joining, and
+# the field app's bundle and uploads.
+PRIVATE_NAMESPACES = {"cohorts", "admin", "field"}
 # And any route that carries a secret: an assessment's link, an invitation, a password reset.
 SECRET_KWARGS = {"token", "uidb64"}
 

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "diagnostic",
     "recommendations",
     "cohorts",
+    "field",
 ]
 
 MIDDLEWARE = [

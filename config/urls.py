@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("diagnostic.urls")),
     path("", include("recommendations.urls")),
     path("", include("cohorts.urls")),
+    path("", include("field.urls")),
 )
 
 handler400 = "core.errors.bad_request"

@@ -4,10 +4,10 @@ Also the bounded list of problems that checking an uploaded file reports.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 # An uploaded file's check lists at most this many problems, and stops there.
 PROBLEMS_SHOWN = 100
@@ -22,7 +22,14 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form sent after its page expired: common on a phone left open for hours."""
+    """A form sent after its page expired: common on a phone left open for hours. A JSON
+    request (an app's upload) is answered in JSON, so the app can tell why."""
+    if request.content_type == "application/json":
+        message = gettext(
+            "The request’s security token is missing or out of date: get a new one and send "
+            "the request again."
+        )
+        return JsonResponse({"error": "csrf_failed", "message": message}, status=403)
     return render(request, "403_csrf.html", status=403)
 
 

@@ -169,6 +169,9 @@ class Assessment(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     stage = models.CharField(max_length=1, blank=True)
     result = models.JSONField(null=True, blank=True)
+    # The id the device gave an assessment made offline (the field app): an upload sent again
+    # finds this row instead of making a second one. Unique, so two uploads at once store one.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("assessment")

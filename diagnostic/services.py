@@ -10,6 +10,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from celery import Task
 from django.conf import settings
@@ -307,10 +308,19 @@ def _from_json(value: Any) -> AnswerValue:
 
 
 def assessment_import(
-    *, instrument: Instrument, diagnostic: ParsedDiagnostic, firm: Firm | None = None
+    *,
+    instrument: Instrument,
+    diagnostic: ParsedDiagnostic,
+    firm: Firm | None = None,
+    assisted: bool = False,
+    client_id: UUID | None = None,
 ) -> Assessment:
     """Store a checked diagnostic (see `interchange.parse_diagnostic`) and submit it, for
-    `firm` when given (enrolled already), else for a firm made from its profile."""
+    `firm` when given (enrolled already), else for a firm made from its profile.
+
+    `assisted`: a consultant ran it with the owner (offline, in the field app). `client_id`:
+    the id its device gave it; one already stored raises IntegrityError, and nothing is kept.
+    """
     with transaction.atomic():
         assessment = Assessment.objects.create(
             token=secrets.token_urlsafe(32),
@@ -318,6 +328,8 @@ def assessment_import(
             firm=firm or Firm.objects.create(**diagnostic.profile),
             language=diagnostic.language,
             last_step=REVIEW,
+            assisted=assisted,
+            client_id=client_id,
         )
         Answer.objects.bulk_create(
             Answer(assessment=assessment, item_code=code, value=_to_json(value))
