@@ -7,11 +7,11 @@
 //   {"kind": "stage",  "instrument", "answers", "rules"}   placeStage
 //   {"kind": "item",   "instrument", "item", "answer", "people"}  itemScore
 //   {"kind": "level",  "instrument", "score"}             levelFor
-//   {"kind": "round",  "exact": "p/q"}                    roundHalfUp
+//   {"kind": "score_of", "instrument", "exact": "p/q"}    scoreOf
 // stdout: a JSON list with, for each case in order, {"result": …} or {"error": message}.
 
-import { parseRational, roundHalfUp } from "../../static/field/rules/fraction.js";
-import { itemScore, levelFor, scoreAnswers } from "../../static/field/rules/scoring.js";
+import { parseRational } from "../../static/field/rules/fraction.js";
+import { itemScore, levelFor, scoreAnswers, scoreOf } from "../../static/field/rules/scoring.js";
 import { placeStage } from "../../static/field/rules/stages.js";
 
 function findItem(instrument, code) {
@@ -41,8 +41,8 @@ function run(instruments, testCase) {
       return itemScore(findItem(instrument, testCase.item), testCase.answer, { people });
     case "level":
       return levelFor(instrument, testCase.score);
-    case "round":
-      return roundHalfUp(parseRational(testCase.exact));
+    case "score_of":
+      return scoreOf(instrument, parseRational(testCase.exact));
     default:
       throw new Error(`unknown kind of case: ${testCase.kind}`);
   }

@@ -19,6 +19,29 @@ import {
 
 const describe = (value) => JSON.stringify(value) ?? String(value);
 
+// The few distinct weights and thresholds of a document, each parsed once.
+const rationals = new Map();
+function rational(text) {
+  let value = rationals.get(text);
+  if (value === undefined) {
+    value = parseRational(text);
+    rationals.set(text, value);
+  }
+  return value;
+}
+
+// Every item of a document in questionnaire order, and their codes, worked out once.
+const itemLists = new WeakMap();
+function itemsOf(instrument) {
+  let list = itemLists.get(instrument);
+  if (list === undefined) {
+    const items = instrument.dimensions.flatMap((d) => d.areas.flatMap((a) => a.items));
+    list = { items, codes: new Set(items.map((item) => item.code)) };
+    itemLists.set(instrument, list);
+  }
+  return list;
+}
+
 /**
  * The level code of a rounded 0–100 score; null for no score. Mirrors scoring.level_for.
  * @param {object} instrument the rules document of instrument_for_client
@@ -33,8 +56,14 @@ export function levelFor(instrument, score) {
   return found[1];
 }
 
-/** A Score's to_dict() from an exact fraction or null. */
-function scoreOf(instrument, exact) {
+/**
+ * A 0–100 score and its level, {value, level}, from an exact fraction (rounded half up) or
+ * null. Mirrors scoring.Score.of(...).to_dict().
+ * @param {object} instrument the rules document of instrument_for_client
+ * @param {{n: bigint, d: bigint}|null} exact
+ * @returns {{value: number|null, level: string|null}}
+ */
+export function scoreOf(instrument, exact) {
   const value = exact === null ? null : roundHalfUp(exact);
   return { value, level: levelFor(instrument, value) };
 }
@@ -88,7 +117,7 @@ function option(item, code) {
 
 /** The score of the highest threshold at or below the exact value. */
 function band(bands, value, itemCode) {
-  const reached = bands.filter(([threshold]) => compare(parseRational(threshold), value) <= 0);
+  const reached = bands.filter(([threshold]) => compare(rational(threshold), value) <= 0);
   if (reached.length === 0) {
     throw new RangeError(`item '${itemCode}': the value is below its first band`);
   }
@@ -176,8 +205,7 @@ function weakestAreas(areas, scoredAreas, n = 3) {
  * @returns {object}
  */
 export function scoreAnswers(instrument, answers, { people = null } = {}) {
-  const allItems = instrument.dimensions.flatMap((d) => d.areas.flatMap((a) => a.items));
-  const known = new Set(allItems.map((item) => item.code));
+  const { items: allItems, codes: known } = itemsOf(instrument);
   const unknown = Object.keys(answers)
     .filter((code) => !known.has(code))
     .sort();
@@ -199,17 +227,17 @@ export function scoreAnswers(instrument, answers, { people = null } = {}) {
     const areaScores = [];
     for (const area of dimension.areas) {
       let exact = weightedMean(
-        area.items.map((item) => [parseRational(item.weight), exactScore(items[item.code])]),
+        area.items.map((item) => [rational(item.weight), exactScore(items[item.code])]),
       );
       exact = exact === null || !enough(part) ? null : multiply(exact, scale);
       areas[area.code] = scoreOf(instrument, exact);
-      areaScores.push([parseRational(area.weight), exact]);
+      areaScores.push([rational(area.weight), exact]);
       if (dimension.scored) scoredAreas.push(area.code);
     }
     const exact = weightedMean(areaScores);
     dimensions[dimension.code] = scoreOf(instrument, exact);
     if (dimension.scored) {
-      scoredDimensions.push([parseRational(dimension.weight), exact]);
+      scoredDimensions.push([rational(dimension.weight), exact]);
       overallParts.push(part);
     }
   }
