@@ -85,14 +85,17 @@ export function fromFloat(number) {
   return negative ? fraction(-value.n, value.d) : value;
 }
 
+/** The sum a + b of two fractions. */
 export function add(a, b) {
   return fraction(a.n * b.d + b.n * a.d, a.d * b.d);
 }
 
+/** The product a × b of two fractions. */
 export function multiply(a, b) {
   return fraction(a.n * b.n, a.d * b.d);
 }
 
+/** The quotient a / b of two fractions; RangeError when b is zero. */
 export function divide(a, b) {
   return fraction(a.n * b.d, a.d * b.n);
 }

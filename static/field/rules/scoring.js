@@ -2,7 +2,8 @@
 // app offline. It reads the instrument and the rules' constants from the document that
 // diagnostic.client_rules.instrument_for_client makes; tests/field/test_rules_conformance.py
 // holds its results equal to the server's. Item scores are 0–4 or null; area, dimension and
-// overall scores are exact fractions rounded half up only when returned.
+// overall scores are exact fractions rounded half up only when returned. A document is only
+// read, never changed: what is worked out from it is kept per document.
 
 import {
   ZERO,
