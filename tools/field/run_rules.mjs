@@ -1,0 +1,62 @@
+// Runs cases through the field app's client rules (static/field/rules/) for the conformance
+// suite (tests/field/test_rules_conformance.py), all in one process.
+//
+// stdin: {"instruments": {name: rules document}, "cases": [case, ...]}, where a case is
+//   {"kind": "result", "instrument", "answers", "people"}  scores and stage, as on submit
+//   {"kind": "score",  "instrument", "answers", "people"}  scoreAnswers
+//   {"kind": "stage",  "instrument", "answers", "rules"}   placeStage
+//   {"kind": "item",   "instrument", "item", "answer", "people"}  itemScore
+//   {"kind": "level",  "instrument", "score"}             levelFor
+//   {"kind": "score_of", "instrument", "exact": "p/q"}    scoreOf
+// stdout: a JSON list with, for each case in order, {"result": …} or {"error": message}.
+
+import { parseRational } from "../../static/field/rules/fraction.js";
+import { itemScore, levelFor, scoreAnswers, scoreOf } from "../../static/field/rules/scoring.js";
+import { placeStage } from "../../static/field/rules/stages.js";
+
+function findItem(instrument, code) {
+  for (const dimension of instrument.dimensions) {
+    for (const area of dimension.areas) {
+      const item = area.items.find((candidate) => candidate.code === code);
+      if (item) return item;
+    }
+  }
+  throw new Error(`the instrument has no item ${code}`);
+}
+
+function run(instruments, testCase) {
+  const instrument = instruments[testCase.instrument];
+  const people = testCase.people ?? null;
+  switch (testCase.kind) {
+    case "result":
+      return {
+        scores: scoreAnswers(instrument, testCase.answers, { people }),
+        stage: placeStage(instrument, testCase.answers),
+      };
+    case "score":
+      return scoreAnswers(instrument, testCase.answers, { people });
+    case "stage":
+      return placeStage(instrument, testCase.answers, testCase.rules);
+    case "item":
+      return itemScore(findItem(instrument, testCase.item), testCase.answer, { people });
+    case "level":
+      return levelFor(instrument, testCase.score);
+    case "score_of":
+      return scoreOf(instrument, parseRational(testCase.exact));
+    default:
+      throw new Error(`unknown kind of case: ${testCase.kind}`);
+  }
+}
+
+let input = "";
+process.stdin.setEncoding("utf8");
+for await (const chunk of process.stdin) input += chunk;
+const { instruments, cases } = JSON.parse(input);
+const results = cases.map((testCase) => {
+  try {
+    return { result: run(instruments, testCase) };
+  } catch (error) {
+    return { error: `${error.name}: ${error.message}` };
+  }
+});
+process.stdout.write(JSON.stringify(results));
