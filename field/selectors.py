@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from cohorts.models import CohortAssessment, Enrolment
 from cohorts.selectors import User, enrolments_assessed_by, enrolments_reviewed_by
 from diagnostic.answers import clean_answers
+from diagnostic.client_rules import instrument_for_client
 from diagnostic.models import Answer, Assessment, Instrument
 from diagnostic.places import subdivision_name
 from diagnostic.scoring import SCORING_VERSION
@@ -88,6 +89,8 @@ def field_bundle(
             "scoring_version": SCORING_VERSION,
             "stage_rules": stage_rules_for(instrument.code),
             "definition": instrument.definition,
+            # What the phone's rules (static/field/rules/) score and place answers with.
+            "rules": instrument_for_client(spec),
         },
         "cohorts": [
             {

@@ -5,7 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from cohorts.models import Enrolment
+from diagnostic.client_rules import instrument_for_client
 from diagnostic.models import Instrument
+from diagnostic.selectors import instrument_spec
 from recommendations.services import catalogue_load
 from tests.cohorts.conftest import assess
 from tests.factories import SOCIAL_SELLER, make_firm
@@ -62,6 +64,7 @@ def test_the_bundle_carries_the_instrument_new_assessments_use(world, current):
     assert instrument["checksum"] == current.checksum
     assert instrument["definition"] == Instrument.objects.get(code=current.code).definition
     assert instrument["stage_rules"] == "v2"
+    assert instrument["rules"] == instrument_for_client(instrument_spec(current))
     assert data["upload_url"] == "/es/desk/field/assessments/"
     assert data["format"] == 1 and data["language"] == "es"
 
