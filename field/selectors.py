@@ -12,7 +12,7 @@ from cohorts.models import CohortAssessment, Enrolment
 from cohorts.selectors import User, enrolments_assessed_by, enrolments_reviewed_by
 from diagnostic.answers import clean_answers
 from diagnostic.client_rules import instrument_for_client
-from diagnostic.models import Answer, Assessment, Instrument
+from diagnostic.models import Answer, Assessment, Firm, Instrument
 from diagnostic.places import subdivision_name
 from diagnostic.scoring import SCORING_VERSION
 from diagnostic.selectors import instrument_spec
@@ -30,22 +30,12 @@ from .bundle import (
 )
 from .models import Conflict
 
-# The firm's profile as the bundle gives it: what eligibility and scoring read.
-PROFILE_FIELDS = (
-    "country",
-    "region",
-    "municipality",
-    "settlement",
-    "town_population",
-    "sector",
-    "employees",
-    "annual_turnover",
-    "currency",
-    "years_trading",
-    "women_led",
-    "has_physical_storefront",
-    "formally_registered",
-    "exports",
+# The firm's profile as the bundle gives it, what eligibility and scoring read: all of it but
+# its name (given apart) and how to reach its people (never taken offline).
+PROFILE_FIELDS = tuple(
+    name
+    for name in Firm.PROFILE_FIELDS
+    if name not in {"name", "owner_name", "contact_email", "phone"}
 )
 
 
