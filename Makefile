@@ -6,7 +6,7 @@ PYTHON ?= $(shell scripts/find-python)
 INSTALLED := $(VENV)/.installed
 MANAGE := $(PY) manage.py
 
-.PHONY: setup run serve test bench lint messages translations clean quality-tools css
+.PHONY: setup run serve test bench lint messages translations pdf-libraries clean quality-tools css
 
 $(INSTALLED): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { scripts/find-python; exit 1; }
@@ -19,7 +19,12 @@ translations: $(INSTALLED)
 	@scripts/ensure-debian-packages msgfmt gettext
 	$(MANAGE) compilemessages --ignore=.venv --verbosity=0
 
-setup: $(INSTALLED) translations
+# WeasyPrint's system libraries (Pango; HarfBuzz's subsetter, without which it warns on import).
+pdf-libraries:
+	@scripts/ensure-debian-packages libpangoft2-1.0.so.0 libpangoft2-1.0-0
+	@scripts/ensure-debian-packages libharfbuzz-subset.so.0 libharfbuzz-subset0
+
+setup: $(INSTALLED) translations pdf-libraries
 	$(MANAGE) migrate --noinput --verbosity=0
 	$(MANAGE) load_instrument
 	$(MANAGE) load_catalogue
@@ -42,7 +47,7 @@ serve: $(INSTALLED)
 # browser journeys each stay on one worker. PYTEST_PARALLEL= runs the suite in one process.
 PYTEST_PARALLEL ?= --numprocesses=auto --dist=loadgroup
 
-test: $(INSTALLED) translations lint quality-tools
+test: $(INSTALLED) translations pdf-libraries lint quality-tools
 	@scripts/ensure-debian-packages chromium chromium
 	$(PY) -m pytest $(PYTEST_PARALLEL)
 
