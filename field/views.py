@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -34,6 +36,7 @@ from diagnostic.stages import STAGES
 from .bundle import FORMAT, content_version
 from .forms import SettleForm, made_by, made_on
 from .models import Conflict
+from .shell import app_texts, asset_url, asset_urls, shell_version
 from .selectors import (
     assessment_by_client_id,
     based_on_for,
@@ -196,6 +199,87 @@ def _stored(assessment: Assessment) -> dict[str, Any]:
             "cohorts:assessment", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk}
         ),
     }
+
+
+# --- The app: its page, service worker and manifest ----------------------------------------
+
+
+def _shell_context() -> dict[str, Any]:
+    """The app's page is the same for every consultant (the service worker keeps one copy):
+    what is theirs comes in the bundle."""
+    return {
+        "css": [asset_url("css/bootstrap.purged.css"), asset_url("css/app.css")],
+        "entry_url": asset_url("field/app/app.js"),
+        "config": {
+            "language": get_language(),
+            "texts": app_texts(),
+            "urls": {
+                "app": reverse("field:app"),
+                "bundle": reverse("field:bundle"),
+                "service_worker": reverse("field:service_worker"),
+                "login": f"{reverse('cohorts:login')}?{urlencode({'next': reverse('field:app')})}",
+                "logout": reverse("cohorts:logout"),
+                "desk": reverse("cohorts:desk"),
+            },
+        },
+    }
+
+
+@login_required
+@require_GET
+def app(request: HttpRequest) -> HttpResponse:
+    """The field app's page, for consultants: it runs the whole app, online or not."""
+    if Role.CONSULTANT not in roles_of(request.user):
+        raise Http404
+    return render(request, "field/app.html", _shell_context())
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served under the app's URL so that its scope is the app's pages.
+
+    Public (nothing in it is anyone's) and never cached by the browser, so a changed file
+    reaches the phone the next time it is online."""
+    page = render_to_string("field/app.html", _shell_context())
+    manifest_json = json.dumps(_manifest())
+    settings = {
+        "version": f"{get_language()}-{shell_version(page, manifest_json)}",
+        "shell": reverse("field:app"),
+        "precache": [reverse("field:app"), reverse("field:manifest"), *asset_urls()],
+    }
+    script = render_to_string("field/sw.js", {"settings": json.dumps(settings)})
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _manifest() -> dict[str, Any]:
+    return {
+        "name": _("Ruta Digital field app"),
+        "short_name": _("Ruta Digital"),
+        "description": _("Assess your firms without a connection and send the results later."),
+        "lang": get_language(),
+        "start_url": reverse("field:app"),
+        "scope": reverse("field:app"),
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5394",
+        "icons": [
+            {"src": asset_url(f"field/icon-{size}.png"), "sizes": f"{size}x{size}",
+             "type": "image/png", "purpose": "any maskable"}
+            for size in (192, 512)
+        ],
+    }
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest that makes the app installable on the phone's home screen."""
+    return JsonResponse(
+        _manifest(),
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 # --- Conflicts (HTML) -----------------------------------------------------------------------

@@ -40,6 +40,16 @@ from ..services import (
 from . import signed_in
 
 
+class LogoutView(auth_views.LogoutView):
+    """Log out, and have the browser erase what the site kept on the device: the field app's
+    firms and assessments (IndexedDB), its files and its service worker."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True

@@ -98,6 +98,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "memberships": memberships_for(request.user),
         "can_invite": Role.MANAGER in roles,
         "can_follow": bool(roles & {Role.MANAGER, Role.COORDINATOR}),
+        "can_go_offline": Role.CONSULTANT in roles,
         "importable": cohorts_open(cohorts_for_importer(request.user)),
     }
     return render(request, "cohorts/desk.html", context)

@@ -1,0 +1,220 @@
+// The field app: a consultant's firms, the questionnaire, the result and its sending, all
+// working with no connection. The page comes from the service worker's copy, the data from
+// IndexedDB; when online, the app downloads the consultant's bundle and sends what waits.
+
+import { scoreAnswers } from "../rules/scoring.js";
+import { placeStage } from "../rules/stages.js";
+import { fill, h } from "./dom.js";
+import { assessment, assessmentDelete, assessmentSave, assessments, bundleFor, deviceClear } from "./store.js";
+import { bundleDownload, uploadWaiting } from "./sync.js";
+import { firmList, questionnairePage, resultPage, statusLine } from "./views.js";
+
+const config = JSON.parse(document.getElementById("field-config").textContent);
+const { language, texts, urls } = config;
+const view = document.getElementById("view");
+const status = document.getElementById("status");
+const RETRY_EVERY = 60_000; // while assessments wait and the phone is online
+
+let bundle = null;
+let syncing = false;
+let problem = null;
+
+function firmOf(record) {
+  return bundle.firms.find((firm) => firm.enrolment_id === record.enrolment_id) ?? { name: "" };
+}
+
+/** Stage and scores as the site works them out (static/field/rules/, the same rules). */
+function resultOf(record) {
+  const rules = bundle.instrument.rules;
+  const people = firmOf(record).profile?.employees ?? null;
+  const scores = scoreAnswers(rules, record.answers, { people });
+  const placement = placeStage(rules, record.answers);
+  return {
+    stage: placement.stage,
+    overall: scores.overall.value,
+    dimensions: Object.fromEntries(Object.entries(scores.dimensions).map(([code, score]) => [code, score.value])),
+  };
+}
+
+async function waitingCount() {
+  return (await assessments()).filter((record) => record.status === "ready").length;
+}
+
+async function renderStatus() {
+  statusLine(status, {
+    bundle,
+    waiting: await waitingCount(),
+    syncing,
+    problem,
+    texts,
+    language,
+    urls,
+    onSend: sync,
+  });
+}
+
+async function start(firm, draft, kind) {
+  if (draft) {
+    location.hash = `#/assess/${draft.client_id}/1`;
+    return;
+  }
+  const latest = firm.latest_assessment;
+  const prefilled = kind === "follow_up" && latest ? latest.answers : {};
+  const record = {
+    client_id: crypto.randomUUID(),
+    firm_id: firm.id,
+    enrolment_id: firm.enrolment_id,
+    kind,
+    language,
+    instrument: { code: bundle.instrument.code, checksum: bundle.instrument.checksum },
+    answers: { ...prefilled },
+    prefilled: Object.keys(prefilled).length > 0,
+    started_at: new Date().toISOString(),
+    finished_at: null,
+    based_on: latest ? latest.id : null,
+    status: "draft",
+    client_result: null,
+    server: null,
+    error: null,
+  };
+  await assessmentSave(record);
+  location.hash = `#/assess/${record.client_id}/1`;
+}
+
+async function showQuestionnaire(clientId, step) {
+  let record = await assessment(clientId);
+  const pages = bundle.instrument.definition.dimensions.length;
+  if (!record || record.status === "sent" || !(step >= 1 && step <= pages)) {
+    location.replace("#/");
+    return;
+  }
+  questionnairePage(view, {
+    bundle,
+    record,
+    firm: firmOf(record),
+    step,
+    texts,
+    language,
+    onAnswer: async (code, value) => {
+      const answers = { ...record.answers };
+      if (value === undefined) delete answers[code];
+      else answers[code] = value;
+      record = { ...record, answers };
+      await assessmentSave(record);
+    },
+    onMove: async (by) => {
+      if (step + by <= pages) {
+        location.hash = `#/assess/${clientId}/${step + by}`;
+        return;
+      }
+      record = { ...record, status: "ready", finished_at: new Date().toISOString(), client_result: resultOf(record) };
+      await assessmentSave(record);
+      location.hash = `#/result/${clientId}`;
+      if (navigator.onLine) sync();
+      else renderStatus();
+    },
+  });
+}
+
+async function showResult(clientId) {
+  const record = await assessment(clientId);
+  if (!record || record.status === "draft") {
+    location.replace("#/");
+    return;
+  }
+  resultPage(view, {
+    bundle,
+    record,
+    firm: firmOf(record),
+    result: record.client_result,
+    texts,
+    language,
+    onEdit: async () => {
+      // Changed after the site refused it: a new assessment as far as the site knows.
+      const clientId = record.status === "refused" ? crypto.randomUUID() : record.client_id;
+      if (clientId !== record.client_id) await assessmentDelete(record.client_id);
+      await assessmentSave({ ...record, client_id: clientId, status: "draft", error: null });
+      location.hash = `#/assess/${clientId}/1`;
+    },
+  });
+}
+
+async function route() {
+  const [, page, id, step] = location.hash.split("/");
+  if (bundle && page === "assess") return showQuestionnaire(id, Number(step));
+  if (bundle && page === "result") return showResult(id);
+  firmList(view, { bundle, records: await assessments(), texts, language, onStart: start });
+}
+
+async function refreshBundle() {
+  const downloaded = await bundleDownload(urls.bundle);
+  if (downloaded.bundle) bundle = downloaded.bundle;
+  return downloaded;
+}
+
+/** Downloads the bundle, sends what waits, and downloads again if anything was stored. */
+async function sync() {
+  if (syncing || !navigator.onLine) return;
+  syncing = true;
+  renderStatus();
+  const downloaded = await refreshBundle();
+  problem = downloaded.problem === "login" ? "login" : downloaded.problem ? "download" : null;
+  if (bundle && problem !== "login") {
+    const outcome = await uploadWaiting(bundle, {
+      refreshBundle: async () => (await refreshBundle()).bundle ?? null,
+    });
+    problem = outcome.problem ?? problem;
+    if (outcome.sent) await refreshBundle();
+  }
+  syncing = false;
+  await renderStatus();
+  // Pages that show data are drawn again; a page of the questionnaire is left as it is.
+  if (!location.hash.startsWith("#/assess/")) route();
+}
+
+async function signOut() {
+  const unsent = (await assessments()).filter((record) => record.status === "draft" || record.status === "ready").length;
+  if (unsent && !window.confirm(fill(texts.sign_out_unsent, { count: unsent }))) return;
+  // The log-out form needs this session's token, which the bundle carries.
+  const token = navigator.onLine ? (await refreshBundle()).bundle?.csrf_token : null;
+  await deviceClear();
+  if (!token) {
+    location.assign(urls.login);
+    return;
+  }
+  const form = h("form", { method: "post", action: urls.logout }, h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token }));
+  document.body.append(form);
+  form.submit();
+}
+
+async function showStorage() {
+  if (!navigator.storage?.estimate) return;
+  const { usage } = await navigator.storage.estimate();
+  const used = new Intl.NumberFormat(language, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(usage / 1e6);
+  document.getElementById("storage").textContent = fill(texts.storage, { used });
+}
+
+async function boot() {
+  if (!("indexedDB" in window && "serviceWorker" in navigator && window.crypto?.randomUUID)) {
+    view.replaceChildren(h("p", { class: "alert alert-warning" }, texts.unsupported));
+    return;
+  }
+  bundle = await bundleFor(language);
+  const signOutButton = document.getElementById("sign-out");
+  signOutButton.hidden = false;
+  signOutButton.addEventListener("click", signOut);
+  window.addEventListener("hashchange", route);
+  window.addEventListener("online", sync);
+  window.addEventListener("offline", renderStatus);
+  await route();
+  await renderStatus();
+  navigator.serviceWorker.register(urls.service_worker, { scope: urls.app, type: "classic" }).catch(() => {});
+  navigator.storage?.persist?.();
+  setInterval(async () => {
+    if (navigator.onLine && (await waitingCount())) sync();
+  }, RETRY_EVERY);
+  if (navigator.onLine) await sync();
+  showStorage();
+}
+
+boot();

@@ -1,0 +1,209 @@
+// The field app's pages: the firm list, a page of the questionnaire, the result, and the
+// status line. Each takes what it shows and the functions its buttons call; app.js decides
+// which page is shown and keeps the data.
+
+import { fill, h, localized, show } from "./dom.js";
+import { dimensionQuestions, firstWrongNumber } from "./questionnaire.js";
+
+const OPEN = new Set(["draft"]);
+
+function dateText(iso, language) {
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium" }).format(new Date(iso));
+}
+
+/** Lower case without accents, for searching names as people type them. */
+function plain(text) {
+  return text.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLocaleLowerCase();
+}
+
+function statusBadge(record, texts) {
+  return h("span", { class: `badge field-badge field-${record.status}` }, texts[`status_${record.status}`]);
+}
+
+function firmCard(firm, records, { texts, language, onStart }) {
+  const latest = firm.latest_assessment;
+  const draft = records.find((record) => OPEN.has(record.status));
+  const done = records.filter((record) => !OPEN.has(record.status));
+  const kind = latest || done.length ? "follow_up" : "baseline";
+  const label = draft ? texts.continue_draft : kind === "follow_up" ? texts.start_follow_up : texts.start_baseline;
+  return h(
+    "li",
+    { class: "firm-card", "data-name": plain(firm.name) },
+    h("h2", { class: "h5 mb-1" }, firm.name),
+    h("p", { class: "small mb-1" }, [firm.region_name, firm.cohort_name].filter(Boolean).join(" · ")),
+    h(
+      "p",
+      { class: "mb-1" },
+      latest
+        ? fill(texts.last_result, { stage: latest.stage ?? "–", date: dateText(latest.submitted_at, language) })
+        : texts.no_result,
+    ),
+    done.length
+      ? h(
+          "ul",
+          { class: "list-unstyled small mb-2" },
+          done.map((record) =>
+            h(
+              "li",
+              {},
+              statusBadge(record, texts),
+              " ",
+              h("a", { href: `#/result/${record.client_id}` }, `${texts[`kind_${record.kind}`]}, ${dateText(record.finished_at, language)}`),
+            ),
+          ),
+        )
+      : null,
+    h("button", { class: "btn btn-primary", type: "button", onclick: () => onStart(firm, draft, kind) }, label),
+  );
+}
+
+export function firmList(view, { bundle, records, texts, language, onStart }) {
+  const heading = h("h1", {}, texts.firms);
+  if (!bundle) {
+    show(view, heading, h("p", {}, texts.needs_download));
+    return;
+  }
+  const cohorts = new Map(bundle.cohorts.map((cohort) => [cohort.id, cohort.name]));
+  const cards = bundle.firms.map((firm) =>
+    firmCard(
+      { ...firm, cohort_name: bundle.cohorts.length > 1 ? cohorts.get(firm.cohort_id) : "" },
+      records.filter((record) => record.enrolment_id === firm.enrolment_id),
+      { texts, language, onStart },
+    ),
+  );
+  const empty = h("p", { hidden: true }, texts.no_match);
+  const search = h("input", { class: "form-control", type: "search", id: "firm-search", autocomplete: "off" });
+  search.addEventListener("input", () => {
+    const wanted = plain(search.value.trim());
+    let shown = 0;
+    for (const card of cards) {
+      card.hidden = !card.dataset.name.includes(wanted);
+      shown += card.hidden ? 0 : 1;
+    }
+    empty.hidden = shown > 0;
+  });
+  if (!cards.length) {
+    show(view, heading, h("p", {}, texts.no_firms));
+    return;
+  }
+  show(
+    view,
+    heading,
+    h("div", { class: "mb-3" }, h("label", { class: "form-label", for: "firm-search" }, texts.search), search),
+    empty,
+    h("ul", { class: "firm-list list-unstyled" }, cards),
+  );
+}
+
+/** One dimension's page; `onAnswer` saves each answer, `onMove(±1)` leaves the page. */
+export function questionnairePage(view, { bundle, record, firm, step, texts, language, onAnswer, onMove }) {
+  const dimensions = bundle.instrument.definition.dimensions;
+  const dimension = dimensions[step - 1];
+  const last = step === dimensions.length;
+  const alert = h("div", { class: "alert alert-danger", role: "alert", hidden: true }, texts.fix_numbers);
+  const form = h(
+    "form",
+    { novalidate: true },
+    dimensionQuestions(dimension, { answers: record.answers, language, texts, onAnswer }),
+    h(
+      "div",
+      { class: "step-buttons d-flex flex-wrap gap-2 mt-4" },
+      h("button", { class: "btn btn-primary btn-lg", type: "submit" }, last ? texts.finish : texts.next),
+      step > 1 ? h("button", { class: "btn btn-outline-secondary btn-lg", type: "button", onclick: () => onMove(-1) }, texts.back) : null,
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const wrong = firstWrongNumber(form);
+    if (wrong) {
+      alert.hidden = false;
+      wrong.focus();
+      return;
+    }
+    onMove(1);
+  });
+  const intro = localized(dimension.intro, language);
+  show(
+    view,
+    h("p", { class: "step-count mb-1", id: "step-count" }, `${firm.name} · ${fill(texts.step, { number: step, total: dimensions.length })}`),
+    h("progress", { class: "step-progress mb-3", max: dimensions.length, value: step, "aria-labelledby": "step-count" }),
+    h("h1", {}, localized(dimension.name, language)),
+    intro ? h("p", {}, intro) : null,
+    record.prefilled ? h("div", { class: "alert alert-warning", role: "note" }, texts.prefilled) : null,
+    h("p", { class: "small text-body-secondary" }, texts.answer_what_you_can),
+    alert,
+    form,
+  );
+}
+
+function scoreText(value, texts) {
+  return value === null || value === undefined ? texts.no_score : fill(texts.score_of, { score: value });
+}
+
+/** The stage and scores: the site's once it has them, the phone's until then. */
+export function resultPage(view, { bundle, record, firm, result, texts, language, onEdit, roadmap }) {
+  const shown = record.status === "sent" ? record.server.result : result;
+  const dimensions = bundle.instrument.definition.dimensions.filter((dimension) => dimension.scored !== false);
+  const status = [statusBadge(record, texts)];
+  if (record.status === "sent") {
+    if (record.server.conflicts?.length) status.push(" ", texts.conflict_noted);
+    status.push(" ", h("a", { href: record.server.roadmap_url }, texts.open_roadmap));
+  }
+  if (record.status === "refused") {
+    status.push(" ", fill(texts.refused, { message: record.error.message }));
+  }
+  show(
+    view,
+    h("h1", {}, fill(texts.result_title, { firm: firm.name })),
+    h(
+      "p",
+      { class: "lead" },
+      shown.stage
+        ? [h("span", { class: "stage-badge" }, shown.stage), " ", fill(texts.stage_is, { stage: shown.stage, name: texts.stages[shown.stage] })]
+        : texts.stage_unknown,
+    ),
+    h("p", {}, h("strong", {}, `${texts.overall}: `), scoreText(shown.overall, texts)),
+    h(
+      "table",
+      { class: "table score-table" },
+      h("caption", { class: "visually-hidden" }, texts.scores_by_dimension),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, texts.dimension), h("th", { scope: "col" }, texts.score))),
+      h(
+        "tbody",
+        {},
+        dimensions.map((dimension) =>
+          h("tr", {}, h("th", { scope: "row" }, localized(dimension.name, language)), h("td", {}, scoreText(shown.dimensions[dimension.code], texts))),
+        ),
+      ),
+    ),
+    roadmap ?? null,
+    h("p", { class: "result-status" }, status),
+    record.status === "refused" && record.error.problems.length
+      ? h("ul", {}, record.error.problems.map((problem) => h("li", {}, problem.message)))
+      : null,
+    h(
+      "p",
+      { class: "d-flex flex-wrap gap-2" },
+      record.status === "sent" ? null : h("button", { class: "btn btn-outline-secondary", type: "button", onclick: onEdit }, texts.edit_answers),
+      h("a", { class: "btn btn-primary", href: "#/" }, texts.to_firms),
+    ),
+  );
+}
+
+/** The line under the header: connection, what waits to be sent, the last download. */
+export function statusLine(element, { bundle, waiting, syncing, problem, texts, language, urls, onSend }) {
+  const parts = [h("span", { class: navigator.onLine ? "online" : "offline" }, navigator.onLine ? texts.online : texts.offline)];
+  if (syncing) parts.push(h("span", {}, texts.sending));
+  else if (waiting) parts.push(h("span", {}, waiting === 1 ? texts.waiting_one : fill(texts.waiting, { count: waiting })));
+  else if (bundle) parts.push(h("span", {}, texts.all_sent));
+  if (problem === "login") parts.push(h("span", {}, texts.log_in_again, " ", h("a", { href: urls.login }, texts.log_in)));
+  else if (problem === "network" && navigator.onLine) parts.push(h("span", {}, texts.send_failed));
+  else if (problem === "download") parts.push(h("span", {}, texts.download_failed));
+  if (waiting && navigator.onLine && !syncing) {
+    parts.push(h("button", { class: "btn btn-sm btn-outline-primary", type: "button", onclick: onSend }, texts.send_now));
+  }
+  if (bundle) {
+    parts.push(h("span", { class: "small" }, fill(texts.downloaded, { count: bundle.firms.length, date: dateText(bundle.downloaded_at, language) })));
+  }
+  element.replaceChildren(h("div", { class: "container d-flex flex-wrap align-items-center gap-2 py-2" }, parts));
+}
