@@ -110,16 +110,14 @@ def app_texts() -> dict[str, Any]:
         "open_roadmap": _("Open the roadmap on the site"),
         "online": _("Online"),
         "offline": _("Offline: everything is saved on this phone"),
-        "waiting": _("%(count)s assessments waiting to be sent"),
-        "waiting_one": _("1 assessment waiting to be sent"),
+        "waiting": _("Waiting to be sent: %(count)s"),
         "all_sent": _("Everything is sent"),
         "send_now": _("Send now"),
         "sending": _("Sending…"),
-        "send_failed": _("Could not reach the site. The app will try again when online."),
         "log_in_again": _("Your session has ended: log in again to send your assessments."),
         "log_in": _("Log in"),
         "refused": _("The site did not accept this assessment: %(message)s"),
-        "downloaded": _("Data of %(count)s firms downloaded %(date)s"),
+        "downloaded": _("Firms on this phone: %(count)s, downloaded %(date)s"),
         "download_failed": _(
             "Could not download your firms. Connect to the internet and open the app again."
         ),
@@ -129,8 +127,8 @@ def app_texts() -> dict[str, Any]:
         "storage": _("Space used on this phone: %(used)s"),
         "sign_out": _("Log out"),
         "sign_out_unsent": _(
-            "%(count)s assessments have not been sent and will be erased from this phone if "
-            "you log out. Log out anyway?"
+            "Assessments not sent yet: %(count)s. Logging out erases them from this phone. "
+            "Log out anyway?"
         ),
         "conflict_noted": _(
             "Someone else also assessed this firm: the coordinator will choose which counts."

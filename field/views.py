@@ -36,7 +36,6 @@ from diagnostic.stages import STAGES
 from .bundle import FORMAT, content_version
 from .forms import SettleForm, made_by, made_on
 from .models import Conflict
-from .shell import app_texts, asset_url, asset_urls, shell_version
 from .selectors import (
     assessment_by_client_id,
     based_on_for,
@@ -49,6 +48,7 @@ from .selectors import (
     upload_enrolments,
 )
 from .services import AlreadySettled, ClientIdTaken, conflict_settle, offline_assessment_upload
+from .shell import app_texts, asset_url, asset_urls, shell_version
 from .uploads import Problem, check_answers, parse_upload, result_summary
 
 REVIEWER_ROLES = {Role.MANAGER, Role.COORDINATOR}
@@ -265,8 +265,12 @@ def _manifest() -> dict[str, Any]:
         "background_color": "#ffffff",
         "theme_color": "#0b5394",
         "icons": [
-            {"src": asset_url(f"field/icon-{size}.png"), "sizes": f"{size}x{size}",
-             "type": "image/png", "purpose": "any maskable"}
+            {
+                "src": asset_url(f"field/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any maskable",
+            }
             for size in (192, 512)
         ],
     }

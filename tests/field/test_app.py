@@ -3,6 +3,7 @@ app does with them is the browser journey's (tests/browser/test_field_journey.py
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -86,7 +87,7 @@ def test_the_service_worker_keeps_the_page_and_every_file_the_app_loads(world):
         assert finders.find(path), path
     # Every module the app imports is kept, or the app would not start offline.
     for path in shell.MODULES:
-        source = open(finders.find(path), encoding="utf-8").read()
+        source = Path(finders.find(path)).read_text(encoding="utf-8")
         folder = path.rsplit("/", 1)[0]
         for imported in re.findall(r'from "(\.\.?/[^"]+)"', source):
             parts = f"{folder}/{imported}".split("/")

@@ -13,11 +13,12 @@ const config = JSON.parse(document.getElementById("field-config").textContent);
 const { language, texts, urls } = config;
 const view = document.getElementById("view");
 const status = document.getElementById("status");
-const RETRY_EVERY = 60_000; // while assessments wait and the phone is online
+const RETRY_EVERY = 30_000; // while assessments wait or the site could not be reached
 
 let bundle = null;
 let syncing = false;
-let problem = null;
+let reachable = null; // whether the site answered the last time the app asked
+let problem = null; // "login", "network" (no bundle yet) or "refused"
 
 function firmOf(record) {
   return bundle.firms.find((firm) => firm.enrolment_id === record.enrolment_id) ?? { name: "" };
@@ -45,6 +46,7 @@ async function renderStatus() {
     bundle,
     waiting: await waitingCount(),
     syncing,
+    online: navigator.onLine && reachable !== false,
     problem,
     texts,
     language,
@@ -158,12 +160,15 @@ async function sync() {
   syncing = true;
   renderStatus();
   const downloaded = await refreshBundle();
-  problem = downloaded.problem === "login" ? "login" : downloaded.problem ? "download" : null;
-  if (bundle && problem !== "login") {
+  // A phone can say it is online with no data getting through: what counts is the answer.
+  reachable = downloaded.problem !== "network";
+  problem = downloaded.problem === "login" || (downloaded.problem && !bundle) ? downloaded.problem : null;
+  if (bundle && reachable && problem !== "login") {
     const outcome = await uploadWaiting(bundle, {
       refreshBundle: async () => (await refreshBundle()).bundle ?? null,
     });
-    problem = outcome.problem ?? problem;
+    reachable = outcome.problem !== "network";
+    problem = outcome.problem === "login" ? "login" : problem;
     if (outcome.sent) await refreshBundle();
   }
   syncing = false;
@@ -211,7 +216,7 @@ async function boot() {
   navigator.serviceWorker.register(urls.service_worker, { scope: urls.app, type: "classic" }).catch(() => {});
   navigator.storage?.persist?.();
   setInterval(async () => {
-    if (navigator.onLine && (await waitingCount())) sync();
+    if (reachable === false || (await waitingCount())) sync();
   }, RETRY_EVERY);
   if (navigator.onLine) await sync();
   showStorage();

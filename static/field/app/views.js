@@ -191,14 +191,13 @@ export function resultPage(view, { bundle, record, firm, result, texts, language
 }
 
 /** The line under the header: connection, what waits to be sent, the last download. */
-export function statusLine(element, { bundle, waiting, syncing, problem, texts, language, urls, onSend }) {
-  const parts = [h("span", { class: navigator.onLine ? "online" : "offline" }, navigator.onLine ? texts.online : texts.offline)];
+export function statusLine(element, { bundle, waiting, syncing, online, problem, texts, language, urls, onSend }) {
+  const parts = [h("span", { class: online ? "online" : "offline" }, online ? texts.online : texts.offline)];
   if (syncing) parts.push(h("span", {}, texts.sending));
-  else if (waiting) parts.push(h("span", {}, waiting === 1 ? texts.waiting_one : fill(texts.waiting, { count: waiting })));
+  else if (waiting) parts.push(h("span", {}, fill(texts.waiting, { count: waiting })));
   else if (bundle) parts.push(h("span", {}, texts.all_sent));
   if (problem === "login") parts.push(h("span", {}, texts.log_in_again, " ", h("a", { href: urls.login }, texts.log_in)));
-  else if (problem === "network" && navigator.onLine) parts.push(h("span", {}, texts.send_failed));
-  else if (problem === "download") parts.push(h("span", {}, texts.download_failed));
+  else if (problem) parts.push(h("span", {}, texts.download_failed));
   if (waiting && navigator.onLine && !syncing) {
     parts.push(h("button", { class: "btn btn-sm btn-outline-primary", type: "button", onclick: onSend }, texts.send_now));
   }

@@ -1,0 +1,141 @@
+"""Ana visits a firm where there is no signal: the field app, installed while online, starts
+with the network off, takes the whole assessment, shows the firm its stage and scores, keeps
+it through a restart, sends it once the phone is back online, and the site's result is the
+phone's; María's dashboard counts the firm. Logging out erases it all from the phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from diagnostic.instrument import localized
+from diagnostic.models import Assessment
+from diagnostic.selectors import instrument_spec
+from diagnostic.services import instrument_get_or_load
+from tests.factories import SOCIAL_SELLER
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# A mid-range Android phone: Lighthouse's mobile profile slows the CPU four times.
+PHONE_CPU_SLOWDOWN = 4
+FIRM = "Bacanora La Sierra"
+# The social seller, plus a number counted per person (10 hours for 4 people).
+ANSWERS = {
+    **{code: list(v) if isinstance(v, tuple) else v for code, v in SOCIAL_SELLER.items()},
+    "digital_training_hours": 10,
+}
+
+
+def answer_page(page, dimension, language: str) -> None:
+    """Answers this page's questions of ANSWERS, each found by its question and label."""
+    for area in dimension.areas:
+        for item in area.items:
+            if item.code not in ANSWERS:
+                continue
+            prompt = localized(item.prompt, language)
+            value = ANSWERS[item.code]
+            if item.kind == "number":
+                page.get_by_label(prompt).fill(str(value))
+                continue
+            group = page.get_by_role("group", name=prompt)
+            for code in value if isinstance(value, list) else [value]:
+                (option,) = [option for option in item.options if option.code == code]
+                group.get_by_label(localized(option.label, language), exact=True).check()
+
+
+def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(visit, world):
+    page, say, language = visit.page, visit.say, visit.language
+    spec = instrument_spec(instrument_get_or_load())
+    context = page.context
+    context.new_cdp_session(page).send(
+        "Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_SLOWDOWN}
+    )
+    status = page.locator("#status")
+    firms_heading = page.get_by_role("heading", name=say("Sus negocios", "Your firms"))
+
+    # Online, once: the app downloads Ana's firms and its service worker keeps the app.
+    visit.log_in("ana")
+    page.get_by_role(
+        "link", name=say("Aplicación de campo (funciona sin conexión)", "Field app (works offline)")
+    ).click()
+    expect(firms_heading).to_be_visible()
+    expect(status).to_contain_text(say("Negocios en este teléfono: 1", "Firms on this phone: 1"))
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    assert visit.fits_the_screen()
+    visit.screenshot("field-firms")
+
+    # No network at all from here: the app starts from the phone's copy.
+    context.set_offline(True)
+    page.reload()
+    expect(firms_heading).to_be_visible()
+    expect(status).to_contain_text(say("Sin conexión", "Offline"))
+    card = page.get_by_role("listitem").filter(has_text=FIRM)
+    card.get_by_role(
+        "button", name=say("Comenzar la primera evaluación", "Start the first assessment")
+    ).click()
+    for number, dimension in enumerate(spec.dimensions, start=1):
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            localized(dimension.name, language)
+        )
+        answer_page(page, dimension, language)
+        if number == 1:
+            # An answer is kept on the phone as soon as it is given: a restart loses nothing.
+            page.reload()
+            answer_page(page, dimension, language)
+        if number < len(spec.dimensions):
+            page.get_by_role("button", name=say("Continuar", "Continue")).click()
+    page.get_by_role("button", name=say("Ver el resultado", "See the result")).click()
+
+    expect(
+        page.get_by_role("heading", name=say("Resultado de", "Result of") + f" {FIRM}")
+    ).to_be_visible()
+    lead = page.locator("p.lead")
+    expect(lead).to_contain_text(
+        say("Etapa D: Vendedor en redes sociales", "Stage D: Social seller")
+    )
+    phone_overall = (
+        page.locator("p").filter(has_text=say("Puntaje general", "Overall")).inner_text()
+    )
+    phone_dimensions = page.locator("table.score-table tbody tr").all_inner_texts()
+    expect(page.get_by_text(say("Por enviar", "Waiting to be sent")).first).to_be_visible()
+    assert visit.fits_the_screen()
+    visit.screenshot("field-result")
+    assert not Assessment.objects.filter(firm=world.ana_firm.firm).exists()
+
+    # Back online (the app also tries by itself every half minute and when the phone says
+    # it is online): sent once, and the site's result replaces the phone's.
+    context.set_offline(False)
+    page.get_by_role("button", name=say("Enviar ahora", "Send now")).click()
+    expect(status).to_contain_text(say("Todo está enviado", "Everything is sent"))
+    expect(page.get_by_text(say("Enviado", "Sent"), exact=True)).to_be_visible()
+    stored = Assessment.objects.get(firm=world.ana_firm.firm)
+    assert stored.submitted_at is not None
+    assert stored.language == language
+    assert stored.offline.result_matches is True
+    assert stored.result["stage"]["stage"] == "D"
+    scores, out_of = stored.result["scores"], say("de 100", "out of 100")
+    overall = scores["overall"]["value"]
+    assert phone_overall == f"{say('Puntaje general', 'Overall score')}: {overall} {out_of}"
+    assert phone_dimensions == [
+        f"{localized(dimension.name, language)}\t{scores['dimensions'][dimension.code]['value']} "
+        + out_of
+        for dimension in spec.dimensions
+        if dimension.scored
+    ]
+    assert stored.cohort_link.enrolment_id == world.ana_firm.pk
+
+    # Logging out erases the firms, the assessment and the app's files from the phone.
+    page.get_by_role("button", name=say("Cerrar sesión", "Log out")).click()
+    page.wait_for_url("**/")
+    left = page.evaluate(
+        """async () => ({
+            databases: (await indexedDB.databases()).map((db) => db.name),
+            caches: await caches.keys(),
+            workers: (await navigator.serviceWorker.getRegistrations()).length,
+        })"""
+    )
+    assert left == {"databases": [], "caches": [], "workers": 0}
+
+    # The programme's dashboard counts the firm, with its stage.
+    visit.log_in("maria")
+    page.get_by_role("link", name=say("Tablero del programa", "Programme dashboard")).click()
+    assessed = page.get_by_role("row", name=say("Negocios evaluados", "Firms assessed"))
+    expect(assessed.get_by_role("cell")).to_have_text("1")
