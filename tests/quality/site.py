@@ -408,6 +408,7 @@ def crawl_consultant_pages(ana: Visitor, scene: Scene) -> None:
         questionnaire=True,
     )
     ana.get("account", ana.url("cohorts:account"))
+    ana.get("field app", ana.url("field:app"))
     ana.get(
         "invitation for another address",
         ana.url("cohorts:invitation", token=scene.invitation.token),
@@ -419,6 +420,7 @@ def crawl_coordinator_pages(carlos: Visitor, scene: Scene) -> None:
     world = scene.world
     carlos.get("desk", carlos.url("cohorts:desk"))
     carlos.get("firm to review", carlos.url("cohorts:firm", pk=world.ana_firm.pk))
+    carlos.get("assessments in conflict", carlos.url("field:conflicts"))
     linked = scene.programme.review_pending
     carlos.post(
         "firm return without a comment",

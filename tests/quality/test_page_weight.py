@@ -1,12 +1,13 @@
 """Page weight: what a phone downloads for a page, gzip-compressed as the server sends it.
 
 A page's weight is its HTML plus every stylesheet, script and image it loads (and what the
-stylesheets load in turn), each compressed with gzip at the level WhiteNoise uses. A
-questionnaire page, which an owner on a slow connection opens first, may weigh 20 KB; any
-other page type 100 KB.
+stylesheets, JavaScript modules and web app manifest load in turn), each compressed with gzip
+at the level WhiteNoise uses. A questionnaire page, which an owner on a slow connection opens
+first, may weigh 20 KB; any other page type 100 KB.
 """
 
 import gzip
+import json
 import posixpath
 import re
 import subprocess
@@ -14,10 +15,12 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.test import Client
 
 QUESTIONNAIRE_BUDGET = 20 * 1024
 PAGE_BUDGET = 100 * 1024
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+MODULE_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^"';]*?from\s+["']([^"']+)["']""", re.M)
 
 
 class _Assets(HTMLParser):
@@ -47,7 +50,12 @@ def compressed_size(content: bytes) -> int:
 
 
 def static_file(url: str) -> bytes:
-    """A file the page loads from our static files; anything else fails the page."""
+    """A file the page loads from our static files (or the field app's manifest, which a
+    view writes in the page's language); anything else fails the page."""
+    if url.endswith(".webmanifest"):
+        response = Client().get(url)
+        assert response.status_code == 200, f"{url} is missing"
+        return response.content
     assert url.startswith(settings.STATIC_URL), f"{url} is not one of our static files"
     found = finders.find(url.removeprefix(settings.STATIC_URL).split("?")[0].split("#")[0])
     assert found, f"{url} is missing"
@@ -67,6 +75,11 @@ def assets_of(html: str) -> dict[str, bytes]:
         if url in files:
             continue
         files[url] = static_file(url)
+        if url.endswith(".webmanifest"):
+            waiting.extend(icon["src"] for icon in json.loads(files[url])["icons"])
+        if url.endswith(".js"):
+            for found in MODULE_IMPORT.finditer(files[url].decode("utf-8")):
+                waiting.append(posixpath.normpath(posixpath.join(posixpath.dirname(url), found[1])))
         if url.endswith(".css"):
             for found in CSS_URL.finditer(files[url].decode("utf-8")):
                 target = found.group(1) or found.group(2)
@@ -100,6 +113,16 @@ def test_a_page_weighs_its_html_and_every_file_it_loads():
         '<script src="/static/js/app.js" defer></script><img src="data:image/png;base64,AA">'
     )
     assert set(assets_of(html)) == {"/static/css/app.css", "/static/js/app.js"}
+
+
+def test_the_field_apps_weight_counts_its_modules_and_its_manifests_icons():
+    html = (
+        '<link rel="manifest" href="/es/desk/field/app/manifest.webmanifest">'
+        '<script type="module" src="/static/field/app/app.js"></script>'
+    )
+    files = set(assets_of(html))
+    assert {"/static/field/app/store.js", "/static/field/rules/fraction.js"} <= files
+    assert "/static/field/icon-512.png" in files
 
 
 def test_the_cut_down_bootstrap_keeps_every_rule_the_pages_use(tmp_path):
