@@ -69,6 +69,7 @@ css: $(INSTALLED) $(QUALITY_TOOLS)
 	scripts/purge-css
 
 bench: setup
+	@scripts/ensure-debian-packages chromium chromium
 	$(PY) scripts/bench.py
 
 # 50 simulated owners at once through gunicorn, PostgreSQL, Redis and a Celery worker, on

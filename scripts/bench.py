@@ -6,7 +6,9 @@
 - SQL queries per page, through Django's test client;
 - the questionnaire's fields rendered by the project's `question` tag and by crispy-forms,
   in-process (the renderer the owner's pages keep is chosen on this figure);
-- bytes of a questionnaire page with its CSS and JS, compressed and not.
+- bytes of a questionnaire page with its CSS and JS, compressed and not;
+- the field app on a throttled phone in Chromium (scripts/bench_field.py): what it keeps on
+  the phone, and how long it takes to start offline and to open its pages.
 """
 
 import gzip
@@ -21,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -49,7 +53,12 @@ def main() -> None:
     roadmap_figures()
     questionnaire_form_rendering()
     queries_per_page()
-    server_times(bench_dir)
+    import bench_field
+
+    bench_field.prepare()
+    with serving(bench_dir) as port:
+        server_times(port)
+        bench_field.run(port)
     import bench_cohort
 
     bench_cohort.run()
@@ -304,7 +313,9 @@ class Browser:
         return elapsed, response.status, location, content
 
 
-def server_times(bench_dir: Path) -> None:
+@contextmanager
+def serving(bench_dir: Path) -> Iterator[int]:
+    """gunicorn with 2 workers on a free port (and, with REDIS_URL, a Celery worker)."""
     port = free_port()
     env = {
         **os.environ,
@@ -355,56 +366,64 @@ def server_times(bench_dir: Path) -> None:
     )
     try:
         wait_for(port)
-        gets, posts, submits = [], [], []
-        first_page = b""
-        for _owner in range(OWNERS):
-            browser = Browser(port)
-            browser.request("GET", "/es/")
-            _ms, _status, location, _ = browser.request("POST", "/es/start/", {})
-            token_path = location.rsplit("/profile/", 1)[0]
-            for step, form in [
-                ("profile/", profile_form()),
-                (
-                    "step/readiness/",
-                    {"internet_access": "mobile_reliable", "staff_with_smartphone": "2"},
-                ),
-                ("step/marketing/", {"online_presence": ["social_profile", "messaging_business"]}),
-                ("step/ecommerce/", ecommerce_form()),
-                ("step/operations/", {"business_software": ["accounting"]}),
-                ("step/culture/", {}),
-            ]:
-                ms, status, _, content = browser.request("GET", f"{token_path}/{step}")
-                assert status == 200, (step, status)
-                gets.append(ms)
-                first_page = first_page or content
-                ms, status, _, _ = browser.request("POST", f"{token_path}/{step}", form)
-                assert status == 302, (step, status)
-                posts.append(ms)
-            browser.request("GET", f"{token_path}/review/")
-            ms, status, location, _ = browser.request("POST", f"{token_path}/review/", {})
-            assert status == 302 and location.endswith("/result/"), status
-            submits.append(ms)
-        summary = "queued to a Celery worker (Redis)" if worker else "made within the request"
-        print(
-            f"Server time through gunicorn, 2 workers ({OWNERS} owners, one after another; "
-            f"the roadmap summary {summary}):"
-        )
-        for label, values in [
-            ("questionnaire page GET", gets),
-            ("questionnaire page POST", posts),
-            ("final submit (scoring included)", submits),
-        ]:
-            print(
-                f"  {label:<34} median {statistics.median(values):6.1f} ms   "
-                f"p95 {percentile(values, 95):6.1f} ms   ({len(values)} requests)"
-            )
-        print()
-        page_weight(Browser(port), first_page)
+        yield port
     finally:
         for process in (server, worker):
             if process is not None:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=20)
+
+
+def server_times(port: int) -> None:
+    gets, posts, submits = [], [], []
+    first_page = b""
+    for _owner in range(OWNERS):
+        browser = Browser(port)
+        browser.request("GET", "/es/")
+        _ms, _status, location, _ = browser.request("POST", "/es/start/", {})
+        token_path = location.rsplit("/profile/", 1)[0]
+        for step, form in [
+            ("profile/", profile_form()),
+            (
+                "step/readiness/",
+                {"internet_access": "mobile_reliable", "staff_with_smartphone": "2"},
+            ),
+            ("step/marketing/", {"online_presence": ["social_profile", "messaging_business"]}),
+            ("step/ecommerce/", ecommerce_form()),
+            ("step/operations/", {"business_software": ["accounting"]}),
+            ("step/culture/", {}),
+        ]:
+            ms, status, _, content = browser.request("GET", f"{token_path}/{step}")
+            assert status == 200, (step, status)
+            gets.append(ms)
+            first_page = first_page or content
+            ms, status, _, _ = browser.request("POST", f"{token_path}/{step}", form)
+            assert status == 302, (step, status)
+            posts.append(ms)
+        browser.request("GET", f"{token_path}/review/")
+        ms, status, location, _ = browser.request("POST", f"{token_path}/review/", {})
+        assert status == 302 and location.endswith("/result/"), status
+        submits.append(ms)
+    summary = (
+        "queued to a Celery worker (Redis)"
+        if os.environ.get("REDIS_URL")
+        else "made within the request"
+    )
+    print(
+        f"Server time through gunicorn, 2 workers ({OWNERS} owners, one after another; "
+        f"the roadmap summary {summary}):"
+    )
+    for label, values in [
+        ("questionnaire page GET", gets),
+        ("questionnaire page POST", posts),
+        ("final submit (scoring included)", submits),
+    ]:
+        print(
+            f"  {label:<34} median {statistics.median(values):6.1f} ms   "
+            f"p95 {percentile(values, 95):6.1f} ms   ({len(values)} requests)"
+        )
+    print()
+    page_weight(Browser(port), first_page)
 
 
 def page_weight(browser: Browser, page: bytes) -> None:
