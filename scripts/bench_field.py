@@ -5,6 +5,7 @@ at once. Measured in Debian's Chromium on a phone's screen with the CPU slowed f
 consultant (about a hundred firms)."""
 
 import io
+import logging
 import shutil
 import statistics
 import time
@@ -46,8 +47,12 @@ def prepare() -> None:
     """The demo cohort and the catalogue, before the server starts."""
     from django.core.management import call_command
 
-    call_command("load_catalogue", stdout=io.StringIO())
-    call_command("load_demo_cohort", stdout=io.StringIO())
+    logging.disable(logging.INFO)  # the demo's two hundred assessments, each logged
+    try:
+        call_command("load_catalogue", stdout=io.StringIO())
+        call_command("load_demo_cohort", stdout=io.StringIO())
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def run(port: int) -> None:

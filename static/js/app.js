@@ -57,3 +57,40 @@ document.addEventListener("DOMContentLoaded", function () {
       .catch(function () {});
   });
 });
+
+// Logging out erases the field app's data on this device (the site answers with
+// Clear-Site-Data): ask first when assessments made offline are still on it, unsent.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form[data-unsent-warning]");
+  if (!form || !window.indexedDB || !indexedDB.databases) return;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    fieldAppUnsent().then(function (count) {
+      var warning = form.getAttribute("data-unsent-warning").replace("%(count)s", count);
+      if (!count || window.confirm(warning)) form.submit();
+    });
+  });
+});
+
+function fieldAppUnsent() {
+  return indexedDB.databases().then(function (databases) {
+    // Opening a database that is not there would create it: look first.
+    if (!databases.some(function (database) { return database.name === "ruta-field"; })) return 0;
+    return new Promise(function (resolve) {
+      var opening = indexedDB.open("ruta-field");
+      opening.onerror = function () { resolve(0); };
+      opening.onsuccess = function () {
+        var db = opening.result;
+        if (!db.objectStoreNames.contains("assessments")) { db.close(); resolve(0); return; }
+        var all = db.transaction("assessments").objectStore("assessments").getAll();
+        all.onsuccess = function () {
+          db.close();
+          resolve(all.result.filter(function (record) {
+            return record.status === "draft" || record.status === "ready";
+          }).length);
+        };
+        all.onerror = function () { db.close(); resolve(0); };
+      };
+    });
+  }).catch(function () { return 0; });
+}

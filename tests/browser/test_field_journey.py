@@ -139,3 +139,30 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     page.get_by_role("link", name=say("Tablero del programa", "Programme dashboard")).click()
     assessed = page.get_by_role("row", name=say("Negocios evaluados", "Firms assessed"))
     expect(assessed.get_by_role("cell")).to_have_text("1")
+
+
+@pytest.mark.parametrize("way", [("es", "phone")])
+def test_logging_out_from_the_desk_asks_first_when_the_phone_holds_unsent_work(visit, world):
+    page = visit.page
+    spec = instrument_spec(instrument_get_or_load())
+    visit.log_in("ana")
+    visit.goto("/desk/field/app/")
+    page.get_by_role("listitem").filter(has_text=FIRM).get_by_role(
+        "button", name="Comenzar la primera evaluación"
+    ).click()
+    answer_page(page, spec.dimensions[0], "es")  # a draft, saved on the phone
+    visit.goto("/desk/")
+    log_out = page.get_by_role("button", name="Cerrar sesión")
+    with page.expect_event("dialog") as asked:
+        log_out.click()
+    assert asked.value.message == (
+        "Evaluaciones aún sin enviar: 1. Al cerrar sesión se borran de este teléfono. "
+        "¿Cerrar sesión de todos modos?"
+    )
+    asked.value.dismiss()
+    expect(page.get_by_role("heading", name="Sus negocios")).to_be_visible()
+    assert page.evaluate("async () => (await indexedDB.databases()).length") == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    log_out.click()
+    page.wait_for_url("**/es/")
+    assert page.evaluate("async () => (await indexedDB.databases()).length") == 0
