@@ -179,11 +179,17 @@ def based_on_for(enrolment: Enrolment, assessment_id: int | None) -> Assessment 
 
 def assessment_by_client_id(client_id: UUID) -> Assessment | None:
     """The assessment a device gave this id, with its upload record (if it came that way)."""
-    return (
-        Assessment.objects.select_related("offline", "cohort_link", "instrument")
-        .defer("instrument__definition")
-        .filter(client_id=client_id)
-        .first()
+    return _with_upload_record().filter(client_id=client_id).first()
+
+
+def assessment_uploaded(client_id: UUID) -> Assessment:
+    """The assessment stored for this upload, as the answer to the phone describes it."""
+    return _with_upload_record().get(client_id=client_id)
+
+
+def _with_upload_record() -> QuerySet[Assessment]:
+    return Assessment.objects.select_related("offline", "cohort_link", "instrument").defer(
+        "instrument__definition"
     )
 
 

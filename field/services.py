@@ -1,21 +1,40 @@
-"""Writes of the field app: an offline assessment stored once, however often it is sent,
-and a conflict settled. The assessment itself goes through diagnostic.services and its
-cohort link through cohorts.services; only the field app's own rows are written here."""
+"""Writes of the field app: an offline assessment received (checked, then stored once,
+however often it is sent) and a conflict settled. The assessment itself goes through
+diagnostic.services and its cohort link through cohorts.services; only the field app's own
+rows are written here."""
+
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.models import Enrolment
 from cohorts.services import cohort_assessment_link, cohort_assessments_settle
 from diagnostic.instrument import Answers
 from diagnostic.interchange import ParsedDiagnostic
 from diagnostic.models import Assessment, Instrument
+from diagnostic.selectors import instrument_spec
 from diagnostic.services import assessment_import
 
 from .models import Conflict, OfflineAssessment
-from .selectors import assessment_by_client_id, rivals_of
-from .uploads import Upload, result_matches, result_summary
+from .selectors import (
+    assessment_by_client_id,
+    assessment_uploaded,
+    based_on_for,
+    instrument_by_code,
+    rivals_of,
+    upload_enrolments,
+)
+from .uploads import (
+    Problem,
+    Upload,
+    check_answers,
+    parse_upload,
+    result_matches,
+    result_summary,
+)
 
 
 class ClientIdTaken(Exception):
@@ -24,6 +43,66 @@ class ClientIdTaken(Exception):
 
 class AlreadySettled(Exception):
     """Someone settled the conflict a moment ago."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an upload was not stored: the answer's status, a stable code for the app, a
+    sentence for the person and, for an invalid upload, every problem found."""
+
+    status: int
+    error: str
+    message: str
+    problems: tuple[Problem, ...] = ()
+
+
+def invalid(problems: list[Problem]) -> Refusal:
+    message = _("The assessment was not saved: correct these problems and send it again.")
+    return Refusal(400, "invalid", message, tuple(problems))
+
+
+def offline_assessment_receive(
+    *, user: User, data: object, language: str
+) -> tuple[Assessment, bool] | Refusal:
+    """An upload as the phone sent it (decoded JSON), checked in the order the phone can act
+    on — its form, the firm, the questionnaire, the answers — then stored once; the stored
+    assessment and whether it is new, or why not."""
+    upload, problems = parse_upload(data, default_language=language)
+    if upload is None:
+        return invalid(problems)
+    enrolments = upload_enrolments(user, firm_id=upload.firm_id, enrolment_id=upload.enrolment_id)
+    if not enrolments:
+        return Refusal(404, "not_found", _("None of the firms you assess has this id."))
+    if len(enrolments) > 1:
+        message = _("This firm is in several of your cohorts: say which with “enrolment_id”.")
+        return invalid([Problem("enrolment_id", "enrolment_required", message)])
+    instrument = instrument_by_code(upload.instrument_code)
+    if instrument is None or instrument.checksum != upload.instrument_checksum:
+        code = "unknown_instrument" if instrument is None else "instrument_changed"
+        message = _(
+            "This site does not have the questionnaire “%(code)s” as the phone has it: "
+            "download the field app’s data again."
+        ) % {"code": upload.instrument_code}
+        return invalid([Problem("instrument", code, message)])
+    answers, problems = check_answers(instrument_spec(instrument), upload)
+    if problems:
+        return invalid(problems)
+    (enrolment,) = enrolments
+    try:
+        _stored, created = offline_assessment_upload(
+            user=user,
+            enrolment=enrolment,
+            upload=upload,
+            instrument=instrument,
+            answers=answers,
+            based_on=based_on_for(enrolment, upload.based_on),
+        )
+    except ClientIdTaken:
+        message = _(
+            "Another assessment was sent with this client_id: give each assessment its own."
+        )
+        return Refusal(409, "client_id_taken", message)
+    return assessment_uploaded(upload.client_id), created
 
 
 def offline_assessment_upload(

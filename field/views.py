@@ -19,7 +19,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -28,28 +28,20 @@ from cohorts.models import Role
 from cohorts.selectors import roles_of
 from cohorts.views import signed_in
 from core.errors import PROBLEMS_SHOWN
-from diagnostic.models import Assessment
-from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
-from diagnostic.stages import STAGES
 
 from .bundle import FORMAT, content_version
 from .forms import SettleForm, made_by, made_on
 from .models import Conflict
+from .presenters import upload_answer
 from .selectors import (
-    assessment_by_client_id,
-    based_on_for,
     conflict_for_reviewer_or_404,
-    conflicts_of,
     field_bundle,
-    instrument_by_code,
     open_conflicts_for,
     settled_conflicts_for,
-    upload_enrolments,
 )
-from .services import AlreadySettled, ClientIdTaken, conflict_settle, offline_assessment_upload
+from .services import AlreadySettled, Refusal, conflict_settle, offline_assessment_receive
 from .shell import app_texts, asset_url, asset_urls, shell_version
-from .uploads import Problem, check_answers, parse_upload, result_summary
 
 REVIEWER_ROLES = {Role.MANAGER, Role.COORDINATOR}
 
@@ -60,19 +52,6 @@ def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
 
 def _error(status: int, error: str, message: str) -> JsonResponse:
     return _json({"error": error, "message": message}, status=status)
-
-
-def _invalid(problems: list[Problem]) -> JsonResponse:
-    """Every problem, up to PROBLEMS_SHOWN of them; `count` says how many there were."""
-    return _json(
-        {
-            "error": "invalid",
-            "message": _("The assessment was not saved: correct these problems and send it again."),
-            "count": len(problems),
-            "problems": [problem.to_dict() for problem in problems[:PROBLEMS_SHOWN]],
-        },
-        status=400,
-    )
 
 
 def consultant_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -120,85 +99,23 @@ def bundle(request: HttpRequest) -> HttpResponse:
 @consultant_json
 def upload(request: HttpRequest) -> HttpResponse:
     """One assessment made offline: checked, stored once, submitted and scored again."""
-    user = signed_in(request)
     try:
         data = json.loads(request.body)
     except RequestDataTooBig:
         return _error(400, "too_large", _("The upload is too large."))
     except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested beyond reason
         return _error(400, "not_json", _("The upload is not JSON."))
-    parsed, problems = parse_upload(data, default_language=get_language())
-    if parsed is None:
-        return _invalid(problems)
-    enrolments = upload_enrolments(user, firm_id=parsed.firm_id, enrolment_id=parsed.enrolment_id)
-    if not enrolments:
-        return _error(404, "not_found", _("None of the firms you assess has this id."))
-    if len(enrolments) > 1:
-        message = _("This firm is in several of your cohorts: say which with “enrolment_id”.")
-        return _invalid([Problem("enrolment_id", "enrolment_required", message)])
-    instrument = instrument_by_code(parsed.instrument_code)
-    if instrument is None or instrument.checksum != parsed.instrument_checksum:
-        code = "unknown_instrument" if instrument is None else "instrument_changed"
-        message = _(
-            "This site does not have the questionnaire “%(code)s” as the phone has it: "
-            "download the field app’s data again."
-        ) % {"code": parsed.instrument_code}
-        return _invalid([Problem("instrument", code, message)])
-    answers, problems = check_answers(instrument_spec(instrument), parsed)
-    if problems:
-        return _invalid(problems)
-    (enrolment,) = enrolments
-    try:
-        _assessment, created = offline_assessment_upload(
-            user=user,
-            enrolment=enrolment,
-            upload=parsed,
-            instrument=instrument,
-            answers=answers,
-            based_on=based_on_for(enrolment, parsed.based_on),
-        )
-    except ClientIdTaken:
-        message = _(
-            "Another assessment was sent with this client_id: give each assessment its own."
-        )
-        return _error(409, "client_id_taken", message)
-    stored = assessment_by_client_id(parsed.client_id)
-    assert stored is not None
-    return _json(_stored(stored), status=201 if created else 200)
-
-
-def _stored(assessment: Assessment) -> dict[str, Any]:
-    """What the phone keeps of a stored upload, the same each time it is sent: the server's
-    result, in place of its own."""
-    linked = assessment.cohort_link
-    record = assessment.offline
-    summary = result_summary(assessment.result)
-    with translation.override(assessment.language):
-        result_url = reverse("diagnostic:result", kwargs={"token": assessment.token})
-        roadmap_url = reverse("recommendations:roadmap", kwargs={"token": assessment.token})
-    return {
-        "client_id": str(assessment.client_id),
-        "assessment_id": assessment.pk,
-        "firm_id": assessment.firm_id,
-        "enrolment_id": linked.enrolment_id,
-        "kind": linked.kind,
-        "instrument": assessment.instrument.code,
-        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
-        "result": {
-            **summary,
-            "stage_name": str(STAGES[summary["stage"]]) if summary["stage"] else None,
-        },
-        "client_result_matches": record.result_matches,
-        "conflicts": [
-            {"id": conflict, "other_assessment_id": other}
-            for conflict, other in conflicts_of(linked)
-        ],
-        "result_url": result_url,
-        "roadmap_url": roadmap_url,
-        "desk_url": reverse(
-            "cohorts:assessment", kwargs={"pk": linked.enrolment_id, "linked_pk": linked.pk}
-        ),
-    }
+    outcome = offline_assessment_receive(
+        user=signed_in(request), data=data, language=get_language()
+    )
+    if isinstance(outcome, Refusal):
+        body: dict[str, Any] = {"error": outcome.error, "message": outcome.message}
+        if outcome.problems:  # every problem, up to PROBLEMS_SHOWN; `count` says how many
+            body["count"] = len(outcome.problems)
+            body["problems"] = [problem.to_dict() for problem in outcome.problems[:PROBLEMS_SHOWN]]
+        return _json(body, status=outcome.status)
+    assessment, created = outcome
+    return _json(upload_answer(assessment), status=201 if created else 200)
 
 
 # --- The app: its page, service worker and manifest ----------------------------------------
