@@ -11,11 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import models
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from diagnostic.stages import STAGES
+from recommendations.models import Cost, Effort, Horizon, ProgrammeKind
+from recommendations.presenters import eligibility_labels
 
 # The app's ES modules import each other by relative path ("./fraction.js"), so they are
 # fetched under their own names, not the hashed ones collectstatic adds; the service worker's
@@ -64,8 +67,30 @@ def shell_version(*pages: str) -> str:
 def app_texts() -> dict[str, Any]:
     """Every text the app's JavaScript writes itself, in the active language; the questions,
     options and catalogue come in the bundle, in both languages."""
+    statuses, verdicts = eligibility_labels()
     return {
         "stages": {code: str(name) for code, name in STAGES.items()},
+        "roadmap": {
+            "title": _("What to do next"),
+            "intro": _(
+                "First what takes you to the next stage, then your weakest areas; free and "
+                "simple steps before costly ones."
+            ),
+            "needed_for": _("Needed for stage %(stage)s"),
+            "programmes_for_action": _("Programmes that can help:"),
+            "providers_for_action": _("Solutions and providers:"),
+            "programmes": _("Support programmes for your business"),
+            "no_programmes": _(
+                "We know of no open programme for your country and region yet. Ask your local "
+                "chamber of commerce or economic development office."
+            ),
+            "horizons": _labels(Horizon),
+            "costs": _labels(Cost),
+            "efforts": _labels(Effort),
+            "kinds": _labels(ProgrammeKind),
+            "statuses": statuses,
+            "verdicts": verdicts,
+        },
         "firms": _("Your firms"),
         "search": _("Find a firm"),
         "no_firms": _("You assess no firms yet. A coordinator adds you to a firm's team."),
@@ -138,3 +163,7 @@ def app_texts() -> dict[str, Any]:
             "paper questionnaire."
         ),
     }
+
+
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    return {str(value): str(label) for value, label in choices.choices}

@@ -16,20 +16,20 @@ from .models import Cost, Effort, Horizon, PriceTier, ProgrammeKind
 from .roadmap import Roadmap
 
 
-def _statuses() -> dict[str, str]:
-    return {
+def eligibility_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """What a criterion's status and a programme's verdict are called, in the active language
+    (the roadmap's pages, its PDF and the field app say the same)."""
+    statuses = {
         "met": pgettext("eligibility", "Met:"),
         "not_met": pgettext("eligibility", "Not met:"),
         "check": pgettext("eligibility", "Check:"),
     }
-
-
-def _verdicts() -> dict[str, str]:
-    return {
-        Verdict.YES: _("You seem to qualify"),
-        Verdict.NO: _("You don’t seem to qualify"),
-        Verdict.CHECK: _("You may qualify: check with the programme"),
+    verdicts = {
+        str(Verdict.YES): _("You seem to qualify"),
+        str(Verdict.NO): _("You don’t seem to qualify"),
+        str(Verdict.CHECK): _("You may qualify: check with the programme"),
     }
+    return statuses, verdicts
 
 
 def roadmap_context(
@@ -115,7 +115,7 @@ def _steps(steps: dict[str, tuple[str, ...]], language: str) -> tuple[str, ...]:
 
 def _programme(match: ProgrammeMatch, language: str) -> dict[str, Any]:
     programme = match.programme
-    statuses = _statuses()
+    statuses, verdicts = eligibility_labels()
     return {
         "code": programme.code,
         "name": localized(programme.name, language),
@@ -123,7 +123,7 @@ def _programme(match: ProgrammeMatch, language: str) -> dict[str, Any]:
         "kind": ProgrammeKind(programme.kind).label,
         "benefit": localized(programme.benefit, language),
         "eligible": match.eligible,
-        "eligible_label": _verdicts()[match.eligible],
+        "eligible_label": verdicts[match.eligible],
         "criteria": [
             {"status": c.status, "status_label": statuses[c.status], "reason": c.reason}
             for c in match.criteria

@@ -5,7 +5,14 @@
 import { scoreAnswers } from "../rules/scoring.js";
 import { placeStage } from "../rules/stages.js";
 import { fill, h } from "./dom.js";
-import { assessment, assessmentDelete, assessmentSave, assessments, bundleFor, deviceClear } from "./store.js";
+import {
+  assessment,
+  assessmentDelete,
+  assessmentSave,
+  assessments,
+  bundleFor,
+  deviceClear,
+} from "./store.js";
 import { bundleDownload, uploadWaiting } from "./sync.js";
 import { firmList, questionnairePage, resultPage, statusLine } from "./views.js";
 
@@ -33,7 +40,9 @@ function resultOf(record) {
   return {
     stage: placement.stage,
     overall: scores.overall.value,
-    dimensions: Object.fromEntries(Object.entries(scores.dimensions).map(([code, score]) => [code, score.value])),
+    dimensions: Object.fromEntries(
+      Object.entries(scores.dimensions).map(([code, score]) => [code, score.value]),
+    ),
   };
 }
 
@@ -90,6 +99,9 @@ async function showQuestionnaire(clientId, step) {
     location.replace("#/");
     return;
   }
+  if (record.instrument.checksum !== bundle.instrument.checksum) {
+    record = await onNewInstrument(record);
+  }
   questionnairePage(view, {
     bundle,
     record,
@@ -109,13 +121,38 @@ async function showQuestionnaire(clientId, step) {
         location.hash = `#/assess/${clientId}/${step + by}`;
         return;
       }
-      record = { ...record, status: "ready", finished_at: new Date().toISOString(), client_result: resultOf(record) };
+      record = {
+        ...record,
+        status: "ready",
+        finished_at: new Date().toISOString(),
+        client_result: resultOf(record),
+      };
       await assessmentSave(record);
       location.hash = `#/result/${clientId}`;
       if (navigator.onLine) sync();
       else renderStatus();
     },
   });
+}
+
+/** The questionnaire changed since the assessment started: it goes on with the new one,
+ * keeping the answers to the questions it still asks (the site checks the rest). */
+async function onNewInstrument(record) {
+  const asked = new Set(
+    bundle.instrument.definition.dimensions.flatMap((dimension) =>
+      dimension.areas.flatMap((area) => area.items.map((item) => item.code)),
+    ),
+  );
+  const answers = Object.fromEntries(
+    Object.entries(record.answers).filter(([code]) => asked.has(code)),
+  );
+  const moved = {
+    ...record,
+    answers,
+    instrument: { code: bundle.instrument.code, checksum: bundle.instrument.checksum },
+  };
+  await assessmentSave(moved);
+  return moved;
 }
 
 async function showResult(clientId) {
@@ -162,7 +199,8 @@ async function sync() {
   const downloaded = await refreshBundle();
   // A phone can say it is online with no data getting through: what counts is the answer.
   reachable = downloaded.problem !== "network";
-  problem = downloaded.problem === "login" || (downloaded.problem && !bundle) ? downloaded.problem : null;
+  problem =
+    downloaded.problem === "login" || (downloaded.problem && !bundle) ? downloaded.problem : null;
   if (bundle && reachable && problem !== "login") {
     const outcome = await uploadWaiting(bundle, {
       refreshBundle: async () => (await refreshBundle()).bundle ?? null,
@@ -178,7 +216,9 @@ async function sync() {
 }
 
 async function signOut() {
-  const unsent = (await assessments()).filter((record) => record.status === "draft" || record.status === "ready").length;
+  const unsent = (await assessments()).filter(
+    (record) => record.status === "draft" || record.status === "ready",
+  ).length;
   if (unsent && !window.confirm(fill(texts.sign_out_unsent, { count: unsent }))) return;
   // The log-out form needs this session's token, which the bundle carries.
   const token = navigator.onLine ? (await refreshBundle()).bundle?.csrf_token : null;
@@ -187,7 +227,11 @@ async function signOut() {
     location.assign(urls.login);
     return;
   }
-  const form = h("form", { method: "post", action: urls.logout }, h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token }));
+  const form = h(
+    "form",
+    { method: "post", action: urls.logout },
+    h("input", { type: "hidden", name: "csrfmiddlewaretoken", value: token }),
+  );
   document.body.append(form);
   form.submit();
 }
@@ -195,7 +239,11 @@ async function signOut() {
 async function showStorage() {
   if (!navigator.storage?.estimate) return;
   const { usage } = await navigator.storage.estimate();
-  const used = new Intl.NumberFormat(language, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(usage / 1e6);
+  const used = new Intl.NumberFormat(language, {
+    style: "unit",
+    unit: "megabyte",
+    maximumFractionDigits: 1,
+  }).format(usage / 1e6);
   document.getElementById("storage").textContent = fill(texts.storage, { used });
 }
 
@@ -213,7 +261,9 @@ async function boot() {
   window.addEventListener("offline", renderStatus);
   await route();
   await renderStatus();
-  navigator.serviceWorker.register(urls.service_worker, { scope: urls.app, type: "classic" }).catch(() => {});
+  navigator.serviceWorker
+    .register(urls.service_worker, { scope: urls.app, type: "classic" })
+    .catch(() => {});
   navigator.storage?.persist?.();
   setInterval(async () => {
     if (reachable === false || (await waitingCount())) sync();

@@ -34,7 +34,9 @@ export function localized(text, language) {
 
 /** Shows a page in `view`, its heading focused for screen readers and keyboards. */
 export function show(view, ...children) {
-  view.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  view.replaceChildren(
+    ...children.flat().filter((child) => child !== null && child !== undefined && child !== false),
+  );
   const heading = view.querySelector("h1");
   if (heading) {
     heading.setAttribute("tabindex", "-1");

@@ -34,8 +34,16 @@ function choices(item, answer, language, onAnswer) {
     h("legend", { class: "form-label" }, localized(item.prompt, language)),
     hint(item, `${item.code}_hint`, language),
     item.options.map((option, index) =>
-      h("div", { class: "form-check" }, inputs[index],
-        h("label", { class: "form-check-label", for: inputs[index].id }, localized(option.label, language))),
+      h(
+        "div",
+        { class: "form-check" },
+        inputs[index],
+        h(
+          "label",
+          { class: "form-check-label", for: inputs[index].id },
+          localized(option.label, language),
+        ),
+      ),
     ),
   );
   fieldset.addEventListener("change", (event) => {
@@ -47,7 +55,8 @@ function choices(item, answer, language, onAnswer) {
     const changed = item.options.find((option) => option.code === event.target.value);
     if (event.target.checked) {
       for (const [index, option] of item.options.entries()) {
-        if (option !== changed && (changed.exclusive || option.exclusive)) inputs[index].checked = false;
+        if (option !== changed && (changed.exclusive || option.exclusive))
+          inputs[index].checked = false;
       }
     }
     const codes = inputs.filter((input) => input.checked).map((input) => input.value);
@@ -68,7 +77,11 @@ function number(item, answer, language, texts, onAnswer) {
     name: item.code,
     value: answer ?? "",
     // The error (empty until there is one) is read with the hint and the unit.
-    "aria-describedby": [errorId, item.help ? `${item.code}_hint` : "", unit ? `${item.code}_unit` : ""]
+    "aria-describedby": [
+      errorId,
+      item.help ? `${item.code}_hint` : "",
+      unit ? `${item.code}_unit` : "",
+    ]
       .join(" ")
       .trim(),
   });
@@ -89,8 +102,12 @@ function number(item, answer, language, texts, onAnswer) {
     h("label", { class: "form-label", for: id }, localized(item.prompt, language)),
     hint(item, `${item.code}_hint`, language),
     error,
-    h("div", { class: "input-group number-answer" }, input,
-      unit ? h("span", { class: "input-group-text", id: `${item.code}_unit` }, unit) : null),
+    h(
+      "div",
+      { class: "input-group number-answer" },
+      input,
+      unit ? h("span", { class: "input-group-text", id: `${item.code}_unit` }, unit) : null,
+    ),
   );
 }
 

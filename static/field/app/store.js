@@ -68,7 +68,9 @@ export async function assessment(clientId) {
 
 /** Saves the assessment; resolves once it is on the phone's storage. */
 export function assessmentSave(record) {
-  return written("assessments", (all) => all.put({ ...record, saved_at: new Date().toISOString() }));
+  return written("assessments", (all) =>
+    all.put({ ...record, saved_at: new Date().toISOString() }),
+  );
 }
 
 export function assessmentDelete(clientId) {

@@ -23,7 +23,11 @@ async function jsonOf(response) {
 export async function bundleDownload(url) {
   let response;
   try {
-    response = await fetch(url, { headers: JSON_HEADERS, credentials: "same-origin", cache: "no-store" });
+    response = await fetch(url, {
+      headers: JSON_HEADERS,
+      credentials: "same-origin",
+      cache: "no-store",
+    });
   } catch {
     return { problem: "network" };
   }
@@ -57,7 +61,11 @@ async function send(record, bundle) {
     const response = await fetch(bundle.upload_url, {
       method: "POST",
       credentials: "same-origin",
-      headers: { ...JSON_HEADERS, "Content-Type": "application/json", "X-CSRFToken": bundle.csrf_token },
+      headers: {
+        ...JSON_HEADERS,
+        "Content-Type": "application/json",
+        "X-CSRFToken": bundle.csrf_token,
+      },
       body: JSON.stringify(uploadOf(record)),
     });
     return { status: response.status, body: await jsonOf(response) };
@@ -92,7 +100,12 @@ export async function uploadWaiting(bundle, { refreshBundle }) {
       await assessmentSave({ ...record, status: "sent", server: body, error: null });
       sent += 1;
     } else if (REFUSALS.has(status) || body.error === "not_a_consultant") {
-      const error = { status, code: body.error ?? "", message: body.message ?? "", problems: body.problems ?? [] };
+      const error = {
+        status,
+        code: body.error ?? "",
+        message: body.message ?? "",
+        problems: body.problems ?? [],
+      };
       await assessmentSave({ ...record, status: "refused", error });
     } else {
       // Signed out, the site unreachable, busy (429) or failing: everything waits for later.

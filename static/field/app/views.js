@@ -13,11 +13,18 @@ function dateText(iso, language) {
 
 /** Lower case without accents, for searching names as people type them. */
 function plain(text) {
-  return text.normalize("NFD").replace(/\p{Diacritic}/gu, "").toLocaleLowerCase();
+  return text
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .toLocaleLowerCase();
 }
 
 function statusBadge(record, texts) {
-  return h("span", { class: `badge field-badge field-${record.status}` }, texts[`status_${record.status}`]);
+  return h(
+    "span",
+    { class: `badge field-badge field-${record.status}` },
+    texts[`status_${record.status}`],
+  );
 }
 
 function firmCard(firm, records, { texts, language, onStart }) {
@@ -25,17 +32,28 @@ function firmCard(firm, records, { texts, language, onStart }) {
   const draft = records.find((record) => OPEN.has(record.status));
   const done = records.filter((record) => !OPEN.has(record.status));
   const kind = latest || done.length ? "follow_up" : "baseline";
-  const label = draft ? texts.continue_draft : kind === "follow_up" ? texts.start_follow_up : texts.start_baseline;
+  const label = draft
+    ? texts.continue_draft
+    : kind === "follow_up"
+      ? texts.start_follow_up
+      : texts.start_baseline;
   return h(
     "li",
     { class: "firm-card", "data-name": plain(firm.name) },
     h("h2", { class: "h5 mb-1" }, firm.name),
-    h("p", { class: "small mb-1" }, [firm.region_name, firm.cohort_name].filter(Boolean).join(" · ")),
+    h(
+      "p",
+      { class: "small mb-1" },
+      [firm.region_name, firm.cohort_name].filter(Boolean).join(" · "),
+    ),
     h(
       "p",
       { class: "mb-1" },
       latest
-        ? fill(texts.last_result, { stage: latest.stage ?? "–", date: dateText(latest.submitted_at, language) })
+        ? fill(texts.last_result, {
+            stage: latest.stage ?? "–",
+            date: dateText(latest.submitted_at, language),
+          })
         : texts.no_result,
     ),
     done.length
@@ -48,12 +66,20 @@ function firmCard(firm, records, { texts, language, onStart }) {
               {},
               statusBadge(record, texts),
               " ",
-              h("a", { href: `#/result/${record.client_id}` }, `${texts[`kind_${record.kind}`]}, ${dateText(record.finished_at, language)}`),
+              h(
+                "a",
+                { href: `#/result/${record.client_id}` },
+                `${texts[`kind_${record.kind}`]}, ${dateText(record.finished_at, language)}`,
+              ),
             ),
           ),
         )
       : null,
-    h("button", { class: "btn btn-primary", type: "button", onclick: () => onStart(firm, draft, kind) }, label),
+    h(
+      "button",
+      { class: "btn btn-primary", type: "button", onclick: () => onStart(firm, draft, kind) },
+      label,
+    ),
   );
 }
 
@@ -72,7 +98,12 @@ export function firmList(view, { bundle, records, texts, language, onStart }) {
     ),
   );
   const empty = h("p", { hidden: true }, texts.no_match);
-  const search = h("input", { class: "form-control", type: "search", id: "firm-search", autocomplete: "off" });
+  const search = h("input", {
+    class: "form-control",
+    type: "search",
+    id: "firm-search",
+    autocomplete: "off",
+  });
   search.addEventListener("input", () => {
     const wanted = plain(search.value.trim());
     let shown = 0;
@@ -89,18 +120,30 @@ export function firmList(view, { bundle, records, texts, language, onStart }) {
   show(
     view,
     heading,
-    h("div", { class: "mb-3" }, h("label", { class: "form-label", for: "firm-search" }, texts.search), search),
+    h(
+      "div",
+      { class: "mb-3" },
+      h("label", { class: "form-label", for: "firm-search" }, texts.search),
+      search,
+    ),
     empty,
     h("ul", { class: "firm-list list-unstyled" }, cards),
   );
 }
 
 /** One dimension's page; `onAnswer` saves each answer, `onMove(±1)` leaves the page. */
-export function questionnairePage(view, { bundle, record, firm, step, texts, language, onAnswer, onMove }) {
+export function questionnairePage(
+  view,
+  { bundle, record, firm, step, texts, language, onAnswer, onMove },
+) {
   const dimensions = bundle.instrument.definition.dimensions;
   const dimension = dimensions[step - 1];
   const last = step === dimensions.length;
-  const alert = h("div", { class: "alert alert-danger", role: "alert", hidden: true }, texts.fix_numbers);
+  const alert = h(
+    "div",
+    { class: "alert alert-danger", role: "alert", hidden: true },
+    texts.fix_numbers,
+  );
   const form = h(
     "form",
     { novalidate: true },
@@ -108,8 +151,22 @@ export function questionnairePage(view, { bundle, record, firm, step, texts, lan
     h(
       "div",
       { class: "step-buttons d-flex flex-wrap gap-2 mt-4" },
-      h("button", { class: "btn btn-primary btn-lg", type: "submit" }, last ? texts.finish : texts.next),
-      step > 1 ? h("button", { class: "btn btn-outline-secondary btn-lg", type: "button", onclick: () => onMove(-1) }, texts.back) : null,
+      h(
+        "button",
+        { class: "btn btn-primary btn-lg", type: "submit" },
+        last ? texts.finish : texts.next,
+      ),
+      step > 1
+        ? h(
+            "button",
+            {
+              class: "btn btn-outline-secondary btn-lg",
+              type: "button",
+              onclick: () => onMove(-1),
+            },
+            texts.back,
+          )
+        : null,
     ),
   );
   form.addEventListener("submit", (event) => {
@@ -125,11 +182,22 @@ export function questionnairePage(view, { bundle, record, firm, step, texts, lan
   const intro = localized(dimension.intro, language);
   show(
     view,
-    h("p", { class: "step-count mb-1", id: "step-count" }, `${firm.name} · ${fill(texts.step, { number: step, total: dimensions.length })}`),
-    h("progress", { class: "step-progress mb-3", max: dimensions.length, value: step, "aria-labelledby": "step-count" }),
+    h(
+      "p",
+      { class: "step-count mb-1", id: "step-count" },
+      `${firm.name} · ${fill(texts.step, { number: step, total: dimensions.length })}`,
+    ),
+    h("progress", {
+      class: "step-progress mb-3",
+      max: dimensions.length,
+      value: step,
+      "aria-labelledby": "step-count",
+    }),
     h("h1", {}, localized(dimension.name, language)),
     intro ? h("p", {}, intro) : null,
-    record.prefilled ? h("div", { class: "alert alert-warning", role: "note" }, texts.prefilled) : null,
+    record.prefilled
+      ? h("div", { class: "alert alert-warning", role: "note" }, texts.prefilled)
+      : null,
     h("p", { class: "small text-body-secondary" }, texts.answer_what_you_can),
     alert,
     form,
@@ -137,13 +205,20 @@ export function questionnairePage(view, { bundle, record, firm, step, texts, lan
 }
 
 function scoreText(value, texts) {
-  return value === null || value === undefined ? texts.no_score : fill(texts.score_of, { score: value });
+  return value === null || value === undefined
+    ? texts.no_score
+    : fill(texts.score_of, { score: value });
 }
 
 /** The stage and scores: the site's once it has them, the phone's until then. */
-export function resultPage(view, { bundle, record, firm, result, texts, language, onEdit, roadmap }) {
+export function resultPage(
+  view,
+  { bundle, record, firm, result, texts, language, onEdit, roadmap },
+) {
   const shown = record.status === "sent" ? record.server.result : result;
-  const dimensions = bundle.instrument.definition.dimensions.filter((dimension) => dimension.scored !== false);
+  const dimensions = bundle.instrument.definition.dimensions.filter(
+    (dimension) => dimension.scored !== false,
+  );
   const status = [statusBadge(record, texts)];
   if (record.status === "sent") {
     if (record.server.conflicts?.length) status.push(" ", texts.conflict_noted);
@@ -159,7 +234,11 @@ export function resultPage(view, { bundle, record, firm, result, texts, language
       "p",
       { class: "lead" },
       shown.stage
-        ? [h("span", { class: "stage-badge" }, shown.stage), " ", fill(texts.stage_is, { stage: shown.stage, name: texts.stages[shown.stage] })]
+        ? [
+            h("span", { class: "stage-badge" }, shown.stage),
+            " ",
+            fill(texts.stage_is, { stage: shown.stage, name: texts.stages[shown.stage] }),
+          ]
         : texts.stage_unknown,
     ),
     h("p", {}, h("strong", {}, `${texts.overall}: `), scoreText(shown.overall, texts)),
@@ -167,42 +246,163 @@ export function resultPage(view, { bundle, record, firm, result, texts, language
       "table",
       { class: "table score-table" },
       h("caption", { class: "visually-hidden" }, texts.scores_by_dimension),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, texts.dimension), h("th", { scope: "col" }, texts.score))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, texts.dimension),
+          h("th", { scope: "col" }, texts.score),
+        ),
+      ),
       h(
         "tbody",
         {},
         dimensions.map((dimension) =>
-          h("tr", {}, h("th", { scope: "row" }, localized(dimension.name, language)), h("td", {}, scoreText(shown.dimensions[dimension.code], texts))),
+          h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, localized(dimension.name, language)),
+            h("td", {}, scoreText(shown.dimensions[dimension.code], texts)),
+          ),
         ),
       ),
     ),
     roadmap ?? null,
     h("p", { class: "result-status" }, status),
     record.status === "refused" && record.error.problems.length
-      ? h("ul", {}, record.error.problems.map((problem) => h("li", {}, problem.message)))
+      ? h(
+          "ul",
+          {},
+          record.error.problems.map((problem) => h("li", {}, problem.message)),
+        )
       : null,
     h(
       "p",
       { class: "d-flex flex-wrap gap-2" },
-      record.status === "sent" ? null : h("button", { class: "btn btn-outline-secondary", type: "button", onclick: onEdit }, texts.edit_answers),
+      record.status === "sent"
+        ? null
+        : h(
+            "button",
+            { class: "btn btn-outline-secondary", type: "button", onclick: onEdit },
+            texts.edit_answers,
+          ),
       h("a", { class: "btn btn-primary", href: "#/" }, texts.to_firms),
     ),
   );
 }
 
 /** The line under the header: connection, what waits to be sent, the last download. */
-export function statusLine(element, { bundle, waiting, syncing, online, problem, texts, language, urls, onSend }) {
-  const parts = [h("span", { class: online ? "online" : "offline" }, online ? texts.online : texts.offline)];
+export function statusLine(
+  element,
+  { bundle, waiting, syncing, online, problem, texts, language, urls, onSend },
+) {
+  const parts = [
+    h("span", { class: online ? "online" : "offline" }, online ? texts.online : texts.offline),
+  ];
   if (syncing) parts.push(h("span", {}, texts.sending));
   else if (waiting) parts.push(h("span", {}, fill(texts.waiting, { count: waiting })));
   else if (bundle) parts.push(h("span", {}, texts.all_sent));
-  if (problem === "login") parts.push(h("span", {}, texts.log_in_again, " ", h("a", { href: urls.login }, texts.log_in)));
+  if (problem === "login")
+    parts.push(h("span", {}, texts.log_in_again, " ", h("a", { href: urls.login }, texts.log_in)));
   else if (problem) parts.push(h("span", {}, texts.download_failed));
   if (waiting && navigator.onLine && !syncing) {
-    parts.push(h("button", { class: "btn btn-sm btn-outline-primary", type: "button", onclick: onSend }, texts.send_now));
+    parts.push(
+      h(
+        "button",
+        { class: "btn btn-sm btn-outline-primary", type: "button", onclick: onSend },
+        texts.send_now,
+      ),
+    );
   }
   if (bundle) {
-    parts.push(h("span", { class: "small" }, fill(texts.downloaded, { count: bundle.firms.length, date: dateText(bundle.downloaded_at, language) })));
+    parts.push(
+      h(
+        "span",
+        { class: "small" },
+        fill(texts.downloaded, {
+          count: bundle.firms.length,
+          date: dateText(bundle.downloaded_at, language),
+        }),
+      ),
+    );
   }
-  element.replaceChildren(h("div", { class: "container d-flex flex-wrap align-items-center gap-2 py-2" }, parts));
+  element.replaceChildren(
+    h("div", { class: "container d-flex flex-wrap align-items-center gap-2 py-2" }, parts),
+  );
+}
+
+function stepsOf(action, language) {
+  const steps = action.steps;
+  return steps[language] ?? steps[language.split("-")[0]] ?? steps.en ?? Object.values(steps)[0] ?? [];
+}
+
+/** A link only to a web address: a catalogue's text never becomes a script. */
+function webLink(url) {
+  return /^https?:\/\//i.test(url ?? "") ? h("p", {}, h("a", { href: url }, url)) : null;
+}
+
+/**
+ * The roadmap the phone worked out (static/field/rules/roadmap.js, as `Roadmap.to_dict()`),
+ * shown as the site's roadmap page shows it: the actions by horizon, then the programmes the
+ * firm may apply to, with the reasons of each criterion.
+ */
+export function roadmapSection(roadmap, catalogue, { texts, language, nextStage }) {
+  const labels = texts.roadmap;
+  const actions = new Map(catalogue.actions.map((action) => [action.code, action]));
+  const programmes = new Map(catalogue.programmes.map((programme) => [programme.code, programme]));
+  const providers = new Map(catalogue.providers.map((provider) => [provider.code, provider]));
+  const names = (codes, catalogueOf, name) => codes.map((code) => name(catalogueOf.get(code))).join(", ");
+  const offered = roadmap.programmes.filter((match) => match.eligible !== "no");
+  const horizons = Object.keys(labels.horizons)
+    .map((horizon) => [horizon, roadmap.actions.filter((chosen) => chosen.horizon === horizon)])
+    .filter(([, chosen]) => chosen.length);
+  return h(
+    "section",
+    { class: "roadmap", "aria-labelledby": "roadmap-title" },
+    h("h2", { class: "h3", id: "roadmap-title" }, labels.title),
+    h("p", {}, labels.intro),
+    horizons.map(([horizon, chosen]) => [
+      h("h3", { class: "h5" }, labels.horizons[horizon]),
+      chosen.map((choice) => {
+        const action = actions.get(choice.code);
+        const tags = [labels.costs[action.cost], labels.efforts[action.effort]];
+        if (choice.reason === "stage_gap" && nextStage) tags.push(fill(labels.needed_for, { stage: nextStage }));
+        return h(
+          "article",
+          { class: "action" },
+          h("h4", { class: "h6 mb-1" }, localized(action.title, language)),
+          h("p", { class: "tags" }, tags.join(" · ")),
+          h("p", {}, localized(action.why, language)),
+          h("ol", {}, stepsOf(action, language).map((step) => h("li", {}, step))),
+          choice.programmes.length
+            ? h("p", { class: "tags" }, labels.programmes_for_action, " ",
+                names(choice.programmes, programmes, (programme) => localized(programme.name, language)))
+            : null,
+          choice.providers.length
+            ? h("p", { class: "tags" }, labels.providers_for_action, " ",
+                names(choice.providers, providers, (provider) => provider.name))
+            : null,
+        );
+      }),
+    ]),
+    h("h3", { class: "h5" }, labels.programmes),
+    offered.length
+      ? offered.map((match) => {
+          const programme = programmes.get(match.code);
+          return h(
+            "article",
+            { class: "programme" },
+            h("h4", { class: "h6 mb-1" }, localized(programme.name, language)),
+            h("p", { class: "tags" }, `${programme.organisation} · ${labels.kinds[programme.kind]} · `,
+              h("span", { class: `status status-${match.eligible}` }, labels.verdicts[match.eligible])),
+            h("p", {}, localized(programme.benefit, language)),
+            h("ul", { class: "criteria" }, match.criteria.map((criterion) =>
+              h("li", {}, h("span", { class: `status status-${criterion.status}` }, labels.statuses[criterion.status]), " ", criterion.reason))),
+            webLink(programme.url),
+          );
+        })
+      : h("p", {}, labels.no_programmes),
+  );
 }
