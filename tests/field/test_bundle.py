@@ -8,6 +8,8 @@ from cohorts.models import Enrolment
 from diagnostic.client_rules import instrument_for_client
 from diagnostic.models import Instrument
 from diagnostic.selectors import instrument_spec
+from field.bundle import programme_entry
+from recommendations.catalogue import Criteria, ProgrammeSpec
 from recommendations.services import catalogue_load
 from tests.cohorts.conftest import assess
 from tests.factories import SOCIAL_SELLER, make_firm
@@ -147,3 +149,20 @@ def test_the_bundle_costs_the_same_queries_for_more_firms(
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("field:bundle"))
     assert len(response.json()["firms"]) == 6
+
+
+def test_a_limit_of_zero_travels_with_the_programme():
+    # 0 == False in Python: a filter on "no rule" values must not take a limit of 0 for one.
+    criteria = Criteria(employees_min=0, town_population_max=0, physical_storefront_required=False)
+    programme = ProgrammeSpec(
+        code="p",
+        name={"en": "P"},
+        organisation="O",
+        kind="grant",
+        benefit={},
+        description={},
+        url="",
+        criteria=criteria,
+    )
+    entry = programme_entry(programme)
+    assert entry["criteria"] == {"employees_min": 0, "town_population_max": 0}
