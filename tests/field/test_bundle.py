@@ -85,6 +85,22 @@ def test_the_catalogue_is_cut_to_the_firms_places(world, current):
     assert {"code", "when", "addresses", "title", "steps", "providers"} <= set(action)
 
 
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_catalogue_carries_the_roadmap_rules_in_the_bundles_language(world, current, language):
+    catalogue_load()
+    rules = bundle_of(world.ana, language).json()["catalogue"]["rules"]
+    assert rules["format"] == 1 and rules["language"] == language
+    assert rules["tables"]["per_condition"] == 2
+    # Reasons as templates in the bundle's language, the singular and the plural.
+    employees = rules["messages"]["employees_max"]
+    assert all("%(limit)s" in template for template in employees)
+    assert ("personas" in employees[1]) == (language == "es")
+    # Ana's firm is in Mexico City: its region, the country's names and number format.
+    assert rules["subdivisions"]["MX-CMX"] == ""
+    assert rules["countries"]["MX"] == ("México" if language == "es" else "Mexico")
+    assert rules["numbers"]["MX"]["group"] == ","
+
+
 def test_the_version_follows_the_content_not_the_security_token(world, current):
     first, again = bundle_of(world.ana).json(), bundle_of(world.ana).json()
     assert first["version"] == again["version"]
