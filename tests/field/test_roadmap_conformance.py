@@ -6,14 +6,16 @@ two ``Roadmap.to_dict()`` JSON results must be identical, reasons included. The 
 the catalogue as the bundle carries it (field.bundle's entries) with the document
 ``recommendations.client_rules.roadmap_rules`` makes.
 
-Two catalogues: the shipped one (recommendations/catalogue/*.yaml), and one whose programmes
+Three catalogues: the shipped one (recommendations/catalogue/*.yaml), the programmes
+tests/recommendations/test_eligibility.py holds at their limits, and one whose programmes
 are random (every criterion, limits of 0, 1 and many, fractional years, limits in several
 currencies, dates either side of today, names differing only in case and accents) with the
 shipped actions and providers. Firms are random: countries of the catalogue and others,
 their regions, parent regions, unknown and malformed ones, towns written in other cases and
 accents, every settlement and sector, sizes, turnovers in several currencies, years trading,
 unknowns; their answers are random clean answers to the current instrument, scored and
-placed by the server's rules.
+placed by the server's rules. With them, the firms of test_eligibility.py (each as it is, with
+each fact unknown, and each number either side of its limit) and of test_roadmap.py.
 """
 
 import dataclasses
@@ -44,6 +46,8 @@ from recommendations.roadmap import plan_roadmap
 from recommendations.rules import facts_from_result
 from recommendations.services import CATALOGUE_DIR, catalogue_read
 from tests.field.test_rules_conformance import first_difference, random_answers
+from tests.recommendations import test_eligibility as eligibility_cases
+from tests.recommendations import test_roadmap as roadmap_cases
 
 pytestmark = pytest.mark.xdist_group("field_rules")
 
@@ -191,6 +195,12 @@ def catalogues() -> dict[str, Catalogue]:
             programmes=tuple(programmes),
             providers=tuple(providers),
         ),
+        "tested": Catalogue(
+            version="tested",
+            actions=tuple(actions),
+            programmes=tuple(seed_programmes()),
+            providers=tuple(providers),
+        ),
         "random": Catalogue(
             version="random",
             actions=tuple(random_actions(actions, rng)),
@@ -200,7 +210,46 @@ def catalogues() -> dict[str, Catalogue]:
     }
 
 
-def client_catalogue(catalogue: Catalogue, countries: set[str]) -> dict[str, Any]:
+def seed_programmes() -> list[ProgrammeSpec]:
+    """The programmes tests/recommendations/test_eligibility.py holds at their limits, and
+    one covering a state by its code, as the coverage tests do."""
+    return [
+        eligibility_cases.DUBLIN_VOUCHER,
+        eligibility_cases.NI_RURAL_GRANT,
+        eligibility_cases.NEWPORT_NEWS_GRANT,
+        eligibility_cases.MERCADO_593,
+        eligibility_cases.ONTARIO_GRANT,
+        eligibility_cases.SINGAPORE_BOOSTER,
+        eligibility_cases.programme("Querétaro state", coverage=eligibility_cases.QUERETARO),
+    ]
+
+
+def seed_firms() -> list[FirmProfile]:
+    """The firms of test_eligibility.py as they are, with each fact unknown in turn, and with
+    each number just either side of where it is (every one of them sits at a limit)."""
+    firms = []
+    for firm in (
+        eligibility_cases.DUBLIN_FIRM,
+        eligibility_cases.NI_FIRM,
+        eligibility_cases.NEWPORT_NEWS_FIRM,
+        eligibility_cases.GUAYACO_FIRM,
+        eligibility_cases.ONTARIO_FIRM,
+        eligibility_cases.SINGAPORE_FIRM,
+        eligibility_cases.IN_QUERETARO,
+    ):
+        firms.append(FirmProfile(**firm))
+        for name, value in firm.items():
+            firms.append(FirmProfile(**{**firm, name: None}))
+            if isinstance(value, int | Decimal) and not isinstance(value, bool):
+                step = Decimal("0.01") if name == "annual_turnover" else 1
+                for changed in (value - step, value + step):
+                    firms.append(FirmProfile(**{**firm, name: changed}))
+    return firms
+
+
+def client_catalogue(
+    catalogue: Catalogue, countries: set[str], currencies: set[str]
+) -> dict[str, Any]:
     """The catalogue as the bundle carries it, with its rules in the active language."""
     return {
         "actions": [action_entry(action) for action in catalogue.actions],
@@ -210,7 +259,7 @@ def client_catalogue(catalogue: Catalogue, countries: set[str]) -> dict[str, Any
             programmes=catalogue.programmes,
             providers=catalogue.providers,
             countries=countries,
-            currencies=CURRENCIES,
+            currencies=currencies,
         ),
     }
 
@@ -344,13 +393,30 @@ def test_the_client_roadmap_is_the_servers_for_random_firms_in_both_languages():
         today = TODAY + timedelta(days=rng.choice((-31, -1, 0, 0, 0, 1, 31)))
         firms.append((facts, today, rng.choice((8, 8, 8, 3, 1))))
 
+    # The eligibility tests' firms, with random answers, on their day and around it.
+    for profile in seed_firms():
+        answers = strong_answers(instrument, rng) if rng.random() < 0.3 else {}
+        scores = score_answers(instrument, answers, people=profile.employees)
+        facts = facts_from_result(answers, scores, place_stage(answers, rules), profile)
+        for today in (eligibility_cases.TODAY, TODAY):
+            firms.append((facts, today, 8))
+    # The roadmap tests' firms, whose scores and stage are given.
+    for facts in (roadmap_cases.SOCIAL_SELLER, roadmap_cases.GLOBAL_FIRM):
+        for limit in (8, 3, 1):
+            firms.append((facts, TODAY, limit))
+
+    # As the bundle does, the document names the firms' currencies.
+    currencies = {facts.profile.currency for facts, _, _ in firms if facts.profile.currency}
+
     expected: list[dict[str, Any]] = []
     cases: list[dict[str, Any]] = []
     client: dict[str, Any] = {}
     for language in LANGUAGES:
         with translation.override(language):
             for name, catalogue in found.items():
-                client[f"{name}-{language}"] = client_catalogue(catalogue, set(countries))
+                client[f"{name}-{language}"] = client_catalogue(
+                    catalogue, set(countries), currencies
+                )
                 for number, (facts, today, limit) in enumerate(firms):
                     roadmap = plan_roadmap(
                         catalogue=catalogue,
