@@ -145,7 +145,12 @@ def _criteria(criteria: Criteria) -> dict[str, Any]:
         "formally_registered_required": criteria.formally_registered_required,
         "other": [dict(text) for text in criteria.other],
     }
-    return {name: value for name, value in rules.items() if value not in (None, [], False)}
+    # `is`, not ==: a limit of 0 is a rule (0 == False), and must travel.
+    return {
+        name: value
+        for name, value in rules.items()
+        if value is not None and value is not False and value != []
+    }
 
 
 def _plain(value: date | Decimal | None) -> str | None:

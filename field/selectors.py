@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 
 from cohorts.models import CohortAssessment, Enrolment
 from cohorts.selectors import User, enrolments_assessed_by, enrolments_reviewed_by
@@ -19,6 +20,7 @@ from diagnostic.selectors import instrument_spec
 from diagnostic.sizes import size_band
 from diagnostic.stages import stage_rules_for
 from recommendations.catalogue import FirmProfile
+from recommendations.client_rules import roadmap_rules
 from recommendations.selectors import catalogue_current
 
 from .bundle import (
@@ -71,6 +73,8 @@ def field_bundle(
     catalogue = catalogue_current().seen_by(
         frozenset(cohort.organisation_id for cohort in cohorts.values())
     )
+    programmes = offered_programmes(catalogue.programmes, list(places.values()), today=today)
+    providers = serving_providers(catalogue.providers, list(places.values()))
     return {
         "language": language,
         "instrument": {
@@ -97,18 +101,25 @@ def field_bundle(
         "catalogue": {
             "version": catalogue.version,
             "actions": [action_entry(action) for action in catalogue.actions],
-            "programmes": [
-                programme_entry(programme)
-                for programme in offered_programmes(
-                    catalogue.programmes, list(places.values()), today=today
-                )
-            ],
-            "providers": [
-                provider_entry(provider)
-                for provider in serving_providers(catalogue.providers, list(places.values()))
-            ],
+            "programmes": [programme_entry(programme) for programme in programmes],
+            "providers": [provider_entry(provider) for provider in providers],
+            # What the phone's roadmap (static/field/rules/roadmap.js) plans with, besides
+            # the entries above: tables, reasons' templates, names and number formats.
+            "rules": _roadmap_rules(
+                language,
+                programmes=programmes,
+                providers=providers,
+                countries=[str(e.firm.country) for e in enrolments],
+                currencies=[e.firm.currency for e in enrolments if e.firm.currency],
+            ),
         },
     }
+
+
+def _roadmap_rules(language: str, **entries: Any) -> dict[str, Any]:
+    """The roadmap rules' document with reasons, names and dates in the bundle's language."""
+    with translation.override(language):
+        return roadmap_rules(**entries)
 
 
 def _firm_entry(

@@ -34,7 +34,7 @@ Criterion codes (stable: shown in ``diagnose`` JSON), in the order results come:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -85,6 +85,177 @@ METRO_POPULATION = 1_000_000
 MET, NOT_MET, CHECK = "met", "not_met", "check"
 
 
+# Every reason a criterion gives, by key: a function of the count its plural agrees with
+# (1 when the text has no plural), giving the template in the active language, filled by
+# `reason`. The phone's rules (static/field/rules/eligibility.js) get the same templates,
+# translated, from recommendations.client_rules, so a text edited here changes both.
+MESSAGES: dict[str, Callable[[int], str]] = {
+    "opens_on": lambda n: gettext("Applications open on %(date)s."),
+    "status_ask": lambda n: gettext("Ask the programme whether it is taking applications now."),
+    "status_checked": lambda n: gettext(
+        "When we last checked, on %(date)s, we could not confirm that it takes "
+        "applications: ask the programme whether it does now."
+    ),
+    "country_unknown": lambda n: gettext(
+        "Your profile doesn’t say which country your business is in: "
+        "check that the programme covers it."
+    ),
+    "region_unknown": lambda n: gettext(
+        "Your profile doesn’t say which state or province your business is in: "
+        "check that the programme covers it."
+    ),
+    "municipality_unknown": lambda n: gettext(
+        "Your profile doesn’t say which town or city your business is in: "
+        "check that the programme covers it."
+    ),
+    "covered": lambda n: gettext("The programme is open to businesses in %(place)s."),
+    "employees_min": lambda n: ngettext(
+        "The programme is for businesses with at least %(limit)s person working in them, "
+        "and yours has %(employees)s.",
+        "The programme is for businesses with at least %(limit)s people working in them, "
+        "and yours has %(employees)s.",
+        n,
+    ),
+    "employees_max": lambda n: ngettext(
+        "The programme is for businesses with at most %(limit)s person working in them, "
+        "and yours has %(employees)s.",
+        "The programme is for businesses with at most %(limit)s people working in them, "
+        "and yours has %(employees)s.",
+        n,
+    ),
+    "employees_unknown": lambda n: gettext(
+        "Your profile doesn’t say how many people work in the business."
+    ),
+    "turnover_unknown": lambda n: gettext(
+        "Your profile doesn’t say how much your business sells in a year."
+    ),
+    "turnover_no_currency": lambda n: gettext(
+        "The limit is %(limit)s and your profile doesn’t say in which currency your sales "
+        "are: check with the programme."
+    ),
+    "turnover_other_currency": lambda n: gettext(
+        "The limit is %(limit)s and your sales are in %(currency)s: check with the programme."
+    ),
+    "turnover_max": lambda n: gettext(
+        "The programme is for businesses selling up to %(limit)s a year, and yours sells "
+        "%(turnover)s."
+    ),
+    "years_trading_min_check": lambda n: gettext(
+        "The programme asks for at least %(limit)s in business and yours has been trading "
+        "for %(years)s: check with the programme whether that is long enough."
+    ),
+    "years_trading_min": lambda n: gettext(
+        "The programme asks for at least %(limit)s in business, and yours has been trading "
+        "for %(years)s."
+    ),
+    "years_trading_max_check": lambda n: gettext(
+        "The programme is for businesses trading for at most %(limit)s and yours has been "
+        "trading for %(years)s: check with the programme whether that is too long."
+    ),
+    "years_trading_max": lambda n: gettext(
+        "The programme is for businesses trading for at most %(limit)s, and yours has been "
+        "trading for %(years)s."
+    ),
+    "years_unknown": lambda n: gettext(
+        "Your profile doesn’t say how long your business has been trading."
+    ),
+    "less_than_a_year": lambda n: pgettext("years trading", "less than a year"),
+    "years": lambda n: ngettext("%(count)s year", "%(count)s years", n),
+    "months": lambda n: ngettext("%(count)s month", "%(count)s months", n),
+    "sectors_included_met": lambda n: gettext(
+        "The programme supports businesses in your line of activity."
+    ),
+    "sectors_included_not_met": lambda n: gettext(
+        "The programme doesn’t support businesses in your line of activity."
+    ),
+    "sectors_excluded_not_met": lambda n: gettext(
+        "The programme excludes businesses in your line of activity."
+    ),
+    "sectors_excluded_met": lambda n: gettext(
+        "The programme doesn’t exclude businesses in your line of activity."
+    ),
+    "sector_unknown": lambda n: gettext(
+        "Your profile doesn’t say what your business’s main activity is."
+    ),
+    "storefront_unknown": lambda n: gettext(
+        "The programme is for businesses with a shop or premises open to customers, and "
+        "your profile doesn’t say whether yours has one."
+    ),
+    "storefront_met": lambda n: gettext(
+        "The programme is for businesses with a shop or premises open to customers, and "
+        "yours has one."
+    ),
+    "storefront_not_met": lambda n: gettext(
+        "The programme is for businesses with a shop or premises open to customers, and "
+        "yours has none."
+    ),
+    "town_population_max": lambda n: ngettext(
+        "The programme is for towns of up to %(limit)s resident, and yours has %(population)s.",
+        "The programme is for towns of up to %(limit)s residents, and yours has %(population)s.",
+        n,
+    ),
+    "town_metro": lambda n: ngettext(
+        "The programme is for towns of up to %(limit)s resident, and your business is in "
+        "a city of over a million people.",
+        "The programme is for towns of up to %(limit)s residents, and your business is in "
+        "a city of over a million people.",
+        n,
+    ),
+    "town_unknown": lambda n: gettext(
+        "Your profile doesn’t say how many people live in your town."
+    ),
+    "settlement_unknown": lambda n: gettext(
+        "Your profile doesn’t say what type of place your business is in."
+    ),
+    "settlements_met": lambda n: gettext(
+        "The programme covers the type of place your business is in."
+    ),
+    "settlements_not_met": lambda n: gettext(
+        "The programme doesn’t cover the type of place your business is in."
+    ),
+    "women_bonus_met": lambda n: gettext(
+        "Businesses led by women may get a higher benefit, and a woman leads yours."
+    ),
+    "women_bonus_check": lambda n: gettext(
+        "Businesses led by women may get a higher benefit, and your profile doesn’t say "
+        "whether a woman leads yours."
+    ),
+    "women_unknown": lambda n: gettext(
+        "The programme is for businesses led by women, and your profile doesn’t say "
+        "whether a woman leads yours."
+    ),
+    "women_met": lambda n: gettext(
+        "The programme is for businesses led by women, and a woman leads yours."
+    ),
+    "women_not_met": lambda n: gettext(
+        "The programme is for businesses led by women, and your profile says a woman doesn’t "
+        "lead yours."
+    ),
+    "minority_bonus": lambda n: gettext(
+        "Minority-owned businesses may get a higher benefit: ask the programme whether "
+        "your business qualifies as minority-owned."
+    ),
+    "minority_required": lambda n: gettext(
+        "The programme is for minority-owned businesses: ask the programme whether "
+        "your business qualifies as minority-owned."
+    ),
+    "registered_unknown": lambda n: gettext(
+        "Your profile doesn’t say whether your business is formally registered."
+    ),
+    "registered_met": lambda n: gettext(
+        "The programme is for formally registered businesses, and yours is."
+    ),
+    "registered_not_met": lambda n: gettext(
+        "The programme is for formally registered businesses, and yours isn’t registered yet."
+    ),
+}
+
+
+def reason(key: str, count: int = 1, /, **params: str) -> str:
+    """The reason `key` in the active language, its plural agreeing with `count`."""
+    return MESSAGES[key](count) % params
+
+
 def evaluate_programme(
     programme: ProgrammeSpec, firm: FirmProfile, *, today: date
 ) -> ProgrammeMatch | None:
@@ -98,10 +269,8 @@ def evaluate_programme(
         return None
     results = list(coverage)
     if programme.opens_on is not None and programme.opens_on > today:
-        reason = gettext("Applications open on %(date)s.") % {
-            "date": date_format(programme.opens_on)
-        }
-        results.append(CriterionResult(code="opens_on", status=CHECK, reason=reason))
+        text = reason("opens_on", date=date_format(programme.opens_on))
+        results.append(CriterionResult(code="opens_on", status=CHECK, reason=text))
     elif programme.status == "unknown":
         results.append(_status_unknown(programme))
     results += _criteria(programme, firm)
@@ -114,13 +283,10 @@ def evaluate_programme(
 
 def _status_unknown(programme: ProgrammeSpec) -> CriterionResult:
     if programme.checked_on is None:
-        reason = gettext("Ask the programme whether it is taking applications now.")
+        text = reason("status_ask")
     else:
-        reason = gettext(
-            "When we last checked, on %(date)s, we could not confirm that it takes "
-            "applications: ask the programme whether it does now."
-        ) % {"date": date_format(programme.checked_on)}
-    return CriterionResult(code="status", status=CHECK, reason=reason)
+        text = reason("status_checked", date=date_format(programme.checked_on))
+    return CriterionResult(code="status", status=CHECK, reason=text)
 
 
 def rank_matches(matches: Iterable[ProgrammeMatch]) -> list[ProgrammeMatch]:
@@ -163,11 +329,8 @@ def coverage_results(coverage: Coverage, firm: FirmProfile) -> list[CriterionRes
     if coverage.countries:
         country = (firm.country or "").strip().upper()
         if not country:
-            reason = gettext(
-                "Your profile doesn’t say which country your business is in: "
-                "check that the programme covers it."
-            )
-            results.append(CriterionResult(code="coverage_country", status=CHECK, reason=reason))
+            text = reason("country_unknown")
+            results.append(CriterionResult(code="coverage_country", status=CHECK, reason=text))
         elif country in {code.strip().upper() for code in coverage.countries}:
             place = countries.name(country) or country
             results.append(_covered("coverage_country", place))
@@ -179,11 +342,8 @@ def coverage_results(coverage: Coverage, firm: FirmProfile) -> list[CriterionRes
         inside = lineage(firm.region)
         matched = next((code for code in inside if code in coverage.regions), None)
         if not inside:
-            reason = gettext(
-                "Your profile doesn’t say which state or province your business is in: "
-                "check that the programme covers it."
-            )
-            results.append(CriterionResult(code="coverage_region", status=CHECK, reason=reason))
+            text = reason("region_unknown")
+            results.append(CriterionResult(code="coverage_region", status=CHECK, reason=text))
         elif matched is None:
             return None
         else:
@@ -193,13 +353,8 @@ def coverage_results(coverage: Coverage, firm: FirmProfile) -> list[CriterionRes
         town = place_key(firm.municipality)
         served = next((name for name in coverage.municipalities if place_key(name) == town), None)
         if not town:
-            reason = gettext(
-                "Your profile doesn’t say which town or city your business is in: "
-                "check that the programme covers it."
-            )
-            results.append(
-                CriterionResult(code="coverage_municipality", status=CHECK, reason=reason)
-            )
+            text = reason("municipality_unknown")
+            results.append(CriterionResult(code="coverage_municipality", status=CHECK, reason=text))
         elif served is None:
             return None
         else:
@@ -214,8 +369,7 @@ def serves(coverage: Coverage, firm: FirmProfile) -> bool:
 
 
 def _covered(code: str, place: str) -> CriterionResult:
-    reason = gettext("The programme is open to businesses in %(place)s.") % {"place": place}
-    return CriterionResult(code=code, status=MET, reason=reason)
+    return CriterionResult(code=code, status=MET, reason=reason("covered", place=place))
 
 
 # --- Requirements -----------------------------------------------------------------------------
@@ -267,109 +421,72 @@ def _criteria(programme: ProgrammeSpec, firm: FirmProfile) -> list[CriterionResu
 def _employees_min(minimum: int, firm: FirmProfile) -> Outcome:
     employees = firm.employees
     if employees is None:
-        return CHECK, _employees_unknown()
-    reason = ngettext(
-        "The programme is for businesses with at least %(limit)s person working in them, "
-        "and yours has %(employees)s.",
-        "The programme is for businesses with at least %(limit)s people working in them, "
-        "and yours has %(employees)s.",
+        return CHECK, reason("employees_unknown")
+    text = reason(
+        "employees_min",
         minimum,
-    ) % {"limit": _number(minimum, firm), "employees": _number(employees, firm)}
-    return _met(employees >= minimum), reason
+        limit=_number(minimum, firm),
+        employees=_number(employees, firm),
+    )
+    return _met(employees >= minimum), text
 
 
 def _employees_max(maximum: int, firm: FirmProfile) -> Outcome:
     employees = firm.employees
     if employees is None:
-        return CHECK, _employees_unknown()
-    reason = ngettext(
-        "The programme is for businesses with at most %(limit)s person working in them, "
-        "and yours has %(employees)s.",
-        "The programme is for businesses with at most %(limit)s people working in them, "
-        "and yours has %(employees)s.",
+        return CHECK, reason("employees_unknown")
+    text = reason(
+        "employees_max",
         maximum,
-    ) % {"limit": _number(maximum, firm), "employees": _number(employees, firm)}
-    return _met(employees <= maximum), reason
-
-
-def _employees_unknown() -> str:
-    return gettext("Your profile doesn’t say how many people work in the business.")
+        limit=_number(maximum, firm),
+        employees=_number(employees, firm),
+    )
+    return _met(employees <= maximum), text
 
 
 def _turnover_max(limit: Money, firm: FirmProfile) -> Outcome:
     turnover = firm.annual_turnover
     language = get_language() or "en"
-    params = {"limit": money(limit.amount, limit.currency, language=language, country=firm.country)}
+    limit_text = money(limit.amount, limit.currency, language=language, country=firm.country)
     if turnover is None:
-        return CHECK, gettext("Your profile doesn’t say how much your business sells in a year.")
+        return CHECK, reason("turnover_unknown")
     currency = (firm.currency or "").strip().upper()
     if not currency:
-        return CHECK, gettext(
-            "The limit is %(limit)s and your profile doesn’t say in which currency your sales "
-            "are: check with the programme."
-        ) % params
+        return CHECK, reason("turnover_no_currency", limit=limit_text)
     if currency != limit.currency.strip().upper():
-        return CHECK, gettext(
-            "The limit is %(limit)s and your sales are in %(currency)s: check with the programme."
-        ) % {**params, "currency": currency_name(currency, language=language, count=2)}
+        name = currency_name(currency, language=language, count=2)
+        return CHECK, reason("turnover_other_currency", limit=limit_text, currency=name)
     turnover_text = money(turnover, currency, language=language, country=firm.country)
-    reason = gettext(
-        "The programme is for businesses selling up to %(limit)s a year, and yours sells "
-        "%(turnover)s."
-    ) % {**params, "turnover": turnover_text}
-    return _met(turnover <= limit.amount), reason
+    text = reason("turnover_max", limit=limit_text, turnover=turnover_text)
+    return _met(turnover <= limit.amount), text
 
 
 def _years_trading_min(minimum: Decimal, firm: FirmProfile) -> Outcome:
     """The profile's completed years y mean from y to just under y + 1 years in business."""
     years = firm.years_trading
     if years is None:
-        return CHECK, _years_unknown()
+        return CHECK, reason("years_unknown")
     params = {"limit": _duration(minimum), "years": _years_trading(years)}
     if years < minimum < years + 1:
-        return CHECK, gettext(
-            "The programme asks for at least %(limit)s in business and yours has been trading "
-            "for %(years)s: check with the programme whether that is long enough."
-        ) % params
-    reason = (
-        gettext(
-            "The programme asks for at least %(limit)s in business, and yours has been trading "
-            "for %(years)s."
-        )
-        % params
-    )
-    return _met(years >= minimum), reason
+        return CHECK, reason("years_trading_min_check", **params)
+    return _met(years >= minimum), reason("years_trading_min", **params)
 
 
 def _years_trading_max(maximum: Decimal, firm: FirmProfile) -> Outcome:
     """A whole-year limit counts completed years: at most 4 means under 5 years in business."""
     years = firm.years_trading
     if years is None:
-        return CHECK, _years_unknown()
+        return CHECK, reason("years_unknown")
     params = {"limit": _duration(maximum), "years": _years_trading(years)}
     if years < maximum < years + 1:
-        return CHECK, gettext(
-            "The programme is for businesses trading for at most %(limit)s and yours has been "
-            "trading for %(years)s: check with the programme whether that is too long."
-        ) % params
-    reason = (
-        gettext(
-            "The programme is for businesses trading for at most %(limit)s, and yours has been "
-            "trading for %(years)s."
-        )
-        % params
-    )
-    return _met(years <= maximum), reason
-
-
-def _years_unknown() -> str:
-    return gettext("Your profile doesn’t say how long your business has been trading.")
+        return CHECK, reason("years_trading_max_check", **params)
+    return _met(years <= maximum), reason("years_trading_max", **params)
 
 
 def _years_trading(years: Decimal) -> str:
     """The firm's completed years as a duration; 0 is less than a year."""
     if years < 1:
-        return pgettext("years trading", "less than a year")
+        return reason("less_than_a_year")
     return _duration(years)
 
 
@@ -377,76 +494,54 @@ def _duration(years: Decimal) -> str:
     """Years as "2 years", or in whole months when the years aren't whole ("6 months")."""
     if years == years.to_integral_value():
         count = int(years)
-        return ngettext("%(count)s year", "%(count)s years", count) % {"count": count}
+        return reason("years", count, count=str(count))
     count = int((years * 12).to_integral_value())
-    return ngettext("%(count)s month", "%(count)s months", count) % {"count": count}
+    return reason("months", count, count=str(count))
 
 
 def _sectors_included(sectors: tuple[str, ...], firm: FirmProfile) -> Outcome:
     if firm.sector is None:
-        return CHECK, _sector_unknown()
+        return CHECK, reason("sector_unknown")
     if firm.sector in sectors:
-        return MET, gettext("The programme supports businesses in your line of activity.")
-    return NOT_MET, gettext("The programme doesn’t support businesses in your line of activity.")
+        return MET, reason("sectors_included_met")
+    return NOT_MET, reason("sectors_included_not_met")
 
 
 def _sectors_excluded(sectors: tuple[str, ...], firm: FirmProfile) -> Outcome:
     if firm.sector is None:
-        return CHECK, _sector_unknown()
+        return CHECK, reason("sector_unknown")
     if firm.sector in sectors:
-        return NOT_MET, gettext("The programme excludes businesses in your line of activity.")
-    return MET, gettext("The programme doesn’t exclude businesses in your line of activity.")
-
-
-def _sector_unknown() -> str:
-    return gettext("Your profile doesn’t say what your business’s main activity is.")
+        return NOT_MET, reason("sectors_excluded_not_met")
+    return MET, reason("sectors_excluded_met")
 
 
 def _storefront(firm: FirmProfile) -> Outcome:
     if firm.has_physical_storefront is None:
-        return CHECK, gettext(
-            "The programme is for businesses with a shop or premises open to customers, and "
-            "your profile doesn’t say whether yours has one."
-        )
+        return CHECK, reason("storefront_unknown")
     if firm.has_physical_storefront:
-        return MET, gettext(
-            "The programme is for businesses with a shop or premises open to customers, and "
-            "yours has one."
-        )
-    return NOT_MET, gettext(
-        "The programme is for businesses with a shop or premises open to customers, and "
-        "yours has none."
-    )
+        return MET, reason("storefront_met")
+    return NOT_MET, reason("storefront_not_met")
 
 
 def _town_population_max(maximum: int, firm: FirmProfile) -> Outcome:
     population = firm.town_population
-    params = {"limit": _number(maximum, firm)}
+    limit = _number(maximum, firm)
     if population is not None:
-        reason = ngettext(
-            "The programme is for towns of up to %(limit)s resident, and yours has %(population)s.",
-            "The programme is for towns of up to %(limit)s residents, and yours has "
-            "%(population)s.",
-            maximum,
-        ) % {**params, "population": _number(population, firm)}
-        return _met(population <= maximum), reason
+        text = reason(
+            "town_population_max", maximum, limit=limit, population=_number(population, firm)
+        )
+        return _met(population <= maximum), text
     if firm.settlement == "metro" and maximum < METRO_POPULATION:
-        return NOT_MET, ngettext(
-            "The programme is for towns of up to %(limit)s resident, and your business is in "
-            "a city of over a million people.",
-            "The programme is for towns of up to %(limit)s residents, and your business is in "
-            "a city of over a million people.",
-            maximum,
-        ) % params
-    return CHECK, gettext("Your profile doesn’t say how many people live in your town.")
+        return NOT_MET, reason("town_metro", maximum, limit=limit)
+    return CHECK, reason("town_unknown")
 
 
 def _settlements(settlements: tuple[str, ...], firm: FirmProfile) -> Outcome:
     if firm.settlement is None:
-        return CHECK, gettext("Your profile doesn’t say what type of place your business is in.")
+        return CHECK, reason("settlement_unknown")
     if firm.settlement in settlements:
-        return MET, gettext("The programme covers the type of place your business is in.")
-    return NOT_MET, gettext("The programme doesn’t cover the type of place your business is in.")
+        return MET, reason("settlements_met")
+    return NOT_MET, reason("settlements_not_met")
 
 
 def _women_owned(rule: str, firm: FirmProfile) -> Outcome | None:
@@ -455,51 +550,28 @@ def _women_owned(rule: str, firm: FirmProfile) -> Outcome | None:
         if firm.women_led is False:
             return None
         if firm.women_led:
-            return MET, gettext(
-                "Businesses led by women may get a higher benefit, and a woman leads yours."
-            )
-        return CHECK, gettext(
-            "Businesses led by women may get a higher benefit, and your profile doesn’t say "
-            "whether a woman leads yours."
-        )
+            return MET, reason("women_bonus_met")
+        return CHECK, reason("women_bonus_check")
     if firm.women_led is None:
-        return CHECK, gettext(
-            "The programme is for businesses led by women, and your profile doesn’t say "
-            "whether a woman leads yours."
-        )
+        return CHECK, reason("women_unknown")
     if firm.women_led:
-        return MET, gettext(
-            "The programme is for businesses led by women, and a woman leads yours."
-        )
-    return NOT_MET, gettext(
-        "The programme is for businesses led by women, and your profile says a woman doesn’t "
-        "lead yours."
-    )
+        return MET, reason("women_met")
+    return NOT_MET, reason("women_not_met")
 
 
 def _minority_owned(rule: str) -> Outcome:
     """The profile never says whether a business is minority-owned."""
     if rule == "bonus":
-        return CHECK, gettext(
-            "Minority-owned businesses may get a higher benefit: ask the programme whether "
-            "your business qualifies as minority-owned."
-        )
-    return CHECK, gettext(
-        "The programme is for minority-owned businesses: ask the programme whether "
-        "your business qualifies as minority-owned."
-    )
+        return CHECK, reason("minority_bonus")
+    return CHECK, reason("minority_required")
 
 
 def _registered(firm: FirmProfile) -> Outcome:
     if firm.formally_registered is None:
-        return CHECK, gettext(
-            "Your profile doesn’t say whether your business is formally registered."
-        )
+        return CHECK, reason("registered_unknown")
     if firm.formally_registered:
-        return MET, gettext("The programme is for formally registered businesses, and yours is.")
-    return NOT_MET, gettext(
-        "The programme is for formally registered businesses, and yours isn’t registered yet."
-    )
+        return MET, reason("registered_met")
+    return NOT_MET, reason("registered_not_met")
 
 
 def _met(condition: bool) -> str:

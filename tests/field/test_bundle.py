@@ -8,6 +8,8 @@ from cohorts.models import Enrolment
 from diagnostic.client_rules import instrument_for_client
 from diagnostic.models import Instrument
 from diagnostic.selectors import instrument_spec
+from field.bundle import programme_entry
+from recommendations.catalogue import Criteria, ProgrammeSpec
 from recommendations.services import catalogue_load
 from tests.cohorts.conftest import assess
 from tests.factories import SOCIAL_SELLER, make_firm
@@ -83,6 +85,22 @@ def test_the_catalogue_is_cut_to_the_firms_places(world, current):
     assert {"code", "when", "addresses", "title", "steps", "providers"} <= set(action)
 
 
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_catalogue_carries_the_roadmap_rules_in_the_bundles_language(world, current, language):
+    catalogue_load()
+    rules = bundle_of(world.ana, language).json()["catalogue"]["rules"]
+    assert rules["format"] == 1 and rules["language"] == language
+    assert rules["tables"]["per_condition"] == 2
+    # Reasons as templates in the bundle's language, the singular and the plural.
+    employees = rules["messages"]["employees_max"]
+    assert all("%(limit)s" in template for template in employees)
+    assert ("personas" in employees[1]) == (language == "es")
+    # Ana's firm is in Mexico City: its region, the country's names and number format.
+    assert rules["subdivisions"]["MX-CMX"] == ""
+    assert rules["countries"]["MX"] == ("México" if language == "es" else "Mexico")
+    assert rules["numbers"]["MX"]["group"] == ","
+
+
 def test_the_version_follows_the_content_not_the_security_token(world, current):
     first, again = bundle_of(world.ana).json(), bundle_of(world.ana).json()
     assert first["version"] == again["version"]
@@ -147,3 +165,20 @@ def test_the_bundle_costs_the_same_queries_for_more_firms(
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("field:bundle"))
     assert len(response.json()["firms"]) == 6
+
+
+def test_a_limit_of_zero_travels_with_the_programme():
+    # 0 == False in Python: a filter on "no rule" values must not take a limit of 0 for one.
+    criteria = Criteria(employees_min=0, town_population_max=0, physical_storefront_required=False)
+    programme = ProgrammeSpec(
+        code="p",
+        name={"en": "P"},
+        organisation="O",
+        kind="grant",
+        benefit={},
+        description={},
+        url="",
+        criteria=criteria,
+    )
+    entry = programme_entry(programme)
+    assert entry["criteria"] == {"employees_min": 0, "town_population_max": 0}

@@ -8,10 +8,13 @@
 //   {"kind": "item",   "instrument", "item", "answer", "people"}  itemScore
 //   {"kind": "level",  "instrument", "score"}             levelFor
 //   {"kind": "score_of", "instrument", "exact": "p/q"}    scoreOf
+// and with "catalogues": {name: the bundle's catalogue with its "rules"} in stdin too,
+//   {"kind": "roadmap", "catalogue", "facts", "today", "limit"}  planRoadmap
 // stdout: a JSON list with, for each case in order, {"result": …} or {"error": message}.
 
 import { parseRational } from "../../static/field/rules/fraction.js";
 import { itemScore, levelFor, scoreAnswers, scoreOf } from "../../static/field/rules/scoring.js";
+import { planRoadmap } from "../../static/field/rules/roadmap.js";
 import { placeStage } from "../../static/field/rules/stages.js";
 
 function findItem(instrument, code) {
@@ -24,7 +27,7 @@ function findItem(instrument, code) {
   throw new Error(`the instrument has no item ${code}`);
 }
 
-function run(instruments, testCase) {
+function run(instruments, catalogues, testCase) {
   const instrument = instruments[testCase.instrument];
   const people = testCase.people ?? null;
   switch (testCase.kind) {
@@ -43,6 +46,12 @@ function run(instruments, testCase) {
       return levelFor(instrument, testCase.score);
     case "score_of":
       return scoreOf(instrument, parseRational(testCase.exact));
+    case "roadmap":
+      return planRoadmap(catalogues[testCase.catalogue], {
+        facts: testCase.facts,
+        today: testCase.today,
+        limit: testCase.limit,
+      });
     default:
       throw new Error(`unknown kind of case: ${testCase.kind}`);
   }
@@ -51,10 +60,10 @@ function run(instruments, testCase) {
 let input = "";
 process.stdin.setEncoding("utf8");
 for await (const chunk of process.stdin) input += chunk;
-const { instruments, cases } = JSON.parse(input);
+const { instruments = {}, catalogues = {}, cases } = JSON.parse(input);
 const results = cases.map((testCase) => {
   try {
-    return { result: run(instruments, testCase) };
+    return { result: run(instruments, catalogues, testCase) };
   } catch (error) {
     return { error: `${error.name}: ${error.message}` };
   }
