@@ -33,6 +33,9 @@ MODULES = (
     "field/rules/fraction.js",
     "field/rules/scoring.js",
     "field/rules/stages.js",
+    "field/rules/conditions.js",
+    "field/rules/eligibility.js",
+    "field/rules/roadmap.js",
 )
 FILES = (
     "css/bootstrap.purged.css",

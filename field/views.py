@@ -127,6 +127,7 @@ def _shell_context() -> dict[str, Any]:
     return {
         "css": [asset_url("css/bootstrap.purged.css"), asset_url("css/app.css")],
         "entry_url": asset_url("field/app/app.js"),
+        "icon_url": asset_url("field/icon-192.png"),
         "config": {
             "language": get_language(),
             "texts": app_texts(),

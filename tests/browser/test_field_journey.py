@@ -4,12 +4,15 @@ it through a restart, sends it once the phone is back online, and the site's res
 phone's; María's dashboard counts the firm. Logging out erases it all from the phone."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from diagnostic.instrument import localized
 from diagnostic.models import Assessment
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
+from recommendations.selectors import roadmap_for_assessment
+from recommendations.services import catalogue_load
 from tests.factories import SOCIAL_SELLER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +47,7 @@ def answer_page(page, dimension, language: str) -> None:
 def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(visit, world):
     page, say, language = visit.page, visit.say, visit.language
     spec = instrument_spec(instrument_get_or_load())
+    catalogue_load()
     context = page.context
     context.new_cdp_session(page).send(
         "Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_SLOWDOWN}
@@ -95,6 +99,10 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
         page.locator("p").filter(has_text=say("Puntaje general", "Overall")).inner_text()
     )
     phone_dimensions = page.locator("table.score-table tbody tr").all_inner_texts()
+    roadmap = page.get_by_role("region", name=say("Qué hacer a continuación", "What to do next"))
+    phone_actions = roadmap.locator("article.action h4").all_inner_texts()
+    phone_programmes = roadmap.locator("article.programme h4").all_inner_texts()
+    assert len(phone_actions) >= 3
     expect(page.get_by_text(say("Por enviar", "Waiting to be sent")).first).to_be_visible()
     assert visit.fits_the_screen()
     visit.screenshot("field-result")
@@ -121,6 +129,16 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
         if dimension.scored
     ]
     assert stored.cohort_link.enrolment_id == world.ana_firm.pk
+    # The roadmap the phone showed offline is the site's: its actions and programmes.
+    site_roadmap = roadmap_for_assessment(stored, today=timezone.localdate())
+    assert phone_actions == [
+        localized(chosen.action.title, language)
+        for _horizon, actions in site_roadmap.by_horizon()
+        for chosen in actions
+    ]
+    assert phone_programmes == [
+        localized(match.programme.name, language) for match in site_roadmap.programmes
+    ]
 
     # Logging out erases the firms, the assessment and the app's files from the phone.
     page.get_by_role("button", name=say("Cerrar sesión", "Log out")).click()

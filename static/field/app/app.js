@@ -2,6 +2,7 @@
 // working with no connection. The page comes from the service worker's copy, the data from
 // IndexedDB; when online, the app downloads the consultant's bundle and sends what waits.
 
+import { factsFromResult, planRoadmap } from "../rules/roadmap.js";
 import { scoreAnswers } from "../rules/scoring.js";
 import { placeStage } from "../rules/stages.js";
 import { fill, h } from "./dom.js";
@@ -14,7 +15,7 @@ import {
   deviceClear,
 } from "./store.js";
 import { bundleDownload, uploadWaiting } from "./sync.js";
-import { firmList, questionnairePage, resultPage, statusLine } from "./views.js";
+import { firmList, questionnairePage, resultPage, roadmapSection, statusLine } from "./views.js";
 
 const config = JSON.parse(document.getElementById("field-config").textContent);
 const { language, texts, urls } = config;
@@ -31,12 +32,20 @@ function firmOf(record) {
   return bundle.firms.find((firm) => firm.enrolment_id === record.enrolment_id) ?? { name: "" };
 }
 
-/** Stage and scores as the site works them out (static/field/rules/, the same rules). */
-function resultOf(record) {
+/** Scores, stage and roadmap, as the site works them out (static/field/rules/). */
+function worked(record) {
   const rules = bundle.instrument.rules;
-  const people = firmOf(record).profile?.employees ?? null;
-  const scores = scoreAnswers(rules, record.answers, { people });
+  const profile = firmOf(record).profile ?? {};
+  const scores = scoreAnswers(rules, record.answers, { people: profile.employees ?? null });
   const placement = placeStage(rules, record.answers);
+  const facts = factsFromResult(record.answers, scores, placement, profile);
+  const today = new Date().toLocaleDateString("en-CA"); // the phone's date, as YYYY-MM-DD
+  return { scores, placement, roadmap: planRoadmap(bundle.catalogue, { facts, today }) };
+}
+
+/** The stage and scores the phone sends with the assessment, for the site to compare. */
+function resultOf(record) {
+  const { scores, placement } = worked(record);
   return {
     stage: placement.stage,
     overall: scores.overall.value,
@@ -161,11 +170,17 @@ async function showResult(clientId) {
     location.replace("#/");
     return;
   }
+  const { placement, roadmap } = worked(record);
   resultPage(view, {
     bundle,
     record,
     firm: firmOf(record),
     result: record.client_result,
+    roadmap: roadmapSection(roadmap, bundle.catalogue, {
+      texts,
+      language,
+      nextStage: placement.next_stage,
+    }),
     texts,
     language,
     onEdit: async () => {

@@ -13,7 +13,7 @@ export function h(tag, attributes = {}, ...children) {
     if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
     else element.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     element.append(child instanceof Node ? child : String(child));
   }
@@ -35,7 +35,9 @@ export function localized(text, language) {
 /** Shows a page in `view`, its heading focused for screen readers and keyboards. */
 export function show(view, ...children) {
   view.replaceChildren(
-    ...children.flat().filter((child) => child !== null && child !== undefined && child !== false),
+    ...children
+      .flat(Infinity)
+      .filter((child) => child !== null && child !== undefined && child !== false),
   );
   const heading = view.querySelector("h1");
   if (heading) {

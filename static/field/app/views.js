@@ -230,6 +230,15 @@ export function resultPage(
   show(
     view,
     h("h1", {}, fill(texts.result_title, { firm: firm.name })),
+    // Where the assessment stands comes first: sent or not is what the consultant checks.
+    h("p", { class: "result-status" }, status),
+    record.status === "refused" && record.error.problems.length
+      ? h(
+          "ul",
+          {},
+          record.error.problems.map((problem) => h("li", {}, problem.message)),
+        )
+      : null,
     h(
       "p",
       { class: "lead" },
@@ -269,15 +278,6 @@ export function resultPage(
         ),
       ),
     ),
-    roadmap ?? null,
-    h("p", { class: "result-status" }, status),
-    record.status === "refused" && record.error.problems.length
-      ? h(
-          "ul",
-          {},
-          record.error.problems.map((problem) => h("li", {}, problem.message)),
-        )
-      : null,
     h(
       "p",
       { class: "d-flex flex-wrap gap-2" },
@@ -290,6 +290,7 @@ export function resultPage(
           ),
       h("a", { class: "btn btn-primary", href: "#/" }, texts.to_firms),
     ),
+    roadmap ?? null,
   );
 }
 
@@ -335,7 +336,9 @@ export function statusLine(
 
 function stepsOf(action, language) {
   const steps = action.steps;
-  return steps[language] ?? steps[language.split("-")[0]] ?? steps.en ?? Object.values(steps)[0] ?? [];
+  return (
+    steps[language] ?? steps[language.split("-")[0]] ?? steps.en ?? Object.values(steps)[0] ?? []
+  );
 }
 
 /** A link only to a web address: a catalogue's text never becomes a script. */
@@ -353,7 +356,8 @@ export function roadmapSection(roadmap, catalogue, { texts, language, nextStage 
   const actions = new Map(catalogue.actions.map((action) => [action.code, action]));
   const programmes = new Map(catalogue.programmes.map((programme) => [programme.code, programme]));
   const providers = new Map(catalogue.providers.map((provider) => [provider.code, provider]));
-  const names = (codes, catalogueOf, name) => codes.map((code) => name(catalogueOf.get(code))).join(", ");
+  const names = (codes, catalogueOf, name) =>
+    codes.map((code) => name(catalogueOf.get(code))).join(", ");
   const offered = roadmap.programmes.filter((match) => match.eligible !== "no");
   const horizons = Object.keys(labels.horizons)
     .map((horizon) => [horizon, roadmap.actions.filter((chosen) => chosen.horizon === horizon)])
@@ -368,21 +372,38 @@ export function roadmapSection(roadmap, catalogue, { texts, language, nextStage 
       chosen.map((choice) => {
         const action = actions.get(choice.code);
         const tags = [labels.costs[action.cost], labels.efforts[action.effort]];
-        if (choice.reason === "stage_gap" && nextStage) tags.push(fill(labels.needed_for, { stage: nextStage }));
+        if (choice.reason === "stage_gap" && nextStage)
+          tags.push(fill(labels.needed_for, { stage: nextStage }));
         return h(
           "article",
           { class: "action" },
           h("h4", { class: "h6 mb-1" }, localized(action.title, language)),
           h("p", { class: "tags" }, tags.join(" · ")),
           h("p", {}, localized(action.why, language)),
-          h("ol", {}, stepsOf(action, language).map((step) => h("li", {}, step))),
+          h(
+            "ol",
+            {},
+            stepsOf(action, language).map((step) => h("li", {}, step)),
+          ),
           choice.programmes.length
-            ? h("p", { class: "tags" }, labels.programmes_for_action, " ",
-                names(choice.programmes, programmes, (programme) => localized(programme.name, language)))
+            ? h(
+                "p",
+                { class: "tags" },
+                labels.programmes_for_action,
+                " ",
+                names(choice.programmes, programmes, (programme) =>
+                  localized(programme.name, language),
+                ),
+              )
             : null,
           choice.providers.length
-            ? h("p", { class: "tags" }, labels.providers_for_action, " ",
-                names(choice.providers, providers, (provider) => provider.name))
+            ? h(
+                "p",
+                { class: "tags" },
+                labels.providers_for_action,
+                " ",
+                names(choice.providers, providers, (provider) => provider.name),
+              )
             : null,
         );
       }),
@@ -395,11 +416,34 @@ export function roadmapSection(roadmap, catalogue, { texts, language, nextStage 
             "article",
             { class: "programme" },
             h("h4", { class: "h6 mb-1" }, localized(programme.name, language)),
-            h("p", { class: "tags" }, `${programme.organisation} · ${labels.kinds[programme.kind]} · `,
-              h("span", { class: `status status-${match.eligible}` }, labels.verdicts[match.eligible])),
+            h(
+              "p",
+              { class: "tags" },
+              `${programme.organisation} · ${labels.kinds[programme.kind]} · `,
+              h(
+                "span",
+                { class: `status status-${match.eligible}` },
+                labels.verdicts[match.eligible],
+              ),
+            ),
             h("p", {}, localized(programme.benefit, language)),
-            h("ul", { class: "criteria" }, match.criteria.map((criterion) =>
-              h("li", {}, h("span", { class: `status status-${criterion.status}` }, labels.statuses[criterion.status]), " ", criterion.reason))),
+            h(
+              "ul",
+              { class: "criteria" },
+              match.criteria.map((criterion) =>
+                h(
+                  "li",
+                  {},
+                  h(
+                    "span",
+                    { class: `status status-${criterion.status}` },
+                    labels.statuses[criterion.status],
+                  ),
+                  " ",
+                  criterion.reason,
+                ),
+              ),
+            ),
             webLink(programme.url),
           );
         })
