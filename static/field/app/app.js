@@ -26,7 +26,7 @@ const RETRY_EVERY = 30_000; // while assessments wait or the site could not be r
 let bundle = null;
 let syncing = false;
 let reachable = null; // whether the site answered the last time the app asked
-let problem = null; // "login", "network" (no bundle yet) or "refused"
+let problem = null; // "login", or why the phone has no bundle yet ("network", "refused")
 
 function firmOf(record) {
   return bundle.firms.find((firm) => firm.enrolment_id === record.enrolment_id) ?? { name: "" };
@@ -40,7 +40,10 @@ function worked(record) {
   const placement = placeStage(rules, record.answers);
   const facts = factsFromResult(record.answers, scores, placement, profile);
   const today = new Date().toLocaleDateString("en-CA"); // the phone's date, as YYYY-MM-DD
-  return { scores, placement, roadmap: planRoadmap(bundle.catalogue, { facts, today }) };
+  // A bundle kept from before the app could plan roadmaps has no rules for it (until the
+  // next download): the stage and scores are shown without one.
+  const roadmap = bundle.catalogue.rules ? planRoadmap(bundle.catalogue, { facts, today }) : null;
+  return { scores, placement, roadmap };
 }
 
 /** The stage and scores the phone sends with the assessment, for the site to compare. */
@@ -176,11 +179,13 @@ async function showResult(clientId) {
     record,
     firm: firmOf(record),
     result: record.client_result,
-    roadmap: roadmapSection(roadmap, bundle.catalogue, {
-      texts,
-      language,
-      nextStage: placement.next_stage,
-    }),
+    roadmap:
+      roadmap &&
+      roadmapSection(roadmap, bundle.catalogue, {
+        texts,
+        language,
+        nextStage: placement.next_stage,
+      }),
     texts,
     language,
     onEdit: async () => {
@@ -211,6 +216,7 @@ async function sync() {
   if (syncing || !navigator.onLine) return;
   syncing = true;
   renderStatus();
+  const version = bundle?.version;
   const downloaded = await refreshBundle();
   // A phone can say it is online with no data getting through: what counts is the answer.
   reachable = downloaded.problem !== "network";
@@ -226,8 +232,12 @@ async function sync() {
   }
   syncing = false;
   await renderStatus();
-  // Pages that show data are drawn again; a page of the questionnaire is left as it is.
-  if (!location.hash.startsWith("#/assess/")) route();
+  // A result is drawn again (sent now, the site's scores); the firm list only when the
+  // firms changed and no one is typing a search; a questionnaire page never.
+  const onResult = location.hash.startsWith("#/result/");
+  const onList = !location.hash.startsWith("#/assess/") && !onResult;
+  const typing = document.activeElement?.id === "firm-search";
+  if (onResult || (onList && bundle?.version !== version && !typing)) route();
 }
 
 async function signOut() {

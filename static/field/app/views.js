@@ -5,8 +5,6 @@
 import { fill, h, localized, show } from "./dom.js";
 import { dimensionQuestions, firstWrongNumber } from "./questionnaire.js";
 
-const OPEN = new Set(["draft"]);
-
 function dateText(iso, language) {
   return new Intl.DateTimeFormat(language, { dateStyle: "medium" }).format(new Date(iso));
 }
@@ -29,8 +27,9 @@ function statusBadge(record, texts) {
 
 function firmCard(firm, records, { texts, language, onStart }) {
   const latest = firm.latest_assessment;
-  const draft = records.find((record) => OPEN.has(record.status));
-  const done = records.filter((record) => !OPEN.has(record.status));
+  const draft = records.find((record) => record.status === "draft");
+  const done = records.filter((record) => record.status !== "draft");
+  const heading = `firm-${firm.enrolment_id}`; // names the card's button for screen readers
   const kind = latest || done.length ? "follow_up" : "baseline";
   const label = draft
     ? texts.continue_draft
@@ -40,7 +39,7 @@ function firmCard(firm, records, { texts, language, onStart }) {
   return h(
     "li",
     { class: "firm-card", "data-name": plain(firm.name) },
-    h("h2", { class: "h5 mb-1" }, firm.name),
+    h("h2", { class: "h5 mb-1", id: heading }, firm.name),
     h(
       "p",
       { class: "small mb-1" },
@@ -77,7 +76,12 @@ function firmCard(firm, records, { texts, language, onStart }) {
       : null,
     h(
       "button",
-      { class: "btn btn-primary", type: "button", onclick: () => onStart(firm, draft, kind) },
+      {
+        class: "btn btn-primary",
+        type: "button",
+        "aria-describedby": heading,
+        onclick: () => onStart(firm, draft, kind),
+      },
       label,
     ),
   );
