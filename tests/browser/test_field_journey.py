@@ -11,8 +11,10 @@ from diagnostic.instrument import localized
 from diagnostic.models import Assessment
 from diagnostic.selectors import instrument_spec
 from diagnostic.services import instrument_get_or_load
+from field.models import Conflict
 from recommendations.selectors import roadmap_for_assessment
 from recommendations.services import catalogue_load
+from tests.cohorts.conftest import assess
 from tests.factories import SOCIAL_SELLER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,11 +110,10 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     visit.screenshot("field-result")
     assert not Assessment.objects.filter(firm=world.ana_firm.firm).exists()
 
-    # Back online (the app also tries by itself every half minute and when the phone says
-    # it is online): sent once, and the site's result replaces the phone's.
+    # Back online, the app sends it by itself (it tries again a few seconds after the site
+    # did not answer): once, and the site's result replaces the phone's.
     context.set_offline(False)
-    page.get_by_role("button", name=say("Enviar ahora", "Send now")).click()
-    expect(status).to_contain_text(say("Todo está enviado", "Everything is sent"))
+    expect(status).to_contain_text(say("Todo está enviado", "Everything is sent"), timeout=20_000)
     expect(page.get_by_text(say("Enviado", "Sent"), exact=True)).to_be_visible()
     stored = Assessment.objects.get(firm=world.ana_firm.firm)
     assert stored.submitted_at is not None
@@ -184,3 +185,45 @@ def test_logging_out_from_the_desk_asks_first_when_the_phone_holds_unsent_work(v
     log_out.click()
     page.wait_for_url("**/es/")
     assert page.evaluate("async () => (await indexedDB.databases()).length") == 0
+
+
+@pytest.mark.parametrize("way", [("en", "phone")])
+def test_a_follow_up_offline_starts_from_the_last_answers_and_says_what_it_follows(visit, world):
+    page = visit.page
+    spec = instrument_spec(instrument_get_or_load())
+    items = spec.items
+    baseline = assess(world.ana_firm, world.ana, SOCIAL_SELLER, days_ago=150)
+    visit.log_in("ana")
+    visit.goto("/desk/field/app/")
+    expect(page.locator("#status")).to_contain_text("Firms on this phone: 1")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    page.reload()
+    card = page.get_by_role("listitem").filter(has_text=FIRM)
+    expect(card).to_contain_text("Last result: stage D")
+    card.get_by_role("button", name="Start a follow-up").click()
+    expect(page.get_by_role("note")).to_contain_text("These answers come from the last assessment")
+    connection = page.get_by_role("group", name=localized(items["internet_access"].prompt, "en"))
+    expect(connection.get_by_label("Mobile data that works well most of the time")).to_be_checked()
+    for dimension in spec.dimensions:
+        if "sales_channels" in {item.code for item in dimension.iter_items()}:
+            channels = localized(items["sales_channels"].prompt, "en")
+            page.get_by_role("group", name=channels).get_by_label(
+                "In our own online store", exact=True
+            ).check()
+        if dimension is not spec.dimensions[-1]:
+            page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="See the result").click()
+    phone_stage = page.locator(".stage-badge").inner_text()
+
+    page.context.set_offline(False)
+    expect(page.get_by_text("Sent", exact=True)).to_be_visible(timeout=20_000)
+    follow_up = Assessment.objects.exclude(pk=baseline.pk).get(firm=world.ana_firm.firm)
+    assert follow_up.cohort_link.kind == "follow_up"
+    assert follow_up.offline.based_on_id == baseline.pk
+    assert not Conflict.objects.exists()  # it follows the result it knew: no one else's
+    answers = dict(follow_up.answers.values_list("item_code", "value"))
+    assert answers["internet_access"] == "mobile_reliable"  # kept from the baseline
+    assert set(answers["sales_channels"]) == {"messaging_apps", "social_media", "own_online_store"}
+    assert follow_up.result["stage"]["stage"] == phone_stage

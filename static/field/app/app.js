@@ -21,11 +21,16 @@ const config = JSON.parse(document.getElementById("field-config").textContent);
 const { language, texts, urls } = config;
 const view = document.getElementById("view");
 const status = document.getElementById("status");
-const RETRY_EVERY = 30_000; // while assessments wait or the site could not be reached
+// When to try the site again by itself: soon after it did not answer (a failed attempt costs
+// nothing offline, and a phone may say it is online, or offline, whatever the truth), and
+// every half minute while assessments wait.
+const RETRY_UNREACHABLE = 5_000;
+const RETRY_WAITING = 30_000;
 
 let bundle = null;
 let syncing = false;
 let reachable = null; // whether the site answered the last time the app asked
+let lastTry = 0;
 let problem = null; // "login", or why the phone has no bundle yet ("network", "refused")
 
 function firmOf(record) {
@@ -72,7 +77,7 @@ async function renderStatus() {
     texts,
     language,
     urls,
-    onSend: sync,
+    onSend: () => sync({ asked: true }),
   });
 }
 
@@ -141,8 +146,7 @@ async function showQuestionnaire(clientId, step) {
       };
       await assessmentSave(record);
       location.hash = `#/result/${clientId}`;
-      if (navigator.onLine) sync();
-      else renderStatus();
+      sync({ asked: true });
     },
   });
 }
@@ -212,9 +216,10 @@ async function refreshBundle() {
 }
 
 /** Downloads the bundle, sends what waits, and downloads again if anything was stored. */
-async function sync() {
-  if (syncing || !navigator.onLine) return;
+async function sync({ asked = false } = {}) {
+  if (syncing || (!navigator.onLine && !asked)) return;
   syncing = true;
+  lastTry = Date.now();
   renderStatus();
   const version = bundle?.version;
   const downloaded = await refreshBundle();
@@ -282,7 +287,7 @@ async function boot() {
   signOutButton.hidden = false;
   signOutButton.addEventListener("click", signOut);
   window.addEventListener("hashchange", route);
-  window.addEventListener("online", sync);
+  window.addEventListener("online", () => sync());
   window.addEventListener("offline", renderStatus);
   await route();
   await renderStatus();
@@ -291,8 +296,10 @@ async function boot() {
     .catch(() => {});
   navigator.storage?.persist?.();
   setInterval(async () => {
-    if (reachable === false || (await waitingCount())) sync();
-  }, RETRY_EVERY);
+    const due = reachable === false ? RETRY_UNREACHABLE : RETRY_WAITING;
+    if (Date.now() - lastTry < due) return;
+    if (reachable === false || (await waitingCount())) sync({ asked: true });
+  }, RETRY_UNREACHABLE);
   if (navigator.onLine) await sync();
   showStorage();
 }

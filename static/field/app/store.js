@@ -35,6 +35,13 @@ function database() {
   return opened;
 }
 
+// A page left for another (kept in the back-forward cache) lets go of the database, or
+// logging out, which deletes it, would wait on a page that cannot answer.
+window.addEventListener("pagehide", () => {
+  if (opened) opened.then((db) => db.close());
+  opened = null;
+});
+
 async function store(name, mode = "readonly") {
   return (await database()).transaction(name, mode).objectStore(name);
 }

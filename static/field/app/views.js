@@ -312,7 +312,7 @@ export function statusLine(
   if (problem === "login")
     parts.push(h("span", {}, texts.log_in_again, " ", h("a", { href: urls.login }, texts.log_in)));
   else if (problem) parts.push(h("span", {}, texts.download_failed));
-  if (waiting && navigator.onLine && !syncing) {
+  if (waiting && !syncing) {
     parts.push(
       h(
         "button",
