@@ -172,8 +172,10 @@ def test_logging_out_from_the_desk_asks_first_when_the_phone_holds_unsent_work(v
     answer_page(page, spec.dimensions[0], "es")  # a draft, saved on the phone
     visit.goto("/desk/")
     log_out = page.get_by_role("button", name="Cerrar sesión")
+    # Clicked in the page: Playwright's click would wait for the form's navigation while the
+    # question is on screen, and the question waits for this test.
     with page.expect_event("dialog") as asked:
-        log_out.click()
+        log_out.evaluate("button => button.click()")
     assert asked.value.message == (
         "Evaluaciones aún sin enviar: 1. Al cerrar sesión se borran de este teléfono. "
         "¿Cerrar sesión de todos modos?"
