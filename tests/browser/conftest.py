@@ -17,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
 from tests.cohorts.conftest import world  # noqa: F401 - the named people, for journeys
+from tests.quality.conftest import RUN_AXE, WCAG_TAGS, quality_tool
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -97,6 +98,20 @@ class Visit:
 
     def log_out(self) -> None:
         self.page.context.clear_cookies()
+
+    def accessibility_problems(self) -> list[str]:
+        """axe-core's serious and critical WCAG 2.2 A/AA violations on the page as it is now
+        (for pages a script draws, which the quality gates' crawl cannot see)."""
+        if not hasattr(Visit, "_axe"):
+            Visit._axe = quality_tool("axe-core/axe.min.js").read_text(encoding="utf-8")
+        if not self.page.evaluate("() => typeof axe !== 'undefined'"):
+            self.page.evaluate(Visit._axe)  # through the DevTools protocol: the CSP allows it
+        return [
+            f"{violation['id']} ({violation['impact']}) {violation['help']} — "
+            + ", ".join(violation["targets"])
+            for violation in self.page.evaluate(RUN_AXE, WCAG_TAGS)
+            if violation["impact"] in ("serious", "critical")
+        ]
 
     def fits_the_screen(self) -> bool:
         """Nothing sticks out sideways: the page never scrolls horizontally."""

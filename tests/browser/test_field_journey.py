@@ -66,6 +66,7 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     expect(status).to_contain_text(say("Negocios en este teléfono: 1", "Firms on this phone: 1"))
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assert visit.fits_the_screen()
+    assert visit.accessibility_problems() == []
     visit.screenshot("field-firms")
 
     # No network at all from here: the app starts from the phone's copy.
@@ -83,6 +84,7 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
         )
         answer_page(page, dimension, language)
         if number == 1:
+            assert visit.accessibility_problems() == []
             # An answer is kept on the phone as soon as it is given: a restart loses nothing.
             page.reload()
             answer_page(page, dimension, language)
@@ -107,6 +109,7 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     assert len(phone_actions) >= 3
     expect(page.get_by_text(say("Por enviar", "Waiting to be sent")).first).to_be_visible()
     assert visit.fits_the_screen()
+    assert visit.accessibility_problems() == []
     visit.screenshot("field-result")
     assert not Assessment.objects.filter(firm=world.ana_firm.firm).exists()
 

@@ -14,6 +14,15 @@ from tests.factories import load_instrument
 from tests.quality.site import Page, Site, build_programme, crawl_site, neutral_texts
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools" / "quality" / "node_modules"
+# axe-core's run: the WCAG 2.2 A/AA rules, each violation with up to three of its elements.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = """tags => axe.run(document, {
+  runOnly: {type: "tag", values: tags},
+  resultTypes: ["violations"],
+}).then(results => results.violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help,
+  targets: v.nodes.slice(0, 3).map(node => node.target.join(" ")),
+})))"""
 
 
 def quality_tool(relative: str) -> Path:

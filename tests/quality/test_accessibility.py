@@ -12,22 +12,14 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.quality.conftest import quality_tool
+from tests.quality.conftest import RUN_AXE, WCAG_TAGS, quality_tool
 from tests.quality.site import Page
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 OWNERS = {"owner", "visitor"}
-RUN_AXE = """tags => axe.run(document, {
-  runOnly: {type: "tag", values: tags},
-  resultTypes: ["violations"],
-}).then(results => results.violations.map(v => ({
-  id: v.id, impact: v.impact, help: v.help,
-  targets: v.nodes.slice(0, 3).map(node => node.target.join(" ")),
-})))"""
 
 
 def serving(body: str, status: int, content_type: str):

@@ -316,7 +316,7 @@ export function statusLine(
     parts.push(
       h(
         "button",
-        { class: "btn btn-sm btn-outline-primary", type: "button", onclick: onSend },
+        { class: "btn btn-sm btn-primary", type: "button", onclick: onSend },
         texts.send_now,
       ),
     );
