@@ -40,6 +40,7 @@ from cohorts.models import (
 from cohorts.services import cohort_assessment_start, cohort_join
 from core import errors
 from diagnostic.models import Assessment
+from field.models import Conflict
 from recommendations.models import RoadmapPDF
 from recommendations.selectors import catalogue_version
 from recommendations.services import catalogue_load
@@ -259,9 +260,19 @@ def build_programme(django_user_model) -> Programme:
         )
         for number in range(6)
     ]
-    for number, enrolment in enumerate(firms):
-        assess(enrolment, world.ana, E, days_ago=150)
-        assess(enrolment, world.ana, SOCIAL_SELLER if number % 2 else E)
+    results = [
+        (
+            assess(enrolment, world.ana, E, days_ago=150),
+            assess(enrolment, world.ana, SOCIAL_SELLER if number % 2 else E),
+        )
+        for number, enrolment in enumerate(firms)
+    ]
+    # The first firm's later result as if a phone that did not know of the earlier one had
+    # sent it: an open conflict on the coordinator's page.
+    earlier, later = results[0]
+    Conflict.objects.create(
+        enrolment=firms[0], uploaded=later.cohort_link, other=earlier.cohort_link
+    )
     review_pending = assess(world.ana_firm, world.ana, SOCIAL_SELLER)
     assisted = cohort_assessment_start(enrolment=world.ana_firm, user=world.ana, language="es")
     Visit.objects.create(
