@@ -40,6 +40,13 @@ BROWSER_LOCALES = {"es": "es-MX", "en": "en-US"}
 EVERY_WAY = [(language, screen) for language in BROWSER_LOCALES for screen in SCREENS]
 TWO_WAYS = [("es", "phone"), ("en", "desktop")]
 
+LAID_OUT = """(width) => document.documentElement.scrollWidth <= width
+  && [...document.querySelectorAll(".form-check")].every((check) => {
+    const input = check.querySelector("input"), label = check.querySelector("label");
+    return !input || !label
+      || label.getBoundingClientRect().top < input.getBoundingClientRect().bottom;
+  })"""
+
 # `make screenshots` sets it to the gallery's folder; CI leaves it unset.
 SCREENSHOTS = os.environ.get("SCREENSHOTS", "")
 
@@ -114,10 +121,11 @@ class Visit:
         ]
 
     def fits_the_screen(self) -> bool:
-        """Nothing sticks out sideways: the page never scrolls horizontally."""
+        """Nothing sticks out sideways (the page never scrolls horizontally), and every answer
+        starts beside its radio button or checkbox, however long it is."""
         self.page.wait_for_load_state()  # with its stylesheets
         width = self.page.viewport_size["width"]
-        return self.page.evaluate("document.documentElement.scrollWidth") <= width
+        return self.page.evaluate(LAID_OUT, width)
 
     def screenshot(self, page_type: str) -> None:
         """The gallery's picture of this page type, when `SCREENSHOTS` names a folder."""
