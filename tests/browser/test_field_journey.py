@@ -46,6 +46,7 @@ def answer_page(page, dimension, language: str) -> None:
                 group.get_by_label(localized(option.label, language), exact=True).check()
 
 
+@pytest.mark.parametrize("way", [("es", "phone"), ("en", "phone")])
 def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(visit, world):
     page, say, language = visit.page, visit.say, visit.language
     spec = instrument_spec(instrument_get_or_load())
