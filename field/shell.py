@@ -134,7 +134,6 @@ def app_texts() -> dict[str, Any]:
         "status_ready": _("Waiting to be sent"),
         "status_sent": _("Sent"),
         "status_refused": _("Not accepted"),
-        "server_result": _("The site’s result: stage %(stage)s, %(score)s."),
         "open_roadmap": _("Open the roadmap on the site"),
         "online": _("Online"),
         "offline": _("Offline: everything is saved on this phone"),
@@ -153,7 +152,6 @@ def app_texts() -> dict[str, Any]:
             "The app has no data on this phone yet: open it once with an internet connection."
         ),
         "storage": _("Space used on this phone: %(used)s"),
-        "sign_out": _("Log out"),
         "sign_out_unsent": _(
             "Assessments not sent yet: %(count)s. Logging out erases them from this phone. "
             "Log out anyway?"
