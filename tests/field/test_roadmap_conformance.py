@@ -45,6 +45,7 @@ from recommendations.parsing import parse_programme
 from recommendations.roadmap import plan_roadmap
 from recommendations.rules import facts_from_result
 from recommendations.services import CATALOGUE_DIR, catalogue_read
+from tests.field.rule_calls import facts_json
 from tests.field.test_rules_conformance import first_difference, random_answers
 from tests.recommendations import test_eligibility as eligibility_cases
 from tests.recommendations import test_roadmap as roadmap_cases
@@ -338,18 +339,6 @@ def random_answers_of(instrument: Instrument, item: Item, rng: random.Random) ->
     return {item.code: tuple(one) if isinstance(one, list) else one}
 
 
-def profile_json(profile: FirmProfile) -> dict[str, Any]:
-    """The profile as the bundle gives it: decimals as text."""
-    return {
-        name: str(value) if isinstance(value, Decimal) else value
-        for name, value in profile.__dict__.items()
-    }
-
-
-def answers_json(answers: dict[str, Any]) -> dict[str, Any]:
-    return {code: list(v) if isinstance(v, tuple | list) else v for code, v in answers.items()}
-
-
 # --- Running ----------------------------------------------------------------------------------
 
 
@@ -431,14 +420,7 @@ def test_the_client_roadmap_is_the_servers_for_random_firms_in_both_languages():
                             "origin": f"{name} catalogue, {language}, firm #{number}",
                             "kind": "roadmap",
                             "catalogue": f"{name}-{language}",
-                            "facts": {
-                                "answers": answers_json(dict(facts.answers)),
-                                "areas": dict(facts.areas),
-                                "dimensions": dict(facts.dimensions),
-                                "stage": facts.stage,
-                                "missing": list(facts.missing),
-                                "profile": profile_json(facts.profile),
-                            },
+                            "facts": facts_json(facts),
                             "today": today.isoformat(),
                             "limit": limit,
                         }

@@ -10,11 +10,19 @@
 //   {"kind": "score_of", "instrument", "exact": "p/q"}    scoreOf
 // and with "catalogues": {name: the bundle's catalogue with its "rules"} in stdin too,
 //   {"kind": "roadmap", "catalogue", "facts", "today", "limit"}  planRoadmap
+// and, each with its own rules document, the calls tests/field/rule_calls.py records:
+//   {"kind": "build_roadmap", "rules", "actions", "providers", "matches", "facts", "limit"}
+//   {"kind": "evaluate_programme", "rules", "programme", "firm", "today"}
+//       the match without its programme, or null
+//   {"kind": "rank_matches", "rules", "matches"}  the given matches' positions, ranked
+//   {"kind": "rule_holds", "rules", "rule", "facts"}  ruleHolds
 // stdout: a JSON list with, for each case in order, {"result": …} or {"error": message}.
 
 import { parseRational } from "../../static/field/rules/fraction.js";
 import { itemScore, levelFor, scoreAnswers, scoreOf } from "../../static/field/rules/scoring.js";
-import { planRoadmap } from "../../static/field/rules/roadmap.js";
+import { ruleHolds } from "../../static/field/rules/conditions.js";
+import { evaluateProgramme, rankMatches } from "../../static/field/rules/eligibility.js";
+import { buildRoadmap, planRoadmap } from "../../static/field/rules/roadmap.js";
 import { placeStage } from "../../static/field/rules/stages.js";
 
 function findItem(instrument, code) {
@@ -52,6 +60,19 @@ function run(instruments, catalogues, testCase) {
         today: testCase.today,
         limit: testCase.limit,
       });
+    case "build_roadmap":
+      return buildRoadmap(testCase.rules, testCase);
+    case "evaluate_programme": {
+      const { rules, programme, firm, today } = testCase;
+      const match = evaluateProgramme(rules, programme, firm, today);
+      return match === null ? null : { eligible: match.eligible, criteria: match.criteria };
+    }
+    case "rank_matches":
+      return rankMatches(testCase.rules, testCase.matches).map((match) =>
+        testCase.matches.indexOf(match),
+      );
+    case "rule_holds":
+      return ruleHolds(testCase.rule, testCase.facts, testCase.rules.tables);
     default:
       throw new Error(`unknown kind of case: ${testCase.kind}`);
   }

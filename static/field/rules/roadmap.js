@@ -29,13 +29,25 @@ export { factsFromResult } from "./conditions.js";
  */
 export function planRoadmap(catalogue, { facts, today, limit = 8 }) {
   const rules = catalogue.rules;
-  if (limit < 1) throw new RangeError(`a roadmap needs room for at least one action, not ${limit}`);
   const matches = rankMatches(
     rules,
     catalogue.programmes
       .map((programme) => evaluateProgramme(rules, programme, facts.profile, today))
       .filter((match) => match !== null),
   );
+  const { actions, providers } = catalogue;
+  return buildRoadmap(rules, { actions, providers, matches, facts, limit });
+}
+
+/**
+ * The roadmap from programmes already evaluated (`matches`, as `evaluateProgramme` gives
+ * them), as recommendations/roadmap.py `build_roadmap` makes it.
+ * @param {Object} rules the roadmap rules' document, in the reader's language
+ * @param {{actions: Object[], providers: Object[], matches: Object[],
+ *   facts: import("./conditions.js").RuleFacts, limit?: number}} options
+ */
+export function buildRoadmap(rules, { actions, providers, matches, facts, limit = 8 }) {
+  if (limit < 1) throw new RangeError(`a roadmap needs room for at least one action, not ${limit}`);
   const { offered: offeredVerdicts } = rules.tables;
   const name = (match) => casefold(localized(match.programme.name, rules.language));
   const offered = sortBy(
@@ -47,13 +59,13 @@ export function planRoadmap(catalogue, { facts, today, limit = 8 }) {
     (match) => [name(match)],
   );
   return {
-    actions: choose(rules, catalogue.actions, facts, limit).map(([action, reason, chosenFor]) => ({
+    actions: choose(rules, actions, facts, limit).map(([action, reason, chosenFor]) => ({
       code: action.code,
       horizon: action.horizon,
       reason,
       for: chosenFor,
       programmes: programmesFor(rules, action, offered),
-      providers: providersFor(rules, action, catalogue.providers, facts.profile),
+      providers: providersFor(rules, action, providers, facts.profile),
     })),
     programmes: [...offered, ...notEligible].map((match) => ({
       code: match.programme.code,
