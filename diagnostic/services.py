@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -246,9 +246,10 @@ def _to_json(value: object) -> object:
     return list(value) if isinstance(value, tuple | list) else value
 
 
-def assessment_submit(*, assessment: Assessment) -> bool:
+def assessment_submit(*, assessment: Assessment, done_at: datetime | None = None) -> bool:
     """Score and store the result; False when it had been submitted already.
 
+    `done_at`: when the assessment was done, if not now (one made offline and sent later).
     The conditional update makes a double submit (two taps, two tabs) store one result.
     """
     firm = assessment.firm
@@ -270,7 +271,7 @@ def assessment_submit(*, assessment: Assessment) -> bool:
             pk=assessment.pk, status=Assessment.Status.DRAFT
         ).update(
             status=Assessment.Status.SUBMITTED,
-            submitted_at=now,
+            submitted_at=done_at or now,
             updated_at=now,
             overall_score=scores.overall.value,
             items_scored=scores.rests_on.scored,
@@ -314,12 +315,14 @@ def assessment_import(
     firm: Firm | None = None,
     assisted: bool = False,
     client_id: UUID | None = None,
+    done_at: datetime | None = None,
 ) -> Assessment:
     """Store a checked diagnostic (see `interchange.parse_diagnostic`) and submit it, for
     `firm` when given (enrolled already), else for a firm made from its profile.
 
     `assisted`: a consultant ran it with the owner (offline, in the field app). `client_id`:
     the id its device gave it; one already stored raises IntegrityError, and nothing is kept.
+    `done_at`: when it was done, if not now.
     """
     with transaction.atomic():
         assessment = Assessment.objects.create(
@@ -335,7 +338,7 @@ def assessment_import(
             Answer(assessment=assessment, item_code=code, value=_to_json(value))
             for code, value in diagnostic.answers.items()
         )
-        assessment_submit(assessment=assessment)
+        assessment_submit(assessment=assessment, done_at=done_at)
     assessment.refresh_from_db()
     return assessment
 

@@ -115,6 +115,7 @@ def offline_assessment_upload(
     based_on: Assessment | None,
 ) -> tuple[Assessment, bool]:
     """Store and submit an assessment made offline, scored again here; whether it is new.
+    It counts from when the phone finished it, when the phone's clock can be right.
 
     Sent again (a retry, a second tap), the same upload finds the assessment stored the first
     time. Two at once are decided by the database's unique client_id: the loser's work is
@@ -125,6 +126,10 @@ def offline_assessment_upload(
     stored = assessment_by_client_id(upload.client_id)
     if stored is not None:
         return _same_upload(stored, user, fingerprint), False
+    earliest = enrolment.created_at
+    if based_on is not None and based_on.submitted_at is not None:
+        earliest = max(earliest, based_on.submitted_at)
+    done_at = upload.done_at(earliest=earliest, received=timezone.now())
     try:
         with transaction.atomic():
             assessment = assessment_import(
@@ -133,6 +138,7 @@ def offline_assessment_upload(
                 firm=enrolment.firm,
                 assisted=True,
                 client_id=upload.client_id,
+                done_at=done_at,
             )
             linked = cohort_assessment_link(
                 enrolment=enrolment, assessment=assessment, kind=upload.kind, user=user

@@ -71,6 +71,14 @@ class Upload:
     based_on: int | None
     client_result: dict[str, Any] | None
 
+    def done_at(self, *, earliest: datetime, received: datetime) -> datetime:
+        """When the assessment was done, for the firm's history: the phone's `finished_at`,
+        unless the phone's clock cannot be right (a reset clock, a wrong time zone) — it is
+        after the upload reached the site, or before `earliest`, what the work came after
+        (the firm joining the cohort, the result it was based on) — and then when the upload
+        reached the site."""
+        return self.finished_at if earliest <= self.finished_at <= received else received
+
     def fingerprint(self, answers: Answers) -> str:
         """What the upload says, hashed: the same `client_id` sent again must say the same.
 

@@ -1,9 +1,11 @@
 """Uploading an assessment made offline: stored once, submitted, scored again by the server."""
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cohorts.dashboards import Filters, dashboard
 from cohorts.models import Cohort, CohortAssessment, Enrolment
@@ -66,6 +68,65 @@ def test_the_programme_dashboard_counts_the_firm(world, current):
     )
     assert (figures["enrolled"], figures["assessed"]) == (2, 1)
     assert dict(figures["stages"])["D"] == 1
+
+
+def finished(moment: datetime) -> dict[str, str]:
+    """An upload's times for a visit that ended at `moment`."""
+    return {
+        "started_at": (moment - timedelta(minutes=40)).isoformat(),
+        "finished_at": moment.isoformat(),
+    }
+
+
+def test_an_assessment_sent_days_later_counts_from_when_the_phone_finished_it(world, current):
+    Enrolment.objects.filter(pk=world.ana_firm.pk).update(
+        created_at=timezone.now() - timedelta(days=60)
+    )
+    visit = timezone.now() - timedelta(days=9)
+    body = upload_body(world.ana_firm, current, **finished(visit))
+
+    send(signed_in(world.ana), body)
+
+    assessment = Assessment.objects.get(client_id=body["client_id"])
+    assert assessment.submitted_at == visit
+    cohorts = Cohort.objects.filter(pk=world.cohort.pk)
+    spec = instrument_spec(current)
+    that_day = Filters(submitted_from=visit.date(), submitted_to=visit.date())
+    assert dashboard(cohorts, that_day, spec, small_cell=0)["assessed"] == 1
+    since = Filters(submitted_from=(visit + timedelta(days=1)).date())
+    assert dashboard(cohorts, since, spec, small_cell=0)["assessed"] == 0
+
+
+@pytest.mark.parametrize(
+    "clock",
+    ["ahead", "reset", "before the firm joined", "before the result it was based on"],
+)
+def test_a_phone_clock_that_cannot_be_right_gives_way_to_when_the_upload_came(
+    world, current, clock
+):
+    now = timezone.now()
+    Enrolment.objects.filter(pk=world.ana_firm.pk).update(created_at=now - timedelta(days=20))
+    based_on = None
+    if clock == "before the result it was based on":
+        baseline = upload_body(world.ana_firm, current, **finished(now - timedelta(days=5)))
+        send(signed_in(world.ana), baseline)
+        based_on = Assessment.objects.get(client_id=baseline["client_id"]).pk
+    visit = {
+        "ahead": now + timedelta(hours=3),
+        "reset": datetime(2001, 1, 1, tzinfo=now.tzinfo),
+        "before the firm joined": now - timedelta(days=21),
+        "before the result it was based on": now - timedelta(days=6),
+    }[clock]
+    kind = "baseline" if based_on is None else "follow_up"
+    body = upload_body(world.ana_firm, current, kind=kind, based_on=based_on, **finished(visit))
+
+    response = send(signed_in(world.ana), body)
+
+    assert response.status_code == 201, response.content
+    assessment = Assessment.objects.get(client_id=body["client_id"])
+    assert now <= assessment.submitted_at <= timezone.now()
+    # The phone's own time is kept with the upload.
+    assert OfflineAssessment.objects.get(assessment=assessment).finished_at == visit
 
 
 def test_the_phones_result_is_kept_and_compared_with_the_servers(world, current):
