@@ -96,7 +96,7 @@ def app_texts() -> dict[str, Any]:
         },
         "firms": _("Your firms"),
         "search": _("Find a firm"),
-        "no_firms": _("You assess no firms yet. A coordinator adds you to a firm's team."),
+        "no_firms": _("You have no firms to assess. A coordinator adds you to a firm's team."),
         "no_match": _("No firm matches this search."),
         "start_baseline": _("Start the first assessment"),
         "start_follow_up": _("Start a follow-up"),
@@ -130,9 +130,15 @@ def app_texts() -> dict[str, Any]:
         "score": pgettext("out of 100", "Score"),
         "edit_answers": _("Change the answers"),
         "to_firms": _("Back to your firms"),
+        "gone_firms": _("No longer in your list"),
+        "gone_firms_help": _(
+            "Work kept on this phone for firms you no longer assess. What is waiting is still "
+            "sent; if the site does not take it, its result says why."
+        ),
+        "gone_firm": _("A firm no longer on this phone"),
         "status_draft": _("Not finished"),
         "status_ready": _("Waiting to be sent"),
-        "status_sent": _("Sent"),
+        "status_sent": pgettext("an assessment", "Sent"),
         "status_refused": _("Not accepted"),
         "open_roadmap": _("Open the roadmap on the site"),
         "online": _("Online"),

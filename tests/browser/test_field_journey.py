@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cohorts.models import Enrolment
 from diagnostic.instrument import localized
 from diagnostic.models import Assessment
 from diagnostic.selectors import instrument_spec
@@ -118,7 +119,7 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     # did not answer): once, and the site's result replaces the phone's.
     context.set_offline(False)
     expect(status).to_contain_text(say("Todo está enviado", "Everything is sent"), timeout=20_000)
-    expect(page.get_by_text(say("Enviado", "Sent"), exact=True)).to_be_visible()
+    expect(page.get_by_text(say("Enviada", "Sent"), exact=True)).to_be_visible()
     stored = Assessment.objects.get(firm=world.ana_firm.firm)
     assert stored.submitted_at is not None
     assert stored.language == language
@@ -233,3 +234,45 @@ def test_a_follow_up_offline_starts_from_the_last_answers_and_says_what_it_follo
     assert answers["internet_access"] == "mobile_reliable"  # kept from the baseline
     assert set(answers["sales_channels"]) == {"messaging_apps", "social_media", "own_online_store"}
     assert follow_up.result["stage"]["stage"] == phone_stage
+
+
+@pytest.mark.parametrize("way", [("es", "phone")])
+def test_work_for_a_firm_taken_off_the_consultants_list_stays_on_the_phone_with_the_reason(
+    visit, world
+):
+    page = visit.page
+    spec = instrument_spec(instrument_get_or_load())
+    visit.log_in("ana")
+    visit.goto("/desk/field/app/")
+    expect(page.locator("#status")).to_contain_text("Negocios en este teléfono: 1")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    page.reload()
+    page.get_by_role("listitem").filter(has_text=FIRM).get_by_role(
+        "button", name="Comenzar la primera evaluación"
+    ).click()
+    for number, dimension in enumerate(spec.dimensions, start=1):
+        answer_page(page, dimension, "es")
+        if number < len(spec.dimensions):
+            page.get_by_role("button", name="Continuar").click()
+    page.get_by_role("button", name="Ver el resultado").click()
+    expect(page.get_by_text("Por enviar").first).to_be_visible()
+    # Meanwhile, the coordinator gives the firm to someone else.
+    Enrolment.objects.filter(pk=world.ana_firm.pk).update(consultant=None)
+    world.ana_firm.members.clear()
+
+    page.context.set_offline(False)
+    expect(page.get_by_text("No aceptada", exact=True)).to_be_visible(timeout=20_000)
+    expect(page.locator(".result-status")).to_contain_text(
+        "El sitio no aceptó esta evaluación: "
+        "Ninguno de los negocios que usted evalúa tiene este id."
+    )
+    assert not Assessment.objects.filter(firm=world.ana_firm.firm).exists()
+    page.get_by_role("link", name="Volver a sus negocios").click()
+    expect(page.get_by_text("No tiene negocios para evaluar.")).to_be_visible()
+    gone = page.get_by_role("region", name="Ya no están en su lista")
+    expect(gone.get_by_role("listitem")).to_contain_text(f"No aceptada {FIRM}, Primera evaluación")
+    assert visit.accessibility_problems() == []
+    gone.get_by_role("link", name=FIRM).click()
+    expect(page.get_by_role("heading", name=f"Resultado de {FIRM}")).to_be_visible()

@@ -33,8 +33,10 @@ let reachable = null; // whether the site answered the last time the app asked
 let lastTry = 0;
 let problem = null; // "login", or why the phone has no bundle yet ("network", "refused")
 
+/** The record's firm as the bundle has it now, else as it was when the work began. */
 function firmOf(record) {
-  return bundle.firms.find((firm) => firm.enrolment_id === record.enrolment_id) ?? { name: "" };
+  const firm = bundle.firms.find((one) => one.enrolment_id === record.enrolment_id);
+  return firm ?? record.firm ?? { name: "", profile: {} };
 }
 
 /** Scores, stage and roadmap, as the site works them out (static/field/rules/). */
@@ -92,6 +94,8 @@ async function start(firm, draft, kind) {
     client_id: crypto.randomUUID(),
     firm_id: firm.id,
     enrolment_id: firm.enrolment_id,
+    // Kept for when the firm leaves the consultant's list before the work is sent.
+    firm: { name: firm.name, profile: firm.profile ?? {} },
     kind,
     language,
     instrument: { code: bundle.instrument.code, checksum: bundle.instrument.checksum },

@@ -87,6 +87,44 @@ function firmCard(firm, records, { texts, language, onStart }) {
   );
 }
 
+/** Work on the phone for firms no longer in the bundle: the consultant no longer assesses
+ * them. It is still sent, and a refusal is shown on its result. */
+function goneFirms(records, { texts, language }) {
+  if (!records.length) return null;
+  return h(
+    "section",
+    { "aria-labelledby": "gone-firms" },
+    h("h2", { class: "h5", id: "gone-firms" }, texts.gone_firms),
+    h("p", { class: "small" }, texts.gone_firms_help),
+    h(
+      "ul",
+      { class: "list-unstyled" },
+      records.map((record) =>
+        h(
+          "li",
+          { class: "mb-1" },
+          statusBadge(record, texts),
+          " ",
+          h(
+            "a",
+            {
+              href:
+                record.status === "draft"
+                  ? `#/assess/${record.client_id}/1`
+                  : `#/result/${record.client_id}`,
+            },
+            [
+              record.firm?.name || texts.gone_firm,
+              texts[`kind_${record.kind}`],
+              dateText(record.finished_at ?? record.started_at, language),
+            ].join(", "),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 export function firmList(view, { bundle, records, texts, language, onStart }) {
   const heading = h("h1", {}, texts.firms);
   if (!bundle) {
@@ -94,6 +132,11 @@ export function firmList(view, { bundle, records, texts, language, onStart }) {
     return;
   }
   const cohorts = new Map(bundle.cohorts.map((cohort) => [cohort.id, cohort.name]));
+  const listed = new Set(bundle.firms.map((firm) => firm.enrolment_id));
+  const gone = goneFirms(
+    records.filter((record) => !listed.has(record.enrolment_id)),
+    { texts, language },
+  );
   const cards = bundle.firms.map((firm) =>
     firmCard(
       { ...firm, cohort_name: bundle.cohorts.length > 1 ? cohorts.get(firm.cohort_id) : "" },
@@ -118,7 +161,7 @@ export function firmList(view, { bundle, records, texts, language, onStart }) {
     empty.hidden = shown > 0;
   });
   if (!cards.length) {
-    show(view, heading, h("p", {}, texts.no_firms));
+    show(view, heading, h("p", {}, texts.no_firms), gone);
     return;
   }
   show(
@@ -132,6 +175,7 @@ export function firmList(view, { bundle, records, texts, language, onStart }) {
     ),
     empty,
     h("ul", { class: "firm-list list-unstyled" }, cards),
+    gone,
   );
 }
 
