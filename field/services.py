@@ -56,7 +56,7 @@ class Refusal:
     problems: tuple[Problem, ...] = ()
 
 
-def invalid(problems: list[Problem]) -> Refusal:
+def _invalid(problems: list[Problem]) -> Refusal:
     message = _("The assessment was not saved: correct these problems and send it again.")
     return Refusal(400, "invalid", message, tuple(problems))
 
@@ -69,13 +69,13 @@ def offline_assessment_receive(
     assessment and whether it is new, or why not."""
     upload, problems = parse_upload(data, default_language=language)
     if upload is None:
-        return invalid(problems)
+        return _invalid(problems)
     enrolments = upload_enrolments(user, firm_id=upload.firm_id, enrolment_id=upload.enrolment_id)
     if not enrolments:
         return Refusal(404, "not_found", _("None of the firms you assess has this id."))
     if len(enrolments) > 1:
         message = _("This firm is in several of your cohorts: say which with “enrolment_id”.")
-        return invalid([Problem("enrolment_id", "enrolment_required", message)])
+        return _invalid([Problem("enrolment_id", "enrolment_required", message)])
     instrument = instrument_by_code(upload.instrument_code)
     if instrument is None or instrument.checksum != upload.instrument_checksum:
         code = "unknown_instrument" if instrument is None else "instrument_changed"
@@ -83,10 +83,10 @@ def offline_assessment_receive(
             "This site does not have the questionnaire “%(code)s” as the phone has it: "
             "download the field app’s data again."
         ) % {"code": upload.instrument_code}
-        return invalid([Problem("instrument", code, message)])
+        return _invalid([Problem("instrument", code, message)])
     answers, problems = check_answers(instrument_spec(instrument), upload)
     if problems:
-        return invalid(problems)
+        return _invalid(problems)
     (enrolment,) = enrolments
     try:
         _stored, created = offline_assessment_upload(
