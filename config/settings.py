@@ -290,6 +290,9 @@ RATE_LIMITS = {
     "new_assessment": env_rate_limit("RATE_LIMIT_NEW_ASSESSMENT", "60/h"),
     "pdf": env_rate_limit("RATE_LIMIT_PDF", "30/h"),
     "import": env_rate_limit("RATE_LIMIT_IMPORT", "20/h"),
+    # Assessments sent from one consultant's field app: weeks of visits sent at once, with
+    # the retries of a bad connection, stay well under it.
+    "field_upload": env_rate_limit("RATE_LIMIT_FIELD_UPLOAD", "300/h"),
     # Counted twice: per client address and per address the link is sent to (mail bombing).
     "password_reset": env_rate_limit("RATE_LIMIT_PASSWORD_RESET", "5/h"),
     # Resume links e-mailed to one address, whichever drafts ask (anyone can type any address).

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cohorts.models import Role
 from cohorts.selectors import roles_of
 from cohorts.views import signed_in
+from config.ratelimit import rate_limit_exceeded
 from core.errors import PROBLEMS_SHOWN
 from diagnostic.services import instrument_get_or_load
 
@@ -99,6 +100,12 @@ def bundle(request: HttpRequest) -> HttpResponse:
 @consultant_json
 def upload(request: HttpRequest) -> HttpResponse:
     """One assessment made offline: checked, stored once, submitted and scored again."""
+    wait = rate_limit_exceeded("field_upload", f"user:{request.user.pk}")
+    if wait:
+        message = _("Too many assessments sent for now: the app sends them again later.")
+        response = _error(429, "too_many_requests", message)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         data = json.loads(request.body)
     except RequestDataTooBig:

@@ -304,3 +304,31 @@ def test_someone_signed_out_is_told_in_json(world, current):
     response = send(Client(), upload_body(world.ana_firm, current))
     assert response.status_code == 403
     assert response.json()["error"] == "not_signed_in"
+
+
+def test_a_consultant_sending_too_many_is_asked_in_json_to_wait_and_nothing_is_stored(
+    world, current, settings
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "field_upload": "2/h"}
+    ana = signed_in(world.ana)
+    first = upload_body(world.ana_firm, current)
+    assert send(ana, first).status_code == 201
+    assert send(ana, first).status_code == 200  # a retry counts as well
+    other = upload_body(world.ana_firm, current, kind="follow_up")
+
+    response = send(ana, other)
+
+    assert response.status_code == 429
+    assert response.json() == {
+        "error": "too_many_requests",
+        "message": "Demasiadas evaluaciones enviadas por ahora: "
+        "la aplicación las vuelve a enviar más tarde.",
+    }
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert not Assessment.objects.filter(client_id=other["client_id"]).exists()
+    assert Assessment.objects.filter(client_id=first["client_id"]).exists()
+    # Counted per person: a colleague's upload is not held up.
+    assert send(signed_in(world.beto), upload_body(world.beto_firm, current)).status_code == 201

@@ -76,9 +76,10 @@ async function send(record, bundle) {
 
 /**
  * Sends every finished assessment, oldest first. Resolves to {sent, waiting, problem}:
- * problem "login" when the session has ended, "network" when the site could not be reached
- * (both stop the round: the rest wait for the next), null otherwise. A refused assessment is
- * marked with the site's reasons and the others go on.
+ * problem "login" when the session has ended, "network" when the site could not be reached,
+ * "busy" when it answered but took nothing (too many sent for now, or failing) — each stops
+ * the round: the rest wait for the next — and null otherwise. A refused assessment is marked
+ * with the site's reasons and the others go on.
  */
 export async function uploadWaiting(bundle, { refreshBundle }) {
   const waiting = (await assessments())
@@ -109,7 +110,7 @@ export async function uploadWaiting(bundle, { refreshBundle }) {
       await assessmentSave({ ...record, status: "refused", error });
     } else {
       // Signed out, the site unreachable, busy (429) or failing: everything waits for later.
-      const problem = status === 403 ? "login" : "network";
+      const problem = status === 403 ? "login" : status === 0 ? "network" : "busy";
       return { sent, waiting: waiting.length - index, problem };
     }
   }
