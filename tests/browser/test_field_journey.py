@@ -276,3 +276,31 @@ def test_work_for_a_firm_taken_off_the_consultants_list_stays_on_the_phone_with_
     assert visit.accessibility_problems() == []
     gone.get_by_role("link", name=FIRM).click()
     expect(page.get_by_role("heading", name=f"Resultado de {FIRM}")).to_be_visible()
+
+
+@pytest.mark.parametrize("way", [("es", "phone")])
+def test_a_site_that_asks_the_app_to_wait_keeps_the_work_waiting_and_the_app_online(
+    visit, world, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "field_upload": "0/h"}
+    page = visit.page
+    status = page.locator("#status")
+    visit.log_in("ana")
+    visit.goto("/desk/field/app/")
+    expect(status).to_contain_text("Negocios en este teléfono: 1")
+    page.get_by_role("listitem").filter(has_text=FIRM).get_by_role(
+        "button", name="Comenzar la primera evaluación"
+    ).click()
+    spec = instrument_spec(instrument_get_or_load())
+    for _dimension in spec.dimensions[:-1]:
+        page.get_by_role("button", name="Continuar").click()
+    # Finished online, it is sent at once; the site answers that it takes nothing for now.
+    # (The service worker makes the request, so it is the context that sees it.)
+    with page.context.expect_event("response", lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Ver el resultado").click()
+    assert answer.value.status == 429
+    expect(page.get_by_role("button", name="Enviar ahora")).to_be_visible()
+    # The site answered: the app is online, not cut off, and sends it again later.
+    expect(status).to_contain_text("En línea")
+    expect(status).to_contain_text("Por enviar: 1")
+    assert not Assessment.objects.filter(firm=world.ana_firm.firm).exists()
