@@ -396,7 +396,12 @@ def _criteria(programme: ProgrammeSpec, firm: FirmProfile) -> list[CriterionResu
     if criteria.sectors_excluded:
         outcomes.append(("sectors_excluded", _sectors_excluded(criteria.sectors_excluded, firm)))
     if criteria.physical_storefront_required:
-        outcomes.append(("physical_storefront_required", _storefront(firm)))
+        outcomes.append(
+            (
+                "physical_storefront_required",
+                _known_fact(firm.has_physical_storefront, "storefront"),
+            )
+        )
     if criteria.town_population_max is not None:
         limit = criteria.town_population_max
         outcomes.append(("town_population_max", _town_population_max(limit, firm)))
@@ -407,7 +412,9 @@ def _criteria(programme: ProgrammeSpec, firm: FirmProfile) -> list[CriterionResu
     if criteria.minority_owned is not None:
         outcomes.append(("minority_owned", _minority_owned(criteria.minority_owned)))
     if criteria.formally_registered_required:
-        outcomes.append(("formally_registered_required", _registered(firm)))
+        outcomes.append(
+            ("formally_registered_required", _known_fact(firm.formally_registered, "registered"))
+        )
     language = get_language() or "en"
     for condition in criteria.other:
         outcomes.append(("other", (CHECK, localized(condition, language))))
@@ -515,12 +522,14 @@ def _sectors_excluded(sectors: tuple[str, ...], firm: FirmProfile) -> Outcome:
     return MET, reason("sectors_excluded_met")
 
 
-def _storefront(firm: FirmProfile) -> Outcome:
-    if firm.has_physical_storefront is None:
-        return CHECK, reason("storefront_unknown")
-    if firm.has_physical_storefront:
-        return MET, reason("storefront_met")
-    return NOT_MET, reason("storefront_not_met")
+def _known_fact(fact: bool | None, messages: str) -> Outcome:
+    """A criterion the firm meets by a yes (a storefront, being registered): to check when
+    unknown. `messages` names its reasons: "<messages>_unknown", "_met", "_not_met"."""
+    if fact is None:
+        return CHECK, reason(f"{messages}_unknown")
+    if fact:
+        return MET, reason(f"{messages}_met")
+    return NOT_MET, reason(f"{messages}_not_met")
 
 
 def _town_population_max(maximum: int, firm: FirmProfile) -> Outcome:
@@ -564,14 +573,6 @@ def _minority_owned(rule: str) -> Outcome:
     if rule == "bonus":
         return CHECK, reason("minority_bonus")
     return CHECK, reason("minority_required")
-
-
-def _registered(firm: FirmProfile) -> Outcome:
-    if firm.formally_registered is None:
-        return CHECK, reason("registered_unknown")
-    if firm.formally_registered:
-        return MET, reason("registered_met")
-    return NOT_MET, reason("registered_not_met")
 
 
 def _met(condition: bool) -> str:

@@ -75,8 +75,7 @@ export function compareKeys(a, b) {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    const order =
-      typeof x === "string" ? compareText(x, y) : x < y ? -1 : x > y ? 1 : 0;
+    const order = typeof x === "string" ? compareText(x, y) : x < y ? -1 : x > y ? 1 : 0;
     if (order !== 0) return order;
   }
   return 0;
@@ -273,6 +272,13 @@ export function rankMatches(rules, matches) {
 
 const met = (condition) => (condition ? MET : NOT_MET);
 
+/** A criterion the firm meets by a yes (a storefront, being registered): to check when
+ * unknown. `messages` names its reasons: "<messages>_unknown", "_met", "_not_met". */
+function knownFact(rules, fact, messages) {
+  if (fact === null || fact === undefined) return [CHECK, say(rules, `${messages}_unknown`)];
+  return fact ? [MET, say(rules, `${messages}_met`)] : [NOT_MET, say(rules, `${messages}_not_met`)];
+}
+
 function criteriaResults(rules, programme, firm) {
   const c = programme.criteria;
   const has = (name) => c[name] !== undefined && c[name] !== null;
@@ -324,14 +330,9 @@ function criteriaResults(rules, programme, firm) {
     );
   }
   if (c.physical_storefront_required) {
-    const storefront = firm.has_physical_storefront ?? null;
     record(
       "physical_storefront_required",
-      storefront === null
-        ? [CHECK, say(rules, "storefront_unknown")]
-        : storefront
-          ? [MET, say(rules, "storefront_met")]
-          : [NOT_MET, say(rules, "storefront_not_met")],
+      knownFact(rules, firm.has_physical_storefront, "storefront"),
     );
   }
   if (has("town_population_max")) {
@@ -368,14 +369,9 @@ function criteriaResults(rules, programme, firm) {
     record("minority_owned", [CHECK, say(rules, key)]);
   }
   if (c.formally_registered_required) {
-    const registered = firm.formally_registered ?? null;
     record(
       "formally_registered_required",
-      registered === null
-        ? [CHECK, say(rules, "registered_unknown")]
-        : registered
-          ? [MET, say(rules, "registered_met")]
-          : [NOT_MET, say(rules, "registered_not_met")],
+      knownFact(rules, firm.formally_registered, "registered"),
     );
   }
   for (const condition of c.other ?? []) {
