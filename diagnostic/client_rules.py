@@ -33,9 +33,9 @@ def instrument_for_client(instrument: Instrument) -> dict[str, Any]:
         "dimensions": [_dimension(dimension) for dimension in instrument.dimensions],
         "scoring": {
             "version": scoring.SCORING_VERSION,
-            "scale": scoring._SCALE,
-            "level_floors": [[floor, level] for floor, level in scoring._LEVEL_FLOORS],
-            "unknown_options": sorted(scoring._UNKNOWN_OPTIONS),
+            "scale": scoring.SCALE,
+            "level_floors": [[floor, level] for floor, level in scoring.LEVEL_FLOORS],
+            "unknown_options": sorted(scoring.UNKNOWN_OPTIONS),
         },
         "stages": {
             "rules": stages.stage_rules_for(instrument.code),
@@ -44,11 +44,11 @@ def instrument_for_client(instrument: Instrument) -> dict[str, Any]:
             "a_software_needed": stages.A_SOFTWARE_NEEDED,
             "a_payments": sorted(stages.A_PAYMENTS),
             "b_payments": sorted(stages.B_PAYMENTS),
-            "channel_facts": {stage: list(facts) for stage, facts in stages._CHANNEL_FACTS.items()},
+            "channel_facts": {stage: list(facts) for stage, facts in stages.CHANNEL_FACTS.items()},
             "v2_channels": {stage: list(facts) for stage, facts in stages.V2_CHANNELS.items()},
             "v2_a_software": sorted(stages.V2_A_SOFTWARE),
-            "v2_abroad_through": list(stages._ABROAD_THROUGH),
-            "v2_presence_facts": dict(stages._PRESENCE_FACTS),
+            "v2_abroad_through": list(stages.ABROAD_THROUGH),
+            "v2_presence_facts": dict(stages.PRESENCE_FACTS),
         },
     }
 
@@ -101,5 +101,5 @@ def _bands(bands: tuple[tuple[float, int], ...] | tuple[tuple[int, int], ...]) -
 
 def _exact(number: float) -> str:
     """The exact value the scoring computes with (through ``str``: 0.1 is one tenth)."""
-    value: Fraction = scoring._weight(number)
+    value: Fraction = scoring.exactly(number)
     return str(value)

@@ -34,23 +34,23 @@ LEVELS: dict[str, Promise] = {
     "leading": _("Leading"),
 }
 # Lowest rounded score of each level, highest first.
-_LEVEL_FLOORS: tuple[tuple[int, str], ...] = (
+LEVEL_FLOORS: tuple[tuple[int, str], ...] = (
     (80, "leading"),
     (60, "advanced"),
     (40, "intermediate"),
     (20, "basic"),
     (0, "initial"),
 )
-_SCALE = 25  # item scores are 0–4; 4 × 25 = 100
+SCALE = 25  # item scores are 0–4; 4 × 25 = 100
 # Options by which the owner says they don't know: the item applies, it just has no score.
-_UNKNOWN_OPTIONS = frozenset({"dont_know"})
+UNKNOWN_OPTIONS = frozenset({"dont_know"})
 
 
 def level_for(score: int | None) -> str | None:
     """The level code of a rounded 0–100 score; None for no score."""
     if score is None:
         return None
-    return next(level for floor, level in _LEVEL_FLOORS if score >= floor)
+    return next(level for floor, level in LEVEL_FLOORS if score >= floor)
 
 
 @dataclass(frozen=True)
@@ -176,17 +176,17 @@ def score_answers(
         area_scores: list[tuple[Fraction, Fraction | None]] = []
         for area in dimension.areas:
             exact = _weighted_mean(
-                (_weight(item.weight), _score(items[item.code])) for item in area.items
+                (exactly(item.weight), _score(items[item.code])) for item in area.items
             )
-            exact = None if exact is None or not part.enough else exact * _SCALE
+            exact = None if exact is None or not part.enough else exact * SCALE
             areas[area.code] = Score.of(exact)
-            area_scores.append((_weight(area.weight), exact))
+            area_scores.append((exactly(area.weight), exact))
             if dimension.scored:
                 scored_areas.append(area.code)
         exact = _weighted_mean(area_scores)
         dimensions[dimension.code] = Score.of(exact)
         if dimension.scored:
-            scored_dimensions.append((_weight(dimension.weight), exact))
+            scored_dimensions.append((exactly(dimension.weight), exact))
     overall_parts = [completeness[d.code] for d in instrument.dimensions if d.scored]
     complete = all(part.enough for part in overall_parts)
     return ScoreResult(
@@ -222,7 +222,7 @@ def _not_applicable(answer: Answer | None) -> bool:
     if answer is None:
         return False
     chosen = answer if isinstance(answer, tuple | list) else (answer,)
-    return not _UNKNOWN_OPTIONS.intersection(chosen)
+    return not UNKNOWN_OPTIONS.intersection(chosen)
 
 
 def item_score(item: Item, answer: Answer | None, *, people: int | None = None) -> int | None:
@@ -267,7 +267,7 @@ def _option(item: Item, code: str) -> Option:
 def _band(bands: tuple[tuple[float, int], ...], value: float | Fraction, item_code: str) -> int:
     """The score of the highest threshold at or below `value`, compared exactly (a threshold
     written 0.01 is one hundredth, as for weights)."""
-    scores = [score for threshold, score in bands if _weight(threshold) <= value]
+    scores = [score for threshold, score in bands if exactly(threshold) <= value]
     if not scores:
         raise ValueError(f"item {item_code!r}: {value} is below its first band")
     return scores[-1]
@@ -283,9 +283,10 @@ def _weighted_mean(pairs: Iterable[tuple[Fraction, Fraction | None]]) -> Fractio
     return total / weights if weights else None
 
 
-def _weight(weight: float) -> Fraction:
-    # Through str, so a weight written 0.1 counts as exactly one tenth.
-    return Fraction(str(weight))
+def exactly(number: float) -> Fraction:
+    """A weight or threshold of the instrument file as the fraction it is written as: through
+    str, so 0.1 counts as exactly one tenth."""
+    return Fraction(str(number))
 
 
 def _score(score: int | None) -> Fraction | None:

@@ -90,8 +90,8 @@ V2_CHANNELS: dict[str, tuple[str, ...]] = {
 # Kinds of business software that count for stage A; free cloud storage alone does not.
 V2_A_SOFTWARE = A_SOFTWARE - {"cloud_storage"}
 # The channels through which regular sales abroad make a stage A channel.
-_ABROAD_THROUGH = ("sells_own_store", "sells_national_marketplace", "sells_b2b_online")
-_PRESENCE_FACTS = {
+ABROAD_THROUGH = ("sells_own_store", "sells_national_marketplace", "sells_b2b_online")
+PRESENCE_FACTS = {
     "website": "has_website",
     "maps_listing": "has_maps_listing",
     "social_profile": "has_social_profile",
@@ -114,7 +114,7 @@ CONDITION_CODES: tuple[str, ...] = (
 PLACEMENT_ITEMS = ("sales_channels", "online_presence")
 
 # Channel facts by the stage whose channel condition they satisfy.
-_CHANNEL_FACTS: dict[str, tuple[str, ...]] = {
+CHANNEL_FACTS: dict[str, tuple[str, ...]] = {
     "A": ("sells_global_marketplace", "sells_regularly_abroad"),
     "B": ("sells_national_marketplace",),
     "C": ("sells_own_store", "sells_local_marketplace"),
@@ -273,7 +273,7 @@ class _Firm:
     def channel_facts(self, stage: str) -> tuple[str, ...]:
         """The facts meeting the stage's channel condition, its own or a higher stage's."""
         stages = "ABCD"[: "ABCD".index(stage) + 1]
-        return tuple(f for s in stages for f in _CHANNEL_FACTS[s] if self.facts[f])
+        return tuple(f for s in stages for f in CHANNEL_FACTS[s] if self.facts[f])
 
     def unmet_capability(self, stage: str) -> tuple[Condition, ...]:
         unmet: list[Condition] = []
@@ -358,14 +358,14 @@ class _FirmV2:
             "sells_messaging_social": bool(self.sales & {"messaging_apps", "social_media"}),
         }
         self.presence_facts = tuple(
-            fact for code, fact in _PRESENCE_FACTS.items() if code in self.presence
+            fact for code, fact in PRESENCE_FACTS.items() if code in self.presence
         )
 
     def channel_facts(self, stage: str) -> tuple[str, ...]:
         facts = tuple(fact for fact in V2_CHANNELS[stage] if self.facts[fact])
         if stage == "A" and self.facts["sells_regularly_abroad"]:
             # and through which channel it sells abroad
-            facts += tuple(fact for fact in _ABROAD_THROUGH if self.facts[fact])
+            facts += tuple(fact for fact in ABROAD_THROUGH if self.facts[fact])
         return facts
 
     def paid_from_abroad(self) -> bool:
