@@ -47,6 +47,19 @@ def answer_page(page, dimension, language: str) -> None:
                 group.get_by_label(localized(option.label, language), exact=True).check()
 
 
+def ana_opens_the_app_then_goes_offline(visit, downloaded: str) -> None:
+    """Ana opens the field app online (it downloads her firms, the status says `downloaded`,
+    and the service worker takes the page), then the network goes and the app starts again
+    from the phone's copy."""
+    page = visit.page
+    visit.log_in("ana")
+    visit.goto("/desk/field/app/")
+    expect(page.locator("#status")).to_contain_text(downloaded)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.reload()
+
+
 @pytest.mark.parametrize("way", [("es", "phone"), ("en", "phone")])
 def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(visit, world):
     page, say, language = visit.page, visit.say, visit.language
@@ -200,13 +213,7 @@ def test_a_follow_up_offline_starts_from_the_last_answers_and_says_what_it_follo
     spec = instrument_spec(instrument_get_or_load())
     items = spec.items
     baseline = assess(world.ana_firm, world.ana, SOCIAL_SELLER, days_ago=150)
-    visit.log_in("ana")
-    visit.goto("/desk/field/app/")
-    expect(page.locator("#status")).to_contain_text("Firms on this phone: 1")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-
-    page.context.set_offline(True)
-    page.reload()
+    ana_opens_the_app_then_goes_offline(visit, "Firms on this phone: 1")
     card = page.get_by_role("listitem").filter(has_text=FIRM)
     expect(card).to_contain_text("Last result: stage D")
     card.get_by_role("button", name="Start a follow-up").click()
@@ -242,13 +249,7 @@ def test_work_for_a_firm_taken_off_the_consultants_list_stays_on_the_phone_with_
 ):
     page = visit.page
     spec = instrument_spec(instrument_get_or_load())
-    visit.log_in("ana")
-    visit.goto("/desk/field/app/")
-    expect(page.locator("#status")).to_contain_text("Negocios en este teléfono: 1")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-
-    page.context.set_offline(True)
-    page.reload()
+    ana_opens_the_app_then_goes_offline(visit, "Negocios en este teléfono: 1")
     page.get_by_role("listitem").filter(has_text=FIRM).get_by_role(
         "button", name="Comenzar la primera evaluación"
     ).click()
