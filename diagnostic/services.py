@@ -172,6 +172,14 @@ def firm_profile_save(*, assessment: Assessment, profile: dict, step: str, langu
     return firm
 
 
+def firm_figures_update(*, firm: Firm, figures: Mapping[str, Any]) -> None:
+    """The firm's figures (people working, yearly sales) as last found, outside the business
+    profile's page: on a consultant's visit newer than any result of the firm's."""
+    for name, value in figures.items():
+        setattr(firm, name, value)
+    firm.save(update_fields=[*figures, "updated_at"])
+
+
 def answers_save(
     *,
     assessment: Assessment,
@@ -246,18 +254,26 @@ def _to_json(value: object) -> object:
     return list(value) if isinstance(value, tuple | list) else value
 
 
-def assessment_submit(*, assessment: Assessment, done_at: datetime | None = None) -> bool:
+def assessment_submit(
+    *,
+    assessment: Assessment,
+    done_at: datetime | None = None,
+    figures: Mapping[str, Any] | None = None,
+) -> bool:
     """Score and store the result; False when it had been submitted already.
 
     `done_at`: when the assessment was done, if not now (one made offline and sent later).
+    `figures`: the firm's figures (Firm.SNAPSHOT_FIELDS) as found then, where they differ
+    from its profile's; the result is scored with them and keeps them.
     The conditional update makes a double submit (two taps, two tabs) store one result.
     """
     firm = assessment.firm
     if firm is None:
         raise ProfileMissing
+    snapshot = {name: getattr(firm, name) for name in Firm.SNAPSHOT_FIELDS} | dict(figures or {})
     spec = instrument_spec(assessment.instrument)
     answers = {code: _from_json(value) for code, value in answers_for(assessment).items()}
-    scores = score_answers(spec, answers, people=firm.employees)
+    scores = score_answers(spec, answers, people=snapshot["employees"])
     placement = place_stage(answers, stage_rules_for(spec.code))
     result = {
         "scoring_version": SCORING_VERSION,
@@ -276,7 +292,7 @@ def assessment_submit(*, assessment: Assessment, done_at: datetime | None = None
             overall_score=scores.overall.value,
             items_scored=scores.rests_on.scored,
             items_applicable=scores.rests_on.applicable,
-            **{name: getattr(firm, name) for name in Firm.SNAPSHOT_FIELDS},
+            **snapshot,
             stage=placement.stage or "",
             result=result,
         )
@@ -316,13 +332,15 @@ def assessment_import(
     assisted: bool = False,
     client_id: UUID | None = None,
     done_at: datetime | None = None,
+    figures: Mapping[str, Any] | None = None,
 ) -> Assessment:
     """Store a checked diagnostic (see `interchange.parse_diagnostic`) and submit it, for
     `firm` when given (enrolled already), else for a firm made from its profile.
 
     `assisted`: a consultant ran it with the owner (offline, in the field app). `client_id`:
     the id its device gave it; one already stored raises IntegrityError, and nothing is kept.
-    `done_at`: when it was done, if not now.
+    `done_at`: when it was done, if not now; `figures`: the firm's figures then (see
+    `assessment_submit`).
     """
     with transaction.atomic():
         assessment = Assessment.objects.create(
@@ -338,7 +356,7 @@ def assessment_import(
             Answer(assessment=assessment, item_code=code, value=_to_json(value))
             for code, value in diagnostic.answers.items()
         )
-        assessment_submit(assessment=assessment, done_at=done_at)
+        assessment_submit(assessment=assessment, done_at=done_at, figures=figures)
     assessment.refresh_from_db()
     return assessment
 

@@ -1,7 +1,7 @@
 """Reads for the field app, always scoped to the person asking through cohorts.selectors:
 a consultant's firms for the bundle and uploads, a reviewer's firms for the conflicts."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -201,6 +201,19 @@ def assessment_uploaded(client_id: UUID) -> Assessment:
 def _with_upload_record() -> QuerySet[Assessment]:
     return Assessment.objects.select_related("offline", "cohort_link", "instrument").defer(
         "instrument__definition"
+    )
+
+
+def result_after(firm_id: int, moment: datetime, *, but: Assessment) -> bool:
+    """Whether the firm has a result, other than `but`, submitted after `moment`."""
+    return (
+        Assessment.objects.filter(
+            firm_id=firm_id,
+            status=Assessment.Status.SUBMITTED,
+            submitted_at__gt=moment,
+        )
+        .exclude(pk=but.pk)
+        .exists()
     )
 
 

@@ -118,6 +118,17 @@ def app_texts() -> dict[str, Any]:
             "“does not apply” where offered."
         ),
         "number_invalid": _("Enter a number between %(min)s and %(max)s."),
+        "whole_number_invalid": _("Enter a whole number between %(min)s and %(max)s."),
+        "business_title": _("The business today"),
+        "business_intro": _(
+            "Check these figures with the owner: each assessment keeps them, and the programme "
+            "compares them from one visit to the next."
+        ),
+        # As the business profile asks them on the site.
+        "employees": _("How many people work in the business, including you?"),
+        "employees_help": _("Count yourself, family members who help, and staff."),
+        "turnover": _("Roughly, how much do you sell in a year? (optional)"),
+        "turnover_help": _("An estimate is fine. Write only the number, for example 250000."),
         "fix_numbers": _("Correct the numbers marked before you go on."),
         "result_title": _("Result of %(firm)s"),
         "stage_is": _("Stage %(stage)s: %(name)s"),

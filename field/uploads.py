@@ -8,19 +8,23 @@ active language. Access to the firm and the instrument's existence are for the c
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cohorts.models import CohortAssessment
 from diagnostic.answers import clean_answers
 from diagnostic.instrument import Answers, Instrument, is_finite_number
+from diagnostic.models import Firm
 
 KEYS = {
     "client_id",
@@ -34,10 +38,20 @@ KEYS = {
     "finished_at",
     "based_on",
     "client_result",
+    "profile",
 }
 REQUIRED = ("client_id", "firm_id", "kind", "instrument", "answers", "started_at", "finished_at")
 # Ids in the database are positive and fit a 64-bit column.
 MAX_ID = 2**63 - 1
+# The firm's figures the consultant checks on the visit ("profile"): what each assessment
+# keeps of the firm for the programme's outcomes (Firm.SNAPSHOT_FIELDS) but the currency,
+# which stays the firm's.
+FIGURES = ("employees", "annual_turnover")
+# What the phone may write each as: a whole number; an amount as text (or null, unknown).
+FIGURE_TYPES: dict[str, tuple[type, ...]] = {
+    "employees": (int,),
+    "annual_turnover": (int, str, type(None)),
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,8 @@ class Upload:
     finished_at: datetime
     based_on: int | None
     client_result: dict[str, Any] | None
+    # The firm's figures as found on the visit, checked as the business profile checks them.
+    figures: Mapping[str, Any] = field(default_factory=dict)
 
     def done_at(self, *, earliest: datetime, received: datetime) -> datetime:
         """When the assessment was done, for the firm's history: the phone's `finished_at`,
@@ -95,6 +111,8 @@ class Upload:
             "finished_at": self.finished_at.astimezone(UTC).isoformat(),
             "based_on": self.based_on,
         }
+        if self.figures:  # left out when none, so an upload stored before they came is the same
+            content["profile"] = {name: str(value) for name, value in self.figures.items()}
         text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -135,6 +153,7 @@ def parse_upload(data: object, *, default_language: str) -> tuple[Upload | None,
     started_at = _moment(data, "started_at", problems)
     finished_at = _moment(data, "finished_at", problems)
     client_result = _client_result(data.get("client_result"), problems)
+    figures = _figures(data.get("profile"), problems)
     if problems:
         return None, problems
     assert client_id and firm_id and started_at and finished_at and isinstance(answers, dict)
@@ -152,6 +171,7 @@ def parse_upload(data: object, *, default_language: str) -> tuple[Upload | None,
             finished_at=finished_at,
             based_on=based_on,
             client_result=client_result,
+            figures=figures,
         ),
         [],
     )
@@ -250,6 +270,30 @@ def _moment(data: Mapping[str, Any], key: str, problems: list[Problem]) -> datet
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+def _figures(value: object, problems: list[Problem]) -> dict[str, Any]:
+    """The firm's figures found on the visit, each checked by the firm's own field (the rules
+    the business profile applies): people working a whole number from 1, yearly sales an
+    amount from 0 (or null, unknown), written as text or a whole number."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not set(value) <= set(FIGURES):
+        message = _("“profile” must be an object with “employees” and “annual_turnover”.")
+        problems.append(Problem("profile", "invalid_profile", message))
+        return {}
+    figures = {}
+    for name, given in value.items():
+        model_field = Firm._meta.get_field(name)
+        assert isinstance(model_field, models.Field)
+        try:
+            if isinstance(given, bool) or not isinstance(given, FIGURE_TYPES[name]):
+                raise ValidationError(_("This is not a number."))
+            figures[name] = model_field.clean(given, None)
+        except ValidationError as error:
+            message = f"{capfirst(model_field.verbose_name)}: {' '.join(error.messages)}"
+            problems.append(Problem(f"profile.{name}", "invalid_figure", message))
+    return figures
 
 
 def _client_result(value: object, problems: list[Problem]) -> dict[str, Any] | None:

@@ -93,6 +93,31 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     card.get_by_role(
         "button", name=say("Comenzar la primera evaluación", "Start the first assessment")
     ).click()
+    # First the firm's figures, as the site's business profile asks them: one more person now.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        say("El negocio hoy", "The business today")
+    )
+    people = page.get_by_label(
+        say(
+            "¿Cuántas personas trabajan en el negocio, incluyéndose usted?",
+            "How many people work in the business, including you?",
+        )
+    )
+    expect(people).to_have_value("4")
+    people.fill("4,5")
+    people.blur()
+    expect(
+        page.get_by_text(
+            say(
+                "Escriba un número entero entre 1 y 100000.",
+                "Enter a whole number between 1 and 100000.",
+            )
+        )
+    ).to_be_visible()
+    people.fill("5")
+    people.blur()
+    assert visit.accessibility_problems() == []
+    page.get_by_role("button", name=say("Continuar", "Continue")).click()
     for number, dimension in enumerate(spec.dimensions, start=1):
         expect(page.get_by_role("heading", level=1)).to_have_text(
             localized(dimension.name, language)
@@ -135,6 +160,11 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     expect(page.get_by_text(say("Enviada", "Sent"), exact=True)).to_be_visible()
     stored = Assessment.objects.get(firm=world.ana_firm.firm)
     assert stored.submitted_at is not None
+    # The figures found on the visit: the assessment keeps them, the firm now has them, and
+    # both sides scored the hours of training per person with them.
+    assert stored.employees == 5
+    world.ana_firm.firm.refresh_from_db()
+    assert world.ana_firm.firm.employees == 5
     assert stored.language == language
     assert stored.offline.result_matches is True
     assert stored.result["stage"]["stage"] == "D"
@@ -187,6 +217,7 @@ def test_logging_out_from_the_desk_asks_first_when_the_phone_holds_unsent_work(v
     page.get_by_role("listitem").filter(has_text=FIRM).get_by_role(
         "button", name="Comenzar la primera evaluación"
     ).click()
+    page.get_by_role("button", name="Continuar").click()
     answer_page(page, spec.dimensions[0], "es")  # a draft, saved on the phone
     visit.goto("/desk/")
     log_out = page.get_by_role("button", name="Cerrar sesión")
@@ -217,6 +248,7 @@ def test_a_follow_up_offline_starts_from_the_last_answers_and_says_what_it_follo
     card = page.get_by_role("listitem").filter(has_text=FIRM)
     expect(card).to_contain_text("Last result: stage D")
     card.get_by_role("button", name="Start a follow-up").click()
+    page.get_by_role("button", name="Continue").click()  # the firm's figures, as they were
     expect(page.get_by_role("note")).to_contain_text("These answers come from the last assessment")
     connection = page.get_by_role("group", name=localized(items["internet_access"].prompt, "en"))
     expect(connection.get_by_label("Mobile data that works well most of the time")).to_be_checked()
@@ -253,6 +285,7 @@ def test_work_for_a_firm_taken_off_the_consultants_list_stays_on_the_phone_with_
     page.get_by_role("listitem").filter(has_text=FIRM).get_by_role(
         "button", name="Comenzar la primera evaluación"
     ).click()
+    page.get_by_role("button", name="Continuar").click()
     for number, dimension in enumerate(spec.dimensions, start=1):
         answer_page(page, dimension, "es")
         if number < len(spec.dimensions):
@@ -293,7 +326,7 @@ def test_a_site_that_asks_the_app_to_wait_keeps_the_work_waiting_and_the_app_onl
         "button", name="Comenzar la primera evaluación"
     ).click()
     spec = instrument_spec(instrument_get_or_load())
-    for _dimension in spec.dimensions[:-1]:
+    for _page in spec.dimensions:  # the firm's figures, then every dimension but the last
         page.get_by_role("button", name="Continuar").click()
     # Finished online, it is sent at once; the site answers that it takes nothing for now.
     # (The service worker makes the request, so it is the context that sees it.)

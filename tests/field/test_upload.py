@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from django.utils import timezone
 from cohorts.dashboards import Filters, dashboard
 from cohorts.models import Cohort, CohortAssessment, Enrolment
 from diagnostic.models import Assessment
+from diagnostic.scoring import score_answers
 from diagnostic.selectors import instrument_spec
 from field import services
 from field.models import OfflineAssessment
@@ -127,6 +129,71 @@ def test_a_phone_clock_that_cannot_be_right_gives_way_to_when_the_upload_came(
     assert now <= assessment.submitted_at <= timezone.now()
     # The phone's own time is kept with the upload.
     assert OfflineAssessment.objects.get(assessment=assessment).finished_at == visit
+
+
+def test_the_firms_figures_found_on_the_visit_are_kept_scored_with_and_become_the_firms(
+    world, current
+):
+    firm = world.ana_firm.firm
+    firm.refresh_from_db()
+    before = (firm.employees, firm.annual_turnover)
+    answers = {**upload_body(world.ana_firm, current)["answers"], "digital_training_hours": 12}
+    figures = {"employees": before[0] + 3, "annual_turnover": "480000.50"}
+    body = upload_body(world.ana_firm, current, answers=answers, profile=figures)
+
+    assert send(signed_in(world.ana), body).status_code == 201
+
+    assessment = Assessment.objects.get(client_id=body["client_id"])
+    assert (assessment.employees, assessment.annual_turnover) == (
+        before[0] + 3,
+        Decimal("480000.50"),
+    )
+    # Hours of training count per person: scored with the people found on the visit.
+    spec = instrument_spec(current)
+    cleaned = {code: tuple(v) if isinstance(v, list) else v for code, v in answers.items()}
+    visit = score_answers(spec, cleaned, people=before[0] + 3)
+    assert assessment.overall_score == visit.overall.value
+    assert visit.overall.value != score_answers(spec, cleaned, people=before[0]).overall.value
+    firm.refresh_from_db()
+    assert (firm.employees, firm.annual_turnover) == (before[0] + 3, Decimal("480000.50"))
+    enrolment = Enrolment.objects.get(pk=world.ana_firm.pk)
+    assert enrolment.latest_result_employees == before[0] + 3
+
+
+def test_figures_of_a_visit_older_than_the_firms_latest_result_stay_with_that_assessment(
+    world, current
+):
+    Enrolment.objects.filter(pk=world.ana_firm.pk).update(
+        created_at=timezone.now() - timedelta(days=30)
+    )
+    firm = world.ana_firm.firm
+    newer = upload_body(world.ana_firm, current, **finished(timezone.now() - timedelta(days=1)))
+    send(signed_in(world.ana), newer)
+    firm.refresh_from_db()
+    current_figures = (firm.employees, firm.annual_turnover)
+    older = upload_body(
+        world.ana_firm,
+        current,
+        kind="follow_up",
+        profile={"employees": 40, "annual_turnover": None},
+        **finished(timezone.now() - timedelta(days=8)),
+    )
+
+    assert send(signed_in(world.ana), older).status_code == 201
+
+    assert Assessment.objects.get(client_id=older["client_id"]).employees == 40
+    firm.refresh_from_db()
+    assert (firm.employees, firm.annual_turnover) == current_figures
+
+
+def test_the_same_upload_with_other_figures_is_refused_as_another_assessment(world, current):
+    ana = signed_in(world.ana)
+    body = upload_body(world.ana_firm, current, profile={"employees": 5})
+    assert send(ana, body).status_code == 201
+    assert send(ana, body).status_code == 200
+    changed = send(ana, {**body, "profile": {"employees": 7}})
+    assert changed.status_code == 409
+    assert Assessment.objects.get(client_id=body["client_id"]).employees == 5
 
 
 def test_the_phones_result_is_kept_and_compared_with_the_servers(world, current):

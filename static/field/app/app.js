@@ -39,10 +39,15 @@ function firmOf(record) {
   return firm ?? record.firm ?? { name: "", profile: {} };
 }
 
+/** The firm's profile with the figures found on the visit, as the site scores with them. */
+function profileOf(record) {
+  return { ...(firmOf(record).profile ?? {}), ...(record.figures ?? {}) };
+}
+
 /** Scores, stage and roadmap, as the site works them out (static/field/rules/). */
 function worked(record) {
   const rules = bundle.instrument.rules;
-  const profile = firmOf(record).profile ?? {};
+  const profile = profileOf(record);
   const scores = scoreAnswers(rules, record.answers, { people: profile.employees ?? null });
   const placement = placeStage(rules, record.answers);
   const facts = factsFromResult(record.answers, scores, placement, profile);
@@ -85,7 +90,7 @@ async function renderStatus() {
 
 async function start(firm, draft, kind) {
   if (draft) {
-    location.hash = `#/assess/${draft.client_id}/1`;
+    location.hash = `#/assess/${draft.client_id}/0`;
     return;
   }
   const latest = firm.latest_assessment;
@@ -100,6 +105,7 @@ async function start(firm, draft, kind) {
     language,
     instrument: { code: bundle.instrument.code, checksum: bundle.instrument.checksum },
     answers: { ...prefilled },
+    figures: {}, // the firm's figures as found on the visit, where the consultant gave them
     prefilled: Object.keys(prefilled).length > 0,
     started_at: new Date().toISOString(),
     finished_at: null,
@@ -110,13 +116,13 @@ async function start(firm, draft, kind) {
     error: null,
   };
   await assessmentSave(record);
-  location.hash = `#/assess/${record.client_id}/1`;
+  location.hash = `#/assess/${record.client_id}/0`;
 }
 
 async function showQuestionnaire(clientId, step) {
   let record = await assessment(clientId);
   const pages = bundle.instrument.definition.dimensions.length;
-  if (!record || record.status === "sent" || !(step >= 1 && step <= pages)) {
+  if (!record || record.status === "sent" || !(step >= 0 && step <= pages)) {
     location.replace("#/");
     return;
   }
@@ -135,6 +141,13 @@ async function showQuestionnaire(clientId, step) {
       if (value === undefined) delete answers[code];
       else answers[code] = value;
       record = { ...record, answers };
+      await assessmentSave(record);
+    },
+    onFigure: async (code, value) => {
+      const figures = { ...record.figures };
+      if (value === undefined) delete figures[code];
+      else figures[code] = value;
+      record = { ...record, figures };
       await assessmentSave(record);
     },
     onMove: async (by) => {
@@ -201,7 +214,7 @@ async function showResult(clientId) {
       const clientId = record.status === "refused" ? crypto.randomUUID() : record.client_id;
       if (clientId !== record.client_id) await assessmentDelete(record.client_id);
       await assessmentSave({ ...record, client_id: clientId, status: "draft", error: null });
-      location.hash = `#/assess/${clientId}/1`;
+      location.hash = `#/assess/${clientId}/0`;
     },
   });
 }

@@ -1,5 +1,6 @@
-// The questionnaire on the phone, one page per dimension as on the site, built from the
-// instrument's definition in the bundle: the same questions, options, hints and limits.
+// The questionnaire on the phone: the firm's figures first, then one page per dimension as
+// on the site, built from the instrument's definition in the bundle: the same questions,
+// options, hints and limits.
 // Answers have the shape the site takes: an option's code, a list of codes, or a number.
 
 import { fill, h, localized } from "./dom.js";
@@ -89,11 +90,17 @@ function number(item, answer, language, texts, onAnswer) {
   input.addEventListener("change", () => {
     const text = input.value;
     const value = parseNumber(text);
-    const wrong = text.trim() !== "" && (value === null || value < item.min || value > item.max);
+    const wrong =
+      text.trim() !== "" &&
+      (value === null ||
+        value < item.min ||
+        value > item.max ||
+        (item.whole === true && !Number.isInteger(value)));
     input.classList.toggle("is-invalid", wrong);
     input.toggleAttribute("aria-invalid", wrong);
     error.hidden = !wrong;
-    error.textContent = wrong ? fill(texts.number_invalid, { min: item.min, max: item.max }) : "";
+    const invalid = item.whole ? texts.whole_number_invalid : texts.number_invalid;
+    error.textContent = wrong ? fill(invalid, { min: item.min, max: item.max }) : "";
     onAnswer(item.code, wrong || text.trim() === "" ? undefined : value);
   });
   return h(
@@ -129,6 +136,46 @@ export function dimensionQuestions(dimension, { answers, language, texts, onAnsw
             ? number(item, answers[item.code], language, texts, onAnswer)
             : choices(item, answers[item.code], language, onAnswer),
         ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The firm's figures the consultant checks on the visit, as the site's business profile asks
+ * them, each shown as found (`figures`) or as the firm has it (`profile`); `onAnswer(code,
+ * value)` as for the questions (the yearly sales as text, as the site keeps amounts).
+ */
+export function businessQuestions(figures, profile, { texts, onAnswer }) {
+  const items = [
+    {
+      code: "employees",
+      prompt: texts.employees,
+      help: texts.employees_help,
+      min: 1,
+      max: 100000,
+      whole: true,
+    },
+    {
+      code: "annual_turnover",
+      prompt: texts.turnover,
+      help: texts.turnover_help,
+      min: 0,
+      max: 999999999999,
+      unit: profile.currency ?? "",
+    },
+  ];
+  return items.map((item) =>
+    h(
+      "div",
+      { class: "question", id: `item-${item.code}` },
+      number(
+        item,
+        figures[item.code] ?? profile[item.code] ?? undefined,
+        "",
+        texts,
+        (code, value) =>
+          onAnswer(code, value === undefined || code === "employees" ? value : String(value)),
       ),
     ),
   );

@@ -53,6 +53,8 @@ export function uploadOf(record) {
     finished_at: record.finished_at,
     based_on: record.based_on,
     client_result: record.client_result,
+    // The firm's figures found on the visit; none from an app older than them.
+    ...(Object.keys(record.figures ?? {}).length ? { profile: record.figures } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 // which page is shown and keeps the data.
 
 import { fill, h, localized, show } from "./dom.js";
-import { dimensionQuestions, firstWrongNumber } from "./questionnaire.js";
+import { businessQuestions, dimensionQuestions, firstWrongNumber } from "./questionnaire.js";
 
 function dateText(iso, language) {
   return new Intl.DateTimeFormat(language, { dateStyle: "medium" }).format(new Date(iso));
@@ -179,13 +179,16 @@ export function firmList(view, { bundle, records, texts, language, onStart }) {
   );
 }
 
-/** One dimension's page; `onAnswer` saves each answer, `onMove(±1)` leaves the page. */
+/**
+ * A page of the assessment: the firm's figures (step 0), then one per dimension;
+ * `onAnswer` saves each answer, `onFigure` each figure, `onMove(±1)` leaves the page.
+ */
 export function questionnairePage(
   view,
-  { bundle, record, firm, step, texts, language, onAnswer, onMove },
+  { bundle, record, firm, step, texts, language, onAnswer, onFigure, onMove },
 ) {
   const dimensions = bundle.instrument.definition.dimensions;
-  const dimension = dimensions[step - 1];
+  const dimension = step > 0 ? dimensions[step - 1] : null;
   const last = step === dimensions.length;
   const alert = h(
     "div",
@@ -195,7 +198,9 @@ export function questionnairePage(
   const form = h(
     "form",
     { novalidate: true },
-    dimensionQuestions(dimension, { answers: record.answers, language, texts, onAnswer }),
+    dimension
+      ? dimensionQuestions(dimension, { answers: record.answers, language, texts, onAnswer })
+      : businessQuestions(record.figures ?? {}, firm.profile ?? {}, { texts, onAnswer: onFigure }),
     h(
       "div",
       { class: "step-buttons d-flex flex-wrap gap-2 mt-4" },
@@ -204,7 +209,7 @@ export function questionnairePage(
         { class: "btn btn-primary btn-lg", type: "submit" },
         last ? texts.finish : texts.next,
       ),
-      step > 1
+      step > 0
         ? h(
             "button",
             {
@@ -227,26 +232,28 @@ export function questionnairePage(
     }
     onMove(1);
   });
-  const intro = localized(dimension.intro, language);
+  const intro = dimension ? localized(dimension.intro, language) : texts.business_intro;
+  // The figures' page counts as a step, as the business profile does on the site.
+  const total = dimensions.length + 1;
   show(
     view,
     h(
       "p",
       { class: "step-count mb-1", id: "step-count" },
-      `${firm.name} · ${fill(texts.step, { number: step, total: dimensions.length })}`,
+      `${firm.name} · ${fill(texts.step, { number: step + 1, total })}`,
     ),
     h("progress", {
       class: "step-progress mb-3",
-      max: dimensions.length,
-      value: step,
+      max: total,
+      value: step + 1,
       "aria-labelledby": "step-count",
     }),
-    h("h1", {}, localized(dimension.name, language)),
+    h("h1", {}, dimension ? localized(dimension.name, language) : texts.business_title),
     intro ? h("p", {}, intro) : null,
-    record.prefilled
+    dimension && record.prefilled
       ? h("div", { class: "alert alert-warning", role: "note" }, texts.prefilled)
       : null,
-    h("p", { class: "small text-body-secondary" }, texts.answer_what_you_can),
+    dimension ? h("p", { class: "small text-body-secondary" }, texts.answer_what_you_can) : null,
     alert,
     form,
   );
