@@ -172,12 +172,12 @@ def firm_profile_save(*, assessment: Assessment, profile: dict, step: str, langu
     return firm
 
 
-def firm_figures_update(*, firm: Firm, figures: Mapping[str, Any]) -> None:
-    """The firm's figures (people working, yearly sales) as last found, outside the business
-    profile's page: on a consultant's visit newer than any result of the firm's."""
-    for name, value in figures.items():
+def firm_profile_update(*, firm: Firm, changes: Mapping[str, Any]) -> None:
+    """Part of the firm's profile as last found, outside the business profile's page (on a
+    consultant's visit newer than any result of the firm's)."""
+    for name, value in changes.items():
         setattr(firm, name, value)
-    firm.save(update_fields=[*figures, "updated_at"])
+    firm.save(update_fields=[*changes, "updated_at"])
 
 
 def answers_save(
@@ -263,14 +263,15 @@ def assessment_submit(
     """Score and store the result; False when it had been submitted already.
 
     `done_at`: when the assessment was done, if not now (one made offline and sent later).
-    `figures`: the firm's figures (Firm.SNAPSHOT_FIELDS) as found then, where they differ
-    from its profile's; the result is scored with them and keeps them.
+    `figures`: the firm's profile as found then, where it differs from the stored one; the
+    result is scored with its figures (Firm.SNAPSHOT_FIELDS) and keeps them.
     The conditional update makes a double submit (two taps, two tabs) store one result.
     """
     firm = assessment.firm
     if firm is None:
         raise ProfileMissing
-    snapshot = {name: getattr(firm, name) for name in Firm.SNAPSHOT_FIELDS} | dict(figures or {})
+    found = {**{name: getattr(firm, name) for name in Firm.SNAPSHOT_FIELDS}, **(figures or {})}
+    snapshot = {name: found[name] for name in Firm.SNAPSHOT_FIELDS}
     spec = instrument_spec(assessment.instrument)
     answers = {code: _from_json(value) for code, value in answers_for(assessment).items()}
     scores = score_answers(spec, answers, people=snapshot["employees"])

@@ -16,7 +16,7 @@ from diagnostic.instrument import Answers
 from diagnostic.interchange import ParsedDiagnostic
 from diagnostic.models import Assessment, Instrument
 from diagnostic.selectors import instrument_spec
-from diagnostic.services import assessment_import, firm_figures_update
+from diagnostic.services import assessment_import, firm_profile_update
 
 from .models import Conflict, OfflineAssessment
 from .selectors import (
@@ -140,12 +140,12 @@ def offline_assessment_upload(
                 assisted=True,
                 client_id=upload.client_id,
                 done_at=done_at,
-                figures=upload.figures,
+                figures=upload.profile,
             )
-            # The figures found on the visit become the firm's, unless a later result knew
-            # newer ones; the assessment keeps them either way.
-            if upload.figures and not result_after(enrolment.firm_id, done_at, but=assessment):
-                firm_figures_update(firm=enrolment.firm, figures=upload.figures)
+            # What was found on the visit becomes the firm's, unless a later result knew
+            # newer; the assessment keeps its figures either way.
+            if upload.profile and not result_after(enrolment.firm_id, done_at, but=assessment):
+                firm_profile_update(firm=enrolment.firm, changes=upload.profile)
             linked = cohort_assessment_link(
                 enrolment=enrolment, assessment=assessment, kind=upload.kind, user=user
             )

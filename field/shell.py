@@ -121,14 +121,22 @@ def app_texts() -> dict[str, Any]:
         "whole_number_invalid": _("Enter a whole number between %(min)s and %(max)s."),
         "business_title": _("The business today"),
         "business_intro": _(
-            "Check these figures with the owner: each assessment keeps them, and the programme "
-            "compares them from one visit to the next."
+            "Check these with the owner. Each assessment keeps the people and the sales, which "
+            "the programme compares from one visit to the next; the questions below decide "
+            "which support programmes fit the business."
         ),
         # As the business profile asks them on the site.
         "employees": _("How many people work in the business, including you?"),
         "employees_help": _("Count yourself, family members who help, and staff."),
         "turnover": _("Roughly, how much do you sell in a year? (optional)"),
         "turnover_help": _("An estimate is fine. Write only the number, for example 250000."),
+        "women_led": _("Is the business led by a woman?"),
+        "storefront": _("Do you have a shop or premises where customers come in?"),
+        "registered": _("Is the business formally registered?"),
+        "registered_help": _("For example with the tax authority (SAT, AFIP/ARCA, DIAN, SUNAT…)."),
+        "exports": _("Do you sell to customers in other countries?"),
+        "yes": _("Yes"),
+        "no": _("No"),
         "fix_numbers": _("Correct the numbers marked before you go on."),
         "result_title": _("Result of %(firm)s"),
         "stage_is": _("Stage %(stage)s: %(name)s"),

@@ -43,14 +43,17 @@ KEYS = {
 REQUIRED = ("client_id", "firm_id", "kind", "instrument", "answers", "started_at", "finished_at")
 # Ids in the database are positive and fit a 64-bit column.
 MAX_ID = 2**63 - 1
-# The firm's figures the consultant checks on the visit ("profile"): what each assessment
-# keeps of the firm for the programme's outcomes (Firm.SNAPSHOT_FIELDS) but the currency,
-# which stays the firm's.
-FIGURES = ("employees", "annual_turnover")
-# What the phone may write each as: a whole number; an amount as text (or null, unknown).
-FIGURE_TYPES: dict[str, tuple[type, ...]] = {
+# What the consultant checks of the firm's profile on the visit ("profile"): what each
+# assessment keeps of the firm for the programme's outcomes (Firm.SNAPSHOT_FIELDS, but the
+# currency, which stays the firm's) and the yes-or-no facts eligibility reads, each as the
+# phone may write it: a whole number, an amount as text, true or false (null: unknown).
+VISIT_PROFILE: dict[str, tuple[type, ...]] = {
     "employees": (int,),
     "annual_turnover": (int, str, type(None)),
+    "women_led": (bool, type(None)),
+    "has_physical_storefront": (bool, type(None)),
+    "formally_registered": (bool, type(None)),
+    "exports": (bool, type(None)),
 }
 
 
@@ -84,8 +87,8 @@ class Upload:
     finished_at: datetime
     based_on: int | None
     client_result: dict[str, Any] | None
-    # The firm's figures as found on the visit, checked as the business profile checks them.
-    figures: Mapping[str, Any] = field(default_factory=dict)
+    # The firm's profile as found on the visit, checked as the business profile checks it.
+    profile: Mapping[str, Any] = field(default_factory=dict)
 
     def done_at(self, *, earliest: datetime, received: datetime) -> datetime:
         """When the assessment was done, for the firm's history: the phone's `finished_at`,
@@ -111,8 +114,8 @@ class Upload:
             "finished_at": self.finished_at.astimezone(UTC).isoformat(),
             "based_on": self.based_on,
         }
-        if self.figures:  # left out when none, so an upload stored before they came is the same
-            content["profile"] = {name: str(value) for name, value in self.figures.items()}
+        if self.profile:  # left out when none, so an upload stored before it came is the same
+            content["profile"] = {name: str(value) for name, value in self.profile.items()}
         text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -153,7 +156,7 @@ def parse_upload(data: object, *, default_language: str) -> tuple[Upload | None,
     started_at = _moment(data, "started_at", problems)
     finished_at = _moment(data, "finished_at", problems)
     client_result = _client_result(data.get("client_result"), problems)
-    figures = _figures(data.get("profile"), problems)
+    profile = _visit_profile(data.get("profile"), problems)
     if problems:
         return None, problems
     assert client_id and firm_id and started_at and finished_at and isinstance(answers, dict)
@@ -171,7 +174,7 @@ def parse_upload(data: object, *, default_language: str) -> tuple[Upload | None,
             finished_at=finished_at,
             based_on=based_on,
             client_result=client_result,
-            figures=figures,
+            profile=profile,
         ),
         [],
     )
@@ -272,28 +275,36 @@ def _moment(data: Mapping[str, Any], key: str, problems: list[Problem]) -> datet
     return moment
 
 
-def _figures(value: object, problems: list[Problem]) -> dict[str, Any]:
-    """The firm's figures found on the visit, each checked by the firm's own field (the rules
-    the business profile applies): people working a whole number from 1, yearly sales an
-    amount from 0 (or null, unknown), written as text or a whole number."""
+def _visit_profile(value: object, problems: list[Problem]) -> dict[str, Any]:
+    """The firm's profile as found on the visit, each value checked by the firm's own field
+    (the rules the business profile applies): people working a whole number from 1, yearly
+    sales an amount from 0, the facts true or false; null where unknown but for people."""
     if value is None:
         return {}
-    if not isinstance(value, dict) or not set(value) <= set(FIGURES):
-        message = _("“profile” must be an object with “employees” and “annual_turnover”.")
+    if not isinstance(value, dict) or not set(value) <= set(VISIT_PROFILE):
+        message = _("“profile” must be an object with some of %(keys)s.") % {
+            "keys": ", ".join(f"“{key}”" for key in VISIT_PROFILE)
+        }
         problems.append(Problem("profile", "invalid_profile", message))
         return {}
-    figures = {}
+    profile = {}
     for name, given in value.items():
         model_field = Firm._meta.get_field(name)
         assert isinstance(model_field, models.Field)
+        accepted = VISIT_PROFILE[name]
         try:
-            if isinstance(given, bool) or not isinstance(given, FIGURE_TYPES[name]):
-                raise ValidationError(_("This is not a number."))
-            figures[name] = model_field.clean(given, None)
+            if not isinstance(given, accepted) or (
+                isinstance(given, bool) and bool not in accepted
+            ):
+                yes_no = bool in accepted
+                raise ValidationError(
+                    _("This is not yes or no.") if yes_no else _("This is not a number.")
+                )
+            profile[name] = model_field.clean(given, None)
         except ValidationError as error:
             message = f"{capfirst(model_field.verbose_name)}: {' '.join(error.messages)}"
-            problems.append(Problem(f"profile.{name}", "invalid_figure", message))
-    return figures
+            problems.append(Problem(f"profile.{name}", "invalid_value", message))
+    return profile
 
 
 def _client_result(value: object, problems: list[Problem]) -> dict[str, Any] | None:

@@ -93,7 +93,8 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     card.get_by_role(
         "button", name=say("Comenzar la primera evaluación", "Start the first assessment")
     ).click()
-    # First the firm's figures, as the site's business profile asks them: one more person now.
+    # First the business today, as the site's business profile asks it: one more person now,
+    # and it is registered.
     expect(page.get_by_role("heading", level=1)).to_have_text(
         say("El negocio hoy", "The business today")
     )
@@ -116,6 +117,13 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     ).to_be_visible()
     people.fill("5")
     people.blur()
+    page.get_by_role(
+        "group",
+        name=say(
+            "¿El negocio está registrado formalmente?", "Is the business formally registered?"
+        ),
+    ).get_by_label(say("Sí", "Yes"), exact=True).check()
+    assert visit.fits_the_screen()
     assert visit.accessibility_problems() == []
     page.get_by_role("button", name=say("Continuar", "Continue")).click()
     for number, dimension in enumerate(spec.dimensions, start=1):
@@ -160,11 +168,12 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     expect(page.get_by_text(say("Enviada", "Sent"), exact=True)).to_be_visible()
     stored = Assessment.objects.get(firm=world.ana_firm.firm)
     assert stored.submitted_at is not None
-    # The figures found on the visit: the assessment keeps them, the firm now has them, and
-    # both sides scored the hours of training per person with them.
+    # What was found on the visit: the assessment keeps the people, the firm now has both,
+    # and both sides scored the hours of training per person with them.
     assert stored.employees == 5
     world.ana_firm.firm.refresh_from_db()
     assert world.ana_firm.firm.employees == 5
+    assert world.ana_firm.firm.formally_registered is True
     assert stored.language == language
     assert stored.offline.result_matches is True
     assert stored.result["stage"]["stage"] == "D"
@@ -248,7 +257,7 @@ def test_a_follow_up_offline_starts_from_the_last_answers_and_says_what_it_follo
     card = page.get_by_role("listitem").filter(has_text=FIRM)
     expect(card).to_contain_text("Last result: stage D")
     card.get_by_role("button", name="Start a follow-up").click()
-    page.get_by_role("button", name="Continue").click()  # the firm's figures, as they were
+    page.get_by_role("button", name="Continue").click()  # the business today, as it was
     expect(page.get_by_role("note")).to_contain_text("These answers come from the last assessment")
     connection = page.get_by_role("group", name=localized(items["internet_access"].prompt, "en"))
     expect(connection.get_by_label("Mobile data that works well most of the time")).to_be_checked()
@@ -326,7 +335,7 @@ def test_a_site_that_asks_the_app_to_wait_keeps_the_work_waiting_and_the_app_onl
         "button", name="Comenzar la primera evaluación"
     ).click()
     spec = instrument_spec(instrument_get_or_load())
-    for _page in spec.dimensions:  # the firm's figures, then every dimension but the last
+    for _page in spec.dimensions:  # the business today, then every dimension but the last
         page.get_by_role("button", name="Continuar").click()
     # Finished online, it is sent at once; the site answers that it takes nothing for now.
     # (The service worker makes the request, so it is the context that sees it.)

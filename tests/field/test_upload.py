@@ -131,15 +131,19 @@ def test_a_phone_clock_that_cannot_be_right_gives_way_to_when_the_upload_came(
     assert OfflineAssessment.objects.get(assessment=assessment).finished_at == visit
 
 
-def test_the_firms_figures_found_on_the_visit_are_kept_scored_with_and_become_the_firms(
+def test_the_firms_profile_found_on_the_visit_is_kept_scored_with_and_becomes_the_firms(
     world, current
 ):
     firm = world.ana_firm.firm
     firm.refresh_from_db()
     before = (firm.employees, firm.annual_turnover)
     answers = {**upload_body(world.ana_firm, current)["answers"], "digital_training_hours": 12}
-    figures = {"employees": before[0] + 3, "annual_turnover": "480000.50"}
-    body = upload_body(world.ana_firm, current, answers=answers, profile=figures)
+    found = {
+        "employees": before[0] + 3,
+        "annual_turnover": "480000.50",
+        "formally_registered": True,
+    }
+    body = upload_body(world.ana_firm, current, answers=answers, profile=found)
 
     assert send(signed_in(world.ana), body).status_code == 201
 
@@ -156,6 +160,7 @@ def test_the_firms_figures_found_on_the_visit_are_kept_scored_with_and_become_th
     assert visit.overall.value != score_answers(spec, cleaned, people=before[0]).overall.value
     firm.refresh_from_db()
     assert (firm.employees, firm.annual_turnover) == (before[0] + 3, Decimal("480000.50"))
+    assert firm.formally_registered is True
     enrolment = Enrolment.objects.get(pk=world.ana_firm.pk)
     assert enrolment.latest_result_employees == before[0] + 3
 
@@ -170,12 +175,12 @@ def test_figures_of_a_visit_older_than_the_firms_latest_result_stay_with_that_as
     newer = upload_body(world.ana_firm, current, **finished(timezone.now() - timedelta(days=1)))
     send(signed_in(world.ana), newer)
     firm.refresh_from_db()
-    current_figures = (firm.employees, firm.annual_turnover)
+    current_figures = (firm.employees, firm.annual_turnover, firm.exports)
     older = upload_body(
         world.ana_firm,
         current,
         kind="follow_up",
-        profile={"employees": 40, "annual_turnover": None},
+        profile={"employees": 40, "annual_turnover": None, "exports": True},
         **finished(timezone.now() - timedelta(days=8)),
     )
 
@@ -183,7 +188,7 @@ def test_figures_of_a_visit_older_than_the_firms_latest_result_stay_with_that_as
 
     assert Assessment.objects.get(client_id=older["client_id"]).employees == 40
     firm.refresh_from_db()
-    assert (firm.employees, firm.annual_turnover) == current_figures
+    assert (firm.employees, firm.annual_turnover, firm.exports) == current_figures
 
 
 def test_the_same_upload_with_other_figures_is_refused_as_another_assessment(world, current):

@@ -48,18 +48,21 @@ def test_parse_upload_reads_a_well_formed_upload():
     assert upload.finished_at.utcoffset().total_seconds() == -6 * 3600
 
 
-def test_parse_upload_reads_the_firms_figures_found_on_the_visit():
+def test_parse_upload_reads_the_firms_profile_found_on_the_visit():
     upload, problems = parse_upload(
         {**GOOD, "profile": {"employees": 6, "annual_turnover": "480000.50"}},
         default_language="es",
     )
     assert problems == []
     assert upload is not None
-    assert upload.figures == {"employees": 6, "annual_turnover": Decimal("480000.50")}
+    assert upload.profile == {"employees": 6, "annual_turnover": Decimal("480000.50")}
     unknown_sales, _problems = parse_upload(
         {**GOOD, "profile": {"annual_turnover": None}}, default_language="es"
     )
-    assert unknown_sales is not None and unknown_sales.figures == {"annual_turnover": None}
+    assert unknown_sales is not None and unknown_sales.profile == {"annual_turnover": None}
+    facts = {"women_led": True, "has_physical_storefront": False, "formally_registered": None}
+    with_facts, _problems = parse_upload({**GOOD, "profile": facts}, default_language="es")
+    assert with_facts is not None and with_facts.profile == facts
 
 
 def test_figures_are_checked_as_the_business_profile_checks_them_and_said_in_spanish():
@@ -72,28 +75,35 @@ def test_figures_are_checked_as_the_business_profile_checks_them_and_said_in_spa
     assert problems_of({"employees": 0, "annual_turnover": "-5"}) == {
         (
             "profile.employees",
-            "invalid_figure",
+            "invalid_value",
             "Personas que trabajan en el negocio: "
             "Asegúrese de que este valor es mayor o igual a 1.",
         ),
         (
             "profile.annual_turnover",
-            "invalid_figure",
+            "invalid_value",
             "Ventas anuales: Asegúrese de que este valor es mayor o igual a 0.",
         ),
     }
     assert problems_of({"employees": "6"}) == {
         (
             "profile.employees",
-            "invalid_figure",
+            "invalid_value",
             "Personas que trabajan en el negocio: No es un número.",
         )
     }
     for wrong in ({"employees": 2.5}, {"employees": True}, {"employees": None}):
-        assert {code for _field, code, _message in problems_of(wrong)} == {"invalid_figure"}
+        assert {code for _field, code, _message in problems_of(wrong)} == {"invalid_value"}
     for wrong in ("NaN", "1e400", "12.345", "doce", 1.5):
         problems = problems_of({"annual_turnover": wrong})
         assert {field for field, _code, _message in problems} == {"profile.annual_turnover"}
+    assert problems_of({"exports": "yes"}) == {
+        ("profile.exports", "invalid_value", "Vende al exterior: No es sí ni no.")
+    }
+    assert {field for field, _c, _m in problems_of({"women_led": 1, "employees": True})} == {
+        "profile.women_led",
+        "profile.employees",
+    }
     assert {code for _f, code, _m in problems_of({"employees": 3, "currency": "EUR"})} == {
         "invalid_profile"
     }

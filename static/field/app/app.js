@@ -39,9 +39,9 @@ function firmOf(record) {
   return firm ?? record.firm ?? { name: "", profile: {} };
 }
 
-/** The firm's profile with the figures found on the visit, as the site scores with them. */
+/** The firm's profile with what was found on the visit, as the site scores with it. */
 function profileOf(record) {
-  return { ...(firmOf(record).profile ?? {}), ...(record.figures ?? {}) };
+  return { ...(firmOf(record).profile ?? {}), ...(record.profile ?? {}) };
 }
 
 /** Scores, stage and roadmap, as the site works them out (static/field/rules/). */
@@ -105,7 +105,7 @@ async function start(firm, draft, kind) {
     language,
     instrument: { code: bundle.instrument.code, checksum: bundle.instrument.checksum },
     answers: { ...prefilled },
-    figures: {}, // the firm's figures as found on the visit, where the consultant gave them
+    profile: {}, // the firm's profile as found on the visit, where the consultant gave it
     prefilled: Object.keys(prefilled).length > 0,
     started_at: new Date().toISOString(),
     finished_at: null,
@@ -129,6 +129,14 @@ async function showQuestionnaire(clientId, step) {
   if (record.instrument.checksum !== bundle.instrument.checksum) {
     record = await onNewInstrument(record);
   }
+  // Each answer, and each fact of the firm, is kept on the phone as soon as it is given.
+  const keeping = (part) => async (code, value) => {
+    const values = { ...record[part] };
+    if (value === undefined) delete values[code];
+    else values[code] = value;
+    record = { ...record, [part]: values };
+    await assessmentSave(record);
+  };
   questionnairePage(view, {
     bundle,
     record,
@@ -136,20 +144,8 @@ async function showQuestionnaire(clientId, step) {
     step,
     texts,
     language,
-    onAnswer: async (code, value) => {
-      const answers = { ...record.answers };
-      if (value === undefined) delete answers[code];
-      else answers[code] = value;
-      record = { ...record, answers };
-      await assessmentSave(record);
-    },
-    onFigure: async (code, value) => {
-      const figures = { ...record.figures };
-      if (value === undefined) delete figures[code];
-      else figures[code] = value;
-      record = { ...record, figures };
-      await assessmentSave(record);
-    },
+    onAnswer: keeping("answers"),
+    onProfile: keeping("profile"),
     onMove: async (by) => {
       if (step + by <= pages) {
         location.hash = `#/assess/${clientId}/${step + by}`;

@@ -1,4 +1,4 @@
-// The questionnaire on the phone: the firm's figures first, then one page per dimension as
+// The questionnaire on the phone: the business today first, then one page per dimension as
 // on the site, built from the instrument's definition in the bundle: the same questions,
 // options, hints and limits.
 // Answers have the shape the site takes: an option's code, a list of codes, or a number.
@@ -141,13 +141,47 @@ export function dimensionQuestions(dimension, { answers, language, texts, onAnsw
   );
 }
 
+/** A yes-or-no fact of the firm: neither chosen while unknown, as on the site. */
+function yesNo(item, value, texts, onAnswer) {
+  const inputs = [true, false].map((choice) =>
+    h("input", {
+      class: "form-check-input",
+      type: "radio",
+      name: item.code,
+      id: `${item.code}_${choice}`,
+      value: String(choice),
+      checked: value === choice,
+    }),
+  );
+  const fieldset = h(
+    "fieldset",
+    { "aria-describedby": item.help ? `${item.code}_hint` : null },
+    h("legend", { class: "form-label" }, item.prompt),
+    hint(item, `${item.code}_hint`, ""),
+    inputs.map((input, index) =>
+      h(
+        "div",
+        { class: "form-check form-check-inline" },
+        input,
+        h("label", { class: "form-check-label", for: input.id }, index ? texts.no : texts.yes),
+      ),
+    ),
+  );
+  fieldset.addEventListener("change", (event) =>
+    onAnswer(item.code, event.target.value === "true"),
+  );
+  return fieldset;
+}
+
 /**
- * The firm's figures the consultant checks on the visit, as the site's business profile asks
- * them, each shown as found (`figures`) or as the firm has it (`profile`); `onAnswer(code,
- * value)` as for the questions (the yearly sales as text, as the site keeps amounts).
+ * What the consultant checks of the firm on the visit, as the site's business profile asks
+ * it: its figures (what each assessment keeps for the programme's outcomes) and the facts
+ * eligibility reads. Each is shown as found (`found`) or as the firm has it (`profile`);
+ * `onAnswer(code, value)` as for the questions (the yearly sales as text, as the site keeps
+ * amounts; `undefined` when cleared: the firm's figure stays).
  */
-export function businessQuestions(figures, profile, { texts, onAnswer }) {
-  const items = [
+export function businessQuestions(found, profile, { texts, onAnswer }) {
+  const numbers = [
     {
       code: "employees",
       prompt: texts.employees,
@@ -165,20 +199,25 @@ export function businessQuestions(figures, profile, { texts, onAnswer }) {
       unit: profile.currency ?? "",
     },
   ];
-  return items.map((item) =>
-    h(
-      "div",
-      { class: "question", id: `item-${item.code}` },
-      number(
+  const facts = [
+    { code: "women_led", prompt: texts.women_led },
+    { code: "has_physical_storefront", prompt: texts.storefront },
+    { code: "formally_registered", prompt: texts.registered, help: texts.registered_help },
+    { code: "exports", prompt: texts.exports },
+  ];
+  const shown = (code) => found[code] ?? profile[code] ?? undefined;
+  const question = (item, body) => h("div", { class: "question", id: `item-${item.code}` }, body);
+  return [
+    ...numbers.map((item) =>
+      question(
         item,
-        figures[item.code] ?? profile[item.code] ?? undefined,
-        "",
-        texts,
-        (code, value) =>
+        number(item, shown(item.code), "", texts, (code, value) =>
           onAnswer(code, value === undefined || code === "employees" ? value : String(value)),
+        ),
       ),
     ),
-  );
+    ...facts.map((item) => question(item, yesNo(item, shown(item.code), texts, onAnswer))),
+  ];
 }
 
 /** The first number on the page that is not one in range, or null. */

@@ -53,8 +53,8 @@ export function uploadOf(record) {
     finished_at: record.finished_at,
     based_on: record.based_on,
     client_result: record.client_result,
-    // The firm's figures found on the visit; none from an app older than them.
-    ...(Object.keys(record.figures ?? {}).length ? { profile: record.figures } : {}),
+    // The firm's profile as found on the visit; none from an app older than that page.
+    ...(Object.keys(record.profile ?? {}).length ? { profile: record.profile } : {}),
   };
 }
 

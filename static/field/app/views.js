@@ -180,12 +180,12 @@ export function firmList(view, { bundle, records, texts, language, onStart }) {
 }
 
 /**
- * A page of the assessment: the firm's figures (step 0), then one per dimension;
- * `onAnswer` saves each answer, `onFigure` each figure, `onMove(±1)` leaves the page.
+ * A page of the assessment: the business today (step 0), then one per dimension;
+ * `onAnswer` saves each answer, `onProfile` each fact of the firm, `onMove(±1)` leaves it.
  */
 export function questionnairePage(
   view,
-  { bundle, record, firm, step, texts, language, onAnswer, onFigure, onMove },
+  { bundle, record, firm, step, texts, language, onAnswer, onProfile, onMove },
 ) {
   const dimensions = bundle.instrument.definition.dimensions;
   const dimension = step > 0 ? dimensions[step - 1] : null;
@@ -200,7 +200,7 @@ export function questionnairePage(
     { novalidate: true },
     dimension
       ? dimensionQuestions(dimension, { answers: record.answers, language, texts, onAnswer })
-      : businessQuestions(record.figures ?? {}, firm.profile ?? {}, { texts, onAnswer: onFigure }),
+      : businessQuestions(record.profile ?? {}, firm.profile ?? {}, { texts, onAnswer: onProfile }),
     h(
       "div",
       { class: "step-buttons d-flex flex-wrap gap-2 mt-4" },
@@ -233,7 +233,7 @@ export function questionnairePage(
     onMove(1);
   });
   const intro = dimension ? localized(dimension.intro, language) : texts.business_intro;
-  // The figures' page counts as a step, as the business profile does on the site.
+  // The business page counts as a step, as the business profile does on the site.
   const total = dimensions.length + 1;
   show(
     view,
