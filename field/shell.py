@@ -119,6 +119,10 @@ def app_texts() -> dict[str, Any]:
         ),
         "number_invalid": _("Enter a number between %(min)s and %(max)s."),
         "whole_number_invalid": _("Enter a whole number between %(min)s and %(max)s."),
+        "amount_invalid": _(
+            "Write an amount from %(min)s to %(max)s without thousands separators, "
+            "for example 250000 or 250000.50."
+        ),
         "business_title": _("The business today"),
         "business_intro": _(
             "Check these with the owner. Each assessment keeps the people and the sales, which "

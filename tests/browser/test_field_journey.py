@@ -117,6 +117,20 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     ).to_be_visible()
     people.fill("5")
     people.blur()
+    # Sales typed with a thousands separator are not taken for 250.
+    sales = page.get_by_label(
+        say(
+            "Aproximadamente, ¿cuánto vende en un año? (opcional)",
+            "Roughly, how much do you sell in a year? (optional)",
+        )
+    )
+    sales.fill("250.000")
+    sales.blur()
+    expect(
+        page.get_by_text(say("sin separadores de miles", "without thousands separators"))
+    ).to_be_visible()
+    sales.fill("250000")
+    sales.blur()
     page.get_by_role(
         "group",
         name=say(
@@ -174,6 +188,7 @@ def test_a_consultant_assesses_a_firm_offline_syncs_and_the_dashboard_counts_it(
     world.ana_firm.firm.refresh_from_db()
     assert world.ana_firm.firm.employees == 5
     assert world.ana_firm.firm.formally_registered is True
+    assert world.ana_firm.firm.annual_turnover == 250000
     assert stored.language == language
     assert stored.offline.result_matches is True
     assert stored.result["stage"]["stage"] == "D"

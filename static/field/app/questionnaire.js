@@ -11,6 +11,11 @@ export function parseNumber(text) {
   return /^\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : null;
 }
 
+/** How many digits follow the decimal mark: "250.000" is more likely 250 thousand than 250. */
+function decimals(text) {
+  return text.trim().replace(",", ".").split(".")[1]?.length ?? 0;
+}
+
 function hint(item, id, language) {
   const help = localized(item.help, language);
   return help ? h("div", { class: "form-text", id }, help) : null;
@@ -95,11 +100,16 @@ function number(item, answer, language, texts, onAnswer) {
       (value === null ||
         value < item.min ||
         value > item.max ||
-        (item.whole === true && !Number.isInteger(value)));
+        (item.whole === true && !Number.isInteger(value)) ||
+        (item.amount === true && decimals(text) > 2));
     input.classList.toggle("is-invalid", wrong);
     input.toggleAttribute("aria-invalid", wrong);
     error.hidden = !wrong;
-    const invalid = item.whole ? texts.whole_number_invalid : texts.number_invalid;
+    const invalid = item.amount
+      ? texts.amount_invalid
+      : item.whole
+        ? texts.whole_number_invalid
+        : texts.number_invalid;
     error.textContent = wrong ? fill(invalid, { min: item.min, max: item.max }) : "";
     onAnswer(item.code, wrong || text.trim() === "" ? undefined : value);
   });
@@ -196,6 +206,7 @@ export function businessQuestions(found, profile, { texts, onAnswer }) {
       help: texts.turnover_help,
       min: 0,
       max: 999999999999,
+      amount: true, // kept to the cent, as the site keeps it
       unit: profile.currency ?? "",
     },
   ];

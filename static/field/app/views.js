@@ -110,7 +110,7 @@ function goneFirms(records, { texts, language }) {
             {
               href:
                 record.status === "draft"
-                  ? `#/assess/${record.client_id}/1`
+                  ? `#/assess/${record.client_id}/0`
                   : `#/result/${record.client_id}`,
             },
             [
